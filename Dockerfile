@@ -1,0 +1,17 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+# collectstatic needs settings but no secrets of the real deployment.
+RUN LUMIRA_ENV=dev python manage.py collectstatic --noinput \
+    && useradd --create-home --uid 1000 lumira \
+    && mkdir -p /app/var/private && chown -R lumira /app/var
+
+USER lumira
+EXPOSE 8000
+CMD ["gunicorn", "lumira.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,44 @@
+# Lumira — the commands everyone uses. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint check migrations-check venv bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make demo: install, migrate, load demo data, start what the journey needs, print URLs and logins.
+demo: $(STAMP)
+	bash scripts/demo.sh
+
+## make test: install, make sure PostgreSQL and Redis are up, then lint, checks and the whole suite.
+test: $(STAMP)
+	bash scripts/ensure_services.sh
+	bash scripts/ensure_chromium.sh
+	$(MAKE) --no-print-directory lint check migrations-check
+	LUMIRA_ENV=test $(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+check: $(STAMP)
+	LUMIRA_ENV=test $(BIN)/python manage.py check --fail-level WARNING
+
+## Real migrations on a scratch PostgreSQL database, and no model change without its migration.
+migrations-check: $(STAMP)
+	LUMIRA_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS lumira_migrations_check" -c "CREATE DATABASE lumira_migrations_check"
+	LUMIRA_ENV=test DATABASE_URL=postgres://postgres@127.0.0.1:5432/lumira_migrations_check $(BIN)/python manage.py migrate -v 0
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE lumira_migrations_check"
+	@echo "migrations: applied cleanly on PostgreSQL"
+
+clean:
+	rm -rf $(VENV) staticfiles var

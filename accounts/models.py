@@ -1,0 +1,62 @@
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)  # None gives an unusable password: clients sign in by magic link
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_or_create_client(self, email: str, *, full_name: str = "") -> "User":
+        """The client account for an email, created on first order (no password: magic links only)."""
+        email = self.normalize_email(email).strip().lower()
+        first_name, _, last_name = full_name.strip().partition(" ")
+        user, _ = self.get_or_create(
+            email=email,
+            defaults={
+                "first_name": first_name[:150],
+                "last_name": last_name[:150],
+                "password": make_password(None),
+            },
+        )
+        return user
+
+
+class User(AbstractUser):
+    """Everyone who signs in: clients (magic link), experts and staff (password). Email is the identity."""
+
+    username = None
+    email = models.EmailField("adresse e-mail", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email

@@ -1,0 +1,47 @@
+"""Personas shared by every test (STYLE §5): clients, experts, staff."""
+
+import pytest
+
+from tests.factories import ExpertFactory, UserFactory
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"lumira: tests run against {database['ENGINE'].rsplit('.', 1)[-1]} at {database.get('HOST') or 'local file'}"
+
+
+@pytest.fixture
+def client_user(db):
+    return UserFactory(email="client.a@example.com", first_name="Alice", last_name="Martin")
+
+
+@pytest.fixture
+def other_client_user(db):
+    return UserFactory(email="client.b@example.com", first_name="Bruno", last_name="Petit")
+
+
+@pytest.fixture
+def expert(db):
+    return ExpertFactory(name="Oriane Lune", user__email="oriane@lumira.local")
+
+
+@pytest.fixture
+def other_expert(db):
+    return ExpertFactory(name="Elias Soleil", user__email="elias@lumira.local")
+
+
+@pytest.fixture
+def inactive_expert(db):
+    return ExpertFactory(name="Ancien Expert", user__email="ancien@lumira.local", is_active=False)
+
+
+@pytest.fixture
+def admin_expert(db):
+    return ExpertFactory(name="Alma Admin", user__email="admin@lumira.local", role="admin", user__is_superuser=True)
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(email="staff@lumira.local", is_staff=True, is_superuser=True)

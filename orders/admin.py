@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from .models import ContentVersion, Offer, Order, OrderEvent
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "service", "price_cents", "currency", "duration_minutes", "is_active")
+    list_filter = ("level", "service", "is_active")
+    list_editable = ("is_active",)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """History rows: shown with their order, never edited by hand."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+class ContentVersionInline(ReadOnlyInline):
+    model = ContentVersion
+    fields = ("revision", "outcome", "created_at", "reviewed_by", "reviewed_at", "rejection_reason", "validation_notes")
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("number", "status", "level", "service", "amount", "client_email", "expert", "created_at", "paid_at")
+    list_filter = ("status", "level", "service", "expert")
+    search_fields = ("number", "client_email", "client_name", "stripe_payment_intent_id")
+    list_select_related = ("expert",)
+    date_hierarchy = "created_at"
+    inlines = (ContentVersionInline, OrderEventInline)
+    # Status and money only move through orders.services, so that every change leaves an event.
+    readonly_fields = (
+        "id", "number", "status", "client", "offer", "level", "service", "amount", "currency", "duration",
+        "revision_count", "generated_content", "generation_attempt_id", "stripe_payment_intent_id", "payment_flag",
+        "created_at", "updated_at", "paid_at", "assigned_at", "generation_started_at", "validated_at",
+        "delivered_at", "refunded_at", "closed_at", "last_error",
+    )
+    raw_id_fields = ("expert",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,262 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+
+class Level(models.IntegerChoices):
+    SIMPLE = 1, "Simple"
+    INTUITIVE = 2, "Intuitive"
+    ALCHIMIQUE = 3, "Alchimique"
+    INTEGRALE = 4, "Intégrale"
+
+    @classmethod
+    def from_slug(cls, slug: str) -> "Level | None":
+        return LEVEL_BY_SLUG.get(slug)
+
+    @property
+    def slug(self) -> str:
+        return self.name.lower()
+
+
+LEVEL_BY_SLUG = {level.name.lower(): level for level in Level}
+
+# What each level adds in the Sanctuaire (SPEC §1); each level includes the ones below it.
+LEVEL_DESCRIPTIONS = {
+    Level.SIMPLE: "Votre profil et votre lecture écrite (texte et PDF).",
+    Level.INTUITIVE: "Ajoute les rituels et la partie audio.",
+    Level.ALCHIMIQUE: "Ajoute le mandala et la synthèse.",
+    Level.INTEGRALE: "Ajoute la guidance : un plan d'accompagnement sur 30 jours.",
+}
+
+
+class Service(models.TextChoices):
+    BASIC = "basic", "Basic"
+    PREMIUM = "premium", "Premium"
+    VIP = "vip", "VIP"
+
+
+class OfferQuerySet(models.QuerySet):
+    def active(self) -> "OfferQuerySet":
+        return self.filter(is_active=True)
+
+    def orderable(self, *, level_slug: str, service: str) -> "Offer | None":
+        level = Level.from_slug(level_slug)
+        if level is None or service not in Service.values:
+            return None
+        return self.active().filter(level=level, service=service).first()
+
+
+class Offer(models.Model):
+    """What a client can buy: a (level, service) pair with its price. Copied onto the order at creation."""
+
+    level = models.PositiveSmallIntegerField("niveau", choices=Level.choices)
+    service = models.CharField("formule", max_length=16, choices=Service.choices)
+    name = models.CharField("nom", max_length=120)
+    price_cents = models.PositiveIntegerField("prix (centimes)")
+    currency = models.CharField("devise", max_length=3, default="eur")
+    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
+    is_active = models.BooleanField("active", default=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "offre"
+        verbose_name_plural = "offres"
+        ordering = ("level", "price_cents")
+        constraints = [models.UniqueConstraint(fields=("level", "service"), name="offer_unique_level_service")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level_slug(self) -> str:
+        return Level(self.level).slug
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "En attente de paiement"
+    PAID = "paid", "Payée"
+    PROCESSING = "processing", "En cours de génération"
+    AWAITING_VALIDATION = "awaiting_validation", "En attente de validation"
+    COMPLETED = "completed", "Livrée"
+    FAILED = "failed", "Paiement échoué"
+    CANCELED = "canceled", "Annulée"
+    REFUNDED = "refunded", "Remboursée"
+
+
+class OrderQuerySet(models.QuerySet):
+    def for_client(self, user) -> "OrderQuerySet":
+        return self.filter(client=user)
+
+    def with_access(self) -> "OrderQuerySet":
+        """Orders that give Sanctuaire access: paid at some point and not refunded."""
+        return self.filter(paid_at__isnull=False).exclude(status=OrderStatus.REFUNDED)
+
+
+class Order(models.Model):
+    # The UUID is the public id: it is the only id that appears in URLs and the API.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField("numéro", max_length=32, unique=True, editable=False)
+    status = models.CharField("statut", max_length=32, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="orders")
+    # Copied from the offer at creation so that later price changes never touch a placed order.
+    level = models.PositiveSmallIntegerField("niveau", choices=Level.choices)
+    service = models.CharField("formule", max_length=16, choices=Service.choices)
+    amount = models.PositiveIntegerField("montant (centimes)")
+    currency = models.CharField("devise", max_length=3)
+    duration = models.PositiveSmallIntegerField("durée (minutes)")
+
+    # The expert chosen by the client, or the one who took the order from the queue.
+    expert = models.ForeignKey(
+        "experts.Expert", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+
+    # The client's inputs. Personal data is encrypted at rest (empty values are stored as NULL by the field).
+    client_name = models.CharField("nom", max_length=150)
+    client_email = models.EmailField("e-mail")
+    client_phone = EncryptedCharField("téléphone", max_length=40, null=True, blank=True, default="")
+    birth_date = EncryptedDateField("date de naissance", null=True, blank=True)
+    birth_time = EncryptedCharField("heure de naissance", max_length=5, null=True, blank=True, default="")
+    birth_place = EncryptedCharField("lieu de naissance", max_length=200, null=True, blank=True, default="")
+    question = EncryptedTextField("question", null=True, blank=True, default="")
+    objective = EncryptedTextField("objectif", null=True, blank=True, default="")
+
+    # The expert's work.
+    expert_prompt = models.TextField("prompt", blank=True, default="")
+    expert_instructions = models.TextField("instructions", blank=True, default="")
+    generated_content = models.JSONField("contenu généré", null=True, blank=True)
+    revision_count = models.PositiveIntegerField("révisions", default=0)
+    validation_notes = models.TextField("notes de validation", blank=True, default="")
+    rejection_reason = models.TextField("motif de rejet", blank=True, default="")
+    last_error = models.TextField("dernière erreur", blank=True, default="")
+    # Each generation request gets a fresh attempt id; only a callback for the current one is accepted.
+    generation_attempt_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    # Payment.
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    payment_flag = models.CharField(
+        "anomalie de paiement", max_length=255, blank=True, default="",
+        help_text="Set when Stripe reported a payment that does not match the order (never marked paid then).",
+    )
+
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    paid_at = models.DateTimeField("payée le", null=True, blank=True)
+    assigned_at = models.DateTimeField("attribuée le", null=True, blank=True)
+    generation_started_at = models.DateTimeField("génération lancée le", null=True, blank=True)
+    validated_at = models.DateTimeField("validée le", null=True, blank=True)
+    delivered_at = models.DateTimeField("livrée le", null=True, blank=True)
+    refunded_at = models.DateTimeField("remboursée le", null=True, blank=True)
+    closed_at = models.DateTimeField("close le", null=True, blank=True, help_text="Payment failed or canceled.")
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commande"
+        verbose_name_plural = "commandes"
+        ordering = ("-created_at",)
+        indexes = [
+            # Expert queue: paid orders, own or unassigned, oldest first; validation queue likewise.
+            models.Index(fields=("status", "expert", "created_at"), name="order_queue_idx"),
+            models.Index(fields=("status", "created_at"), name="order_status_created_idx"),
+            models.Index(fields=("expert", "status"), name="order_expert_status_idx"),
+            # Sanctuaire dashboard: a client's orders, newest first.
+            models.Index(fields=("client", "created_at"), name="order_client_created_idx"),
+            models.Index(fields=("created_at",), name="order_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4), name="order_level_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def level_name(self) -> str:
+        return Level(self.level).label
+
+    @property
+    def level_slug(self) -> str:
+        return Level(self.level).slug
+
+    @property
+    def client_first_name(self) -> str:
+        return self.client_name.strip().partition(" ")[0]
+
+    @property
+    def client_last_name(self) -> str:
+        return self.client_name.strip().partition(" ")[2]
+
+
+class OrderNumberSequence(models.Model):
+    """One row per day: the last order number handed out that day (LU + date + sequence)."""
+
+    day = models.DateField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last_value}"
+
+
+class OrderEvent(models.Model):
+    """Audit row: one per state change of an order, written in the same transaction."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField("de", max_length=32, choices=OrderStatus.choices, blank=True, default="")
+    to_status = models.CharField("vers", max_length=32, choices=OrderStatus.choices)
+    action = models.CharField("action", max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField("note", blank=True, default="")
+    created_at = models.DateTimeField("le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "événement"
+        verbose_name_plural = "événements"
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=("order", "created_at"), name="orderevent_order_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '∅'} → {self.to_status} ({self.action})"
+
+
+class VersionOutcome(models.TextChoices):
+    PENDING = "pending", "À valider"
+    APPROVED = "approved", "Approuvée"
+    REJECTED = "rejected", "Rejetée"
+
+
+class ContentVersion(models.Model):
+    """Each generated version of a reading, kept forever so the desk can show the history."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="versions")
+    revision = models.PositiveIntegerField("révision")
+    content = models.JSONField("contenu")
+    prompt = models.TextField("prompt utilisé", blank=True, default="")
+    instructions = models.TextField("instructions utilisées", blank=True, default="")
+    attempt_id = models.UUIDField(null=True, blank=True)
+    outcome = models.CharField("résultat", max_length=16, choices=VersionOutcome.choices, default=VersionOutcome.PENDING)
+    validation_notes = models.TextField("notes", blank=True, default="")
+    rejection_reason = models.TextField("motif de rejet", blank=True, default="")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "version"
+        verbose_name_plural = "versions"
+        ordering = ("order", "revision")
+        constraints = [
+            models.UniqueConstraint(fields=("order", "revision"), name="contentversion_unique_revision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} v{self.revision}"

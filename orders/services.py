@@ -1,0 +1,364 @@
+"""Every change of an order's state happens here, and only here.
+
+Each public function is one transition of SPEC §2. They share `_transition`, which:
+- locks the order row (`select_for_update`) inside `transaction.atomic()`,
+- returns without effect when the order is already in the target state (repeats are harmless),
+- refuses a move that `TRANSITIONS` does not list with `InvalidTransition`,
+- writes one `OrderEvent` in the same transaction.
+Emails and tasks that follow a transition are started by the caller with `transaction.on_commit`.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import (
+    ContentVersion,
+    Offer,
+    Order,
+    OrderEvent,
+    OrderNumberSequence,
+    OrderStatus,
+    VersionOutcome,
+)
+
+S = OrderStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+
+
+# The only moves an order can make (SPEC §2), one per service function below. Anything else is refused.
+TRANSITIONS: dict[str, Transition] = {
+    "payment_succeeded": Transition(frozenset({S.PENDING, S.FAILED}), S.PAID),
+    "payment_failed": Transition(frozenset({S.PENDING}), S.FAILED),
+    "canceled": Transition(frozenset({S.PENDING, S.FAILED}), S.CANCELED),
+    "generation_started": Transition(frozenset({S.PAID}), S.PROCESSING),
+    "content_received": Transition(frozenset({S.PROCESSING}), S.AWAITING_VALIDATION),
+    "generation_failed": Transition(frozenset({S.PROCESSING}), S.PAID),
+    "approved": Transition(frozenset({S.AWAITING_VALIDATION}), S.COMPLETED),
+    "rejected": Transition(frozenset({S.AWAITING_VALIDATION}), S.PROCESSING),
+    "refunded": Transition(frozenset({S.PAID, S.PROCESSING, S.AWAITING_VALIDATION, S.COMPLETED}), S.REFUNDED),
+}
+# A payment failure can be followed by a success on the same PaymentIntent (the client retries with
+# another card): money taken wins, hence FAILED among the sources of payment_succeeded.
+
+
+class OrderServiceError(Exception):
+    """Base class: a business rule refused the request. `message` is safe to show (French)."""
+
+    code = "order_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidTransition(OrderServiceError):
+    code = "invalid_transition"
+
+    def __init__(self, order: Order, to_status: str) -> None:
+        super().__init__(
+            f"La commande {order.number} est « {order.get_status_display()} » : "
+            f"passage à « {S(to_status).label} » impossible."
+        )
+        self.order = order
+        self.from_status = order.status
+        self.to_status = to_status
+
+
+class StaleGenerationAttempt(OrderServiceError):
+    code = "stale_attempt"
+
+
+class AlreadyAssigned(OrderServiceError):
+    code = "already_assigned"
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    order: Order
+    changed: bool
+
+
+def can_transition(action: str, from_status: str) -> bool:
+    return from_status in TRANSITIONS[action].sources
+
+
+def _lock(order_id) -> Order:
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def _record_event(order: Order, *, from_status: str, action: str, actor=None, note: str = "") -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order, from_status=from_status, to_status=order.status, action=action, actor=actor, note=note
+    )
+
+
+def _transition(
+    order_id,
+    action: str,
+    *,
+    actor=None,
+    note: str = "",
+    apply: Callable[[Order], None] | None = None,
+    check: Callable[[Order], None] | None = None,
+    already_done: Callable[[Order], bool] | None = None,
+) -> TransitionResult:
+    to_status = TRANSITIONS[action].target
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.status == to_status or (already_done is not None and already_done(order)):
+            return TransitionResult(order, changed=False)
+        if not can_transition(action, order.status):
+            raise InvalidTransition(order, to_status)
+        if check is not None:
+            check(order)
+        from_status = order.status
+        order.status = to_status
+        if apply is not None:
+            apply(order)
+        order.save()
+        _record_event(order, from_status=from_status, action=action, actor=actor, note=note)
+        return TransitionResult(order, changed=True)
+
+
+def _next_order_number(today: date) -> str:
+    # One counter row per day, incremented under a row lock: numbers are unique and gap-free per day.
+    try:
+        with transaction.atomic():
+            OrderNumberSequence.objects.get_or_create(day=today)
+    except IntegrityError:
+        pass  # another request created today's row first
+    updated = OrderNumberSequence.objects.filter(day=today).update(last_value=F("last_value") + 1)
+    assert updated == 1
+    value = OrderNumberSequence.objects.values_list("last_value", flat=True).get(day=today)
+    return f"LU{today:%Y%m%d}{value:05d}"
+
+
+def order_create(
+    *,
+    offer: Offer,
+    client,
+    client_name: str,
+    client_email: str,
+    client_phone: str = "",
+    expert=None,
+    actor=None,
+) -> Order:
+    """A new `pending` order priced from the offer (never from the request)."""
+    if not offer.is_active:
+        raise OrderServiceError("Cette offre n'est plus disponible.")
+    with transaction.atomic():
+        order = Order.objects.create(
+            number=_next_order_number(timezone.localdate()),
+            client=client,
+            offer=offer,
+            level=offer.level,
+            service=offer.service,
+            amount=offer.price_cents,
+            currency=offer.currency,
+            duration=offer.duration_minutes,
+            expert=expert,
+            assigned_at=timezone.now() if expert else None,
+            client_name=client_name,
+            client_email=client_email.strip().lower(),
+            client_phone=client_phone,
+        )
+        _record_event(order, from_status="", action="created", actor=actor or client)
+    return order
+
+
+def order_mark_paid(*, order_id, payment_intent_id: str = "", note: str = "") -> TransitionResult:
+    def apply(order: Order) -> None:
+        order.paid_at = timezone.now()
+        order.closed_at = None
+        if payment_intent_id:
+            order.stripe_payment_intent_id = payment_intent_id
+
+    # A late or duplicate success for an order already further along changes nothing.
+    return _transition(
+        order_id, "payment_succeeded", note=note, apply=apply, already_done=lambda order: order.paid_at is not None
+    )
+
+
+def order_mark_payment_failed(*, order_id, error: str = "") -> TransitionResult:
+    def apply(order: Order) -> None:
+        order.last_error = error
+        order.closed_at = timezone.now()
+
+    # A failure reported after the order was paid (out-of-order delivery) changes nothing.
+    return _transition(
+        order_id, "payment_failed", note=error, apply=apply, already_done=lambda order: order.paid_at is not None
+    )
+
+
+def order_cancel(*, order_id, note: str = "", actor=None) -> TransitionResult:
+    def apply(order: Order) -> None:
+        order.closed_at = timezone.now()
+
+    return _transition(order_id, "canceled", actor=actor, note=note, apply=apply)
+
+
+def order_flag_payment(*, order_id, reason: str) -> Order:
+    """Stripe reported a payment that does not match the order: keep it for staff, never mark it paid."""
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.payment_flag == reason:
+            return order
+        order.payment_flag = reason
+        order.save(update_fields=["payment_flag", "updated_at"])
+        _record_event(order, from_status=order.status, action="payment_flagged", note=reason)
+        return order
+
+
+def order_assign(*, order_id, expert, actor=None) -> TransitionResult:
+    """An expert takes an order. The first one wins; taking one's own order again is a no-op."""
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.expert_id == expert.pk:
+            return TransitionResult(order, changed=False)
+        if order.expert_id is not None:
+            raise AlreadyAssigned("Cette commande est déjà prise par un autre expert.")
+        if order.status not in (S.PAID, S.PROCESSING, S.AWAITING_VALIDATION):
+            raise OrderServiceError("Seule une commande payée peut être prise.")
+        order.expert = expert
+        order.assigned_at = timezone.now()
+        order.save(update_fields=["expert", "assigned_at", "updated_at"])
+        _record_event(order, from_status=order.status, action="assigned", actor=actor, note=str(expert))
+        return TransitionResult(order, changed=True)
+
+
+def order_start_generation(*, order_id, expert, prompt: str, instructions: str = "", actor=None) -> TransitionResult:
+    """`paid` → `processing`: the expert sends the order to generation with a fresh attempt id."""
+
+    def check(order: Order) -> None:
+        if order.expert_id not in (None, expert.pk) and not expert.is_admin:
+            raise AlreadyAssigned("Cette commande est prise par un autre expert.")
+
+    def apply(order: Order) -> None:
+        order.expert = order.expert or expert
+        order.assigned_at = order.assigned_at or timezone.now()
+        order.expert_prompt = prompt
+        order.expert_instructions = instructions
+        order.generation_attempt_id = uuid.uuid4()
+        order.generation_started_at = timezone.now()
+        order.last_error = ""
+
+    return _transition(order_id, "generation_started", actor=actor, apply=apply, check=check)
+
+
+def _check_current_attempt(attempt_id) -> Callable[[Order], None]:
+    def check(order: Order) -> None:
+        if str(order.generation_attempt_id) != str(attempt_id):
+            raise StaleGenerationAttempt("Ce rappel ne concerne pas la génération en cours.")
+
+    return check
+
+
+def order_receive_content(*, order_id, attempt_id, content: dict) -> TransitionResult:
+    """`processing` → `awaiting_validation`: store the generated version (current attempt only)."""
+
+    def apply(order: Order) -> None:
+        order.generated_content = content
+        order.last_error = ""
+        ContentVersion.objects.create(
+            order=order,
+            revision=order.revision_count,
+            content=content,
+            prompt=order.expert_prompt,
+            instructions=order.expert_instructions,
+            attempt_id=attempt_id,
+        )
+
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.status == S.AWAITING_VALIDATION and str(order.generation_attempt_id) == str(attempt_id):
+            return TransitionResult(order, changed=False)  # the same callback delivered twice
+        if order.status != S.PROCESSING:
+            raise InvalidTransition(order, S.AWAITING_VALIDATION)
+        return _transition(
+            order_id,
+            "content_received",
+            note=f"révision {order.revision_count}",
+            apply=apply,
+            check=_check_current_attempt(attempt_id),
+        )
+
+
+def order_generation_failed(*, order_id, attempt_id, error: str) -> TransitionResult:
+    """`processing` → `paid`: generation finally failed; the order goes back to the queue with its error."""
+
+    def apply(order: Order) -> None:
+        order.last_error = error
+        order.generation_attempt_id = None
+
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.status == S.PAID and order.last_error == error:
+            return TransitionResult(order, changed=False)
+        return _transition(
+            order_id, "generation_failed", note=error, apply=apply, check=_check_current_attempt(attempt_id)
+        )
+
+
+def _current_version(order: Order) -> ContentVersion:
+    return ContentVersion.objects.select_for_update().get(order=order, revision=order.revision_count)
+
+
+def order_approve(*, order_id, expert, notes: str = "", actor=None) -> TransitionResult:
+    """`awaiting_validation` → `completed`: the reading is delivered."""
+
+    def apply(order: Order) -> None:
+        now = timezone.now()
+        version = _current_version(order)
+        version.outcome = VersionOutcome.APPROVED
+        version.validation_notes = notes
+        version.reviewed_by = actor
+        version.reviewed_at = now
+        version.save()
+        order.generated_content = version.content
+        order.validation_notes = notes
+        order.validated_at = now
+        order.delivered_at = now
+
+    return _transition(order_id, "approved", actor=actor, note=notes, apply=apply)
+
+
+def order_reject(*, order_id, expert, reason: str, notes: str = "", actor=None) -> TransitionResult:
+    """`awaiting_validation` → `processing`: revision count +1 (exactly once) and a new generation attempt."""
+    if not reason.strip():
+        raise OrderServiceError("Le motif de rejet est obligatoire.")
+
+    def apply(order: Order) -> None:
+        version = _current_version(order)
+        version.outcome = VersionOutcome.REJECTED
+        version.rejection_reason = reason
+        version.validation_notes = notes
+        version.reviewed_by = actor
+        version.reviewed_at = timezone.now()
+        version.save()
+        order.rejection_reason = reason
+        order.validation_notes = notes
+        order.revision_count += 1
+        order.generation_attempt_id = uuid.uuid4()
+        order.generation_started_at = timezone.now()
+
+    return _transition(order_id, "rejected", actor=actor, note=reason, apply=apply)
+
+
+def order_refund(*, order_id, note: str = "") -> TransitionResult:
+    """Full refund: the order no longer gives Sanctuaire access (see `OrderQuerySet.with_access`)."""
+
+    def apply(order: Order) -> None:
+        order.refunded_at = timezone.now()
+
+    return _transition(order_id, "refunded", note=note, apply=apply)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SanctuaireConfig(AppConfig):
+    name = "sanctuaire"
+    verbose_name = "Sanctuaire"

@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from orders.models import Order, OrderStatus
+from tests.factories import offer
+
+
+@pytest.mark.django_db
+def test_landing_lists_every_level_with_prices_from_the_database(client, django_assert_num_queries):
+    intuitive_premium = offer(2, "premium")
+    intuitive_premium.price_cents = 8100
+    intuitive_premium.save()
+
+    with django_assert_num_queries(1):  # the active offers
+        response = client.get(reverse("orders:landing"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in ("Simple", "Intuitive", "Alchimique", "Intégrale"):
+        assert name in page
+    assert "81,00" in page and "27,00" in page
+
+
+@pytest.mark.django_db
+def test_inactive_offers_are_not_listed(client):
+    vip = offer(4, "vip")
+    vip.is_active = False
+    vip.save()
+    page = client.get(reverse("orders:landing")).content.decode()
+    assert "179,00" not in page
+
+
+@pytest.mark.django_db
+def test_staff_sees_orders_with_their_history_in_admin(client, staff_user):
+    call_command("load_demo_data", verbosity=0)
+    client.force_login(staff_user)
+    order = Order.objects.get(status=OrderStatus.COMPLETED)
+
+    listing = client.get(reverse("admin:orders_order_changelist"))
+    detail = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+
+    assert listing.status_code == 200 and order.number in listing.content.decode()
+    assert detail.status_code == 200 and "approved" in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_is_sent_to_the_admin_login(client):
+    response = client.get(reverse("admin:orders_order_changelist"))
+    assert response.status_code == 302 and "login" in response["Location"]
