@@ -42,3 +42,9 @@ migrations-check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles var
+
+## make bench: seed 100k orders, run the app under gunicorn (DEBUG off), load it with wrk; prints a table.
+bench: $(STAMP)
+	bash scripts/ensure_services.sh
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -218,3 +218,6 @@ if IS_PRODUCTION:
 
 # The admin lives under its own prefix, set per deployment.
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
+
+# `make bench` only: routes the ceiling view (lumira/bench_views.py). Never on in a real deployment.
+LUMIRA_BENCH = env.bool("LUMIRA_BENCH", default=False)

@@ -10,3 +10,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orders.urls")),
 ]
+
+if settings.LUMIRA_BENCH:
+    from lumira.bench_views import ceiling
+
+    urlpatterns.insert(0, path("bench/ceiling/<uuid:order_id>", ceiling, name="bench-ceiling"))
