@@ -1,0 +1,54 @@
+import logging
+
+import pytest
+
+from lumira.logging import RedactingFilter, redact
+
+
+@pytest.mark.django_db
+def test_health_reports_database_and_redis(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # no worker in this test: the Celery check is skipped
+
+    response = client.get("/health/", headers={"accept": "application/json"})
+
+    assert response.status_code == 200
+    checks = response.json()
+    assert any(name.startswith("Database") for name in checks) and any(name.startswith("Redis") for name in checks)
+    assert set(checks.values()) == {"OK"}
+
+
+@pytest.mark.django_db
+def test_health_fails_when_no_celery_worker_answers(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"  # a broker no worker listens on
+
+    response = client.get("/health/", headers={"accept": "application/json"})
+
+    assert response.status_code == 500
+    assert any("Celery" in value for value in response.json().values())
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "https://lumira.example/sanctuaire/?sesame=AAAAAbcdEFGH123456789",
+        '{"token": "AAAAAbcdEFGH123456789"}',
+        "sk_test_51Habcdefghijk",
+        "whsec_abcdef123456",
+        "pi_3Nabc_secret_xyz123",
+        "Authorization: Bearer eyJhbGciOi.eyJzdWIi.sig",
+        "card 4242 4242 4242 4242",
+    ],
+)
+def test_logs_never_contain_tokens_keys_or_card_numbers(secret, caplog):
+    logger = logging.getLogger("lumira.test")
+    logger.addFilter(RedactingFilter())
+    with caplog.at_level(logging.INFO, logger="lumira.test"):
+        logger.info("received %s", secret)
+    logger.filters.clear()
+    assert secret not in caplog.text
+    assert "redacted" in caplog.text
+
+
+def test_redaction_leaves_ordinary_text_alone():
+    assert redact("Commande LU2026112500001 payée") == "Commande LU2026112500001 payée"

@@ -1,0 +1,50 @@
+"""Production settings: strict by default, and clean under `check --deploy`."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"LUMIRA_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+PRODUCTION = {
+    "LUMIRA_ENV": "prod",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+    "FIELD_ENCRYPTION_SALT": "a-real-salt",
+    "DJANGO_ALLOWED_HOSTS": "lumira.example",
+    "STRIPE_TEST_SECRET_KEY": "sk_test_x",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "django-insecure-" + "x" * 50}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
+        ({"FIELD_ENCRYPTION_SALT": ""}, "FIELD_ENCRYPTION_SALT"),
+        ({"LUMIRA_ENV": "dev", "DJANGO_DEBUG": "true", "STRIPE_LIVE_MODE": "true"}, "live Stripe"),
+    ],
+    ids=["no-secret-key", "insecure-secret-key", "debug", "no-encryption-salt", "debug-with-live-stripe"],
+)
+def test_production_refuses_to_start_with_an_unsafe_setting(override, message):
+    result = _manage("check", **{**PRODUCTION, **override})
+    assert result.returncode != 0
+    assert message in result.stderr
