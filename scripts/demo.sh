@@ -30,6 +30,7 @@ if [ -z "${CELERY_TASK_ALWAYS_EAGER:-}" ] && ! redis_up; then
   echo "[demo] Redis is not reachable: Celery tasks run eagerly inside the web process"
 fi
 
+mkdir -p var
 echo "[demo] applying migrations (the first run takes a minute)"
 $BIN/python manage.py migrate -v 0
 $BIN/python manage.py load_demo_data
@@ -37,6 +38,13 @@ $BIN/python manage.py load_demo_data
 PIDS=()
 cleanup() { echo; echo "[demo] stopping"; for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
+
+if [ "${CELERY_TASK_ALWAYS_EAGER:-false}" != "true" ]; then
+  # A real worker, with the periodic tasks embedded (beat), through Redis.
+  $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 --schedule=var/celerybeat-schedule &
+  PIDS+=($!)
+  echo "[demo] Celery worker started (Redis at 127.0.0.1:6379)"
+fi
 
 $BIN/python manage.py runserver "$HOST:$PORT" --noreload &
 PIDS+=($!)
