@@ -1,0 +1,76 @@
+"""A PostgreSQL connection killed under the app is replaced on the next request (CONN_HEALTH_CHECKS).
+
+Runs the app as in production (gunicorn, persistent connections) against the test database.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - local server
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture
+def gunicorn_app(transactional_db):
+    port = _free_port()
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "LUMIRA_ENV": "test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "lumira.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _kill_other_backends() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_app_answers_again_after_its_database_connection_is_killed(gunicorn_app):
+    assert _get(gunicorn_app + "/") == 200
+
+    killed = _kill_other_backends()
+
+    assert killed == 1  # the app's persistent connection
+    assert _get(gunicorn_app + "/") == 200
+    assert _get(gunicorn_app + "/") == 200
