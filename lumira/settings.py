@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "djstripe",
     "accounts",
     "orders",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "lumira.urls"
@@ -233,3 +235,30 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 
 # `make bench` only: routes the ceiling view (lumira/bench_views.py). Never on in a real deployment.
 LUMIRA_BENCH = env.bool("LUMIRA_BENCH", default=False)
+
+# Content Security Policy (django-csp): our own scripts, plus Stripe.js and its frames.
+_STRIPE_ORIGINS = sorted({
+    "/".join(STRIPE_JS_URL.split("/")[:3]),
+    "/".join(STRIPE_API_BASE.split("/")[:3]),
+    # Production talks to Stripe; dev and tests to localstripe, whose port tests pick at random.
+    *(["https://js.stripe.com", "https://hooks.stripe.com", "https://api.stripe.com"] if IS_PRODUCTION
+      else ["http://127.0.0.1:*", "http://localhost:*"]),
+})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_STRIPE_ORIGINS],
+        "connect-src": ["'self'", *_STRIPE_ORIGINS],
+        "frame-src": ["'self'", *_STRIPE_ORIGINS],
+        # htmx and Stripe.js set inline styles on the elements they manage.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"

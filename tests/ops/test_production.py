@@ -48,3 +48,15 @@ def test_production_refuses_to_start_with_an_unsafe_setting(override, message):
     result = _manage("check", **{**PRODUCTION, **override})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/")
+
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
