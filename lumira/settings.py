@@ -244,3 +244,5 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if IS_PRODUCTION else [
 SANCTUAIRE_PHOTO_MAX_BYTES = env.int("SANCTUAIRE_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 # Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf for PDFs (full Unicode); without it, a built-in font.
 SANCTUAIRE_PDF_FONT_DIR = env.str("SANCTUAIRE_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+# fontTools (used by fpdf2 to embed fonts in reading PDFs) logs every subsetting step at INFO.
+LOGGING.setdefault("loggers", {})["fontTools"] = {"level": "WARNING"}

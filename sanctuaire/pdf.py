@@ -69,19 +69,16 @@ def reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str) -
     pdf.cell(0, 12, "Lumira", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
     pdf.set_font(pdf.family, "B", 16)
-    pdf.multi_cell(0, 8, pdf.text_safe(f"Lecture de {client_name}"), new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, 8, f"Lecture préparée pour {client_name}")
     pdf.set_font(pdf.family, "", 10)
     delivered = formats.date_format(timezone.localtime(order.delivered_at), "j F Y") if order.delivered_at else ""
-    pdf.multi_cell(
-        0, 6, pdf.text_safe(f"Commande {order.number} · niveau {order.level_name} · livrée le {delivered}"),
-        new_x="LMARGIN", new_y="NEXT",
-    )
+    _paragraph(pdf, 6, f"Commande {order.number} · niveau {order.level_name} · livrée le {delivered}")
     pdf.ln(4)
 
     if content.get("archetype"):
         _heading(pdf, "Votre archétype")
         pdf.set_font(pdf.family, "B", 13)
-        pdf.multi_cell(0, 7, pdf.text_safe(content["archetype"]), new_x="LMARGIN", new_y="NEXT")
+        _paragraph(pdf, 7, content["archetype"])
         pdf.ln(2)
     for key, title in PDF_SECTIONS:
         if key == "synthesis" and content.get("mandalaSvg"):
@@ -89,15 +86,19 @@ def reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str) -
         if content.get(key):
             _heading(pdf, title)
             pdf.set_font(pdf.family, "", 11)
-            pdf.multi_cell(0, 6, pdf.text_safe(content[key]), new_x="LMARGIN", new_y="NEXT")
+            _paragraph(pdf, 6, content[key])
             pdf.ln(3)
     return bytes(pdf.output())
+
+
+def _paragraph(pdf: _ReadingPDF, line_height: int, text: str) -> None:
+    pdf.multi_cell(0, line_height, pdf.text_safe(text), new_x="LMARGIN", new_y="NEXT", align="L")
 
 
 def _heading(pdf: _ReadingPDF, title: str) -> None:
     pdf.set_text_color(*ACCENT)
     pdf.set_font(pdf.family, "B", 14)
-    pdf.multi_cell(0, 8, pdf.text_safe(title), new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, 8, title)
     pdf.set_text_color(*INK)
 
 

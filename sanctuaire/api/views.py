@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -84,11 +86,19 @@ class ReadingListView(generics.ListAPIView):
         return {**super().get_serializer_context(), "entitlements": client_entitlements(self.request.user)}
 
 
+def _reading_or_404(user, order_id):
+    # DRF's NotFound rather than Django's Http404, so that the error keeps Lumira's JSON shape.
+    try:
+        return selectors.client_reading_get(user, order_id)
+    except Http404 as exc:
+        raise NotFound("Lecture introuvable.") from exc
+
+
 class ReadingDetailView(generics.RetrieveAPIView):
     serializer_class = ReadingSerializer
 
     def get_object(self):
-        return selectors.client_reading_get(self.request.user, self.kwargs["order_id"])
+        return _reading_or_404(self.request.user, self.kwargs["order_id"])
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "entitlements": client_entitlements(self.request.user)}
@@ -109,7 +119,7 @@ class ReadingPdfView(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, order_id):
-        order = selectors.client_reading_get(request.user, order_id)
+        order = _reading_or_404(request.user, order_id)
         return pdf_response(order, request.user)
 
 

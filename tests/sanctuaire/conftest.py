@@ -16,7 +16,15 @@ CONTENT = {
     "archetype": "La Prêtresse",
     "reading": "MARK-READING Une période d'écoute intérieure s'ouvre à vous, œuvre du cœur — patience…",
     "ritual": "MARK-RITUAL Allumez une bougie blanche chaque soir.",
-    "mandalaSvg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#7b2cbf"/></svg>',
+    "mandalaSvg": (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+        '<circle cx="50" cy="50" r="46" fill="#ede7f6" stroke="#7b2cbf" stroke-width="2"/>'
+        '<circle cx="50" cy="30" r="18" fill="none" stroke="#7b2cbf"/>'
+        '<circle cx="50" cy="70" r="18" fill="none" stroke="#7b2cbf"/>'
+        '<circle cx="30" cy="50" r="18" fill="none" stroke="#5a189a"/>'
+        '<circle cx="70" cy="50" r="18" fill="none" stroke="#5a189a"/>'
+        '<circle cx="50" cy="50" r="8" fill="#7b2cbf"/></svg>'
+    ),
     "synthesis": "MARK-SYNTHESIS Confiance et patience.",
     "guidance": "MARK-GUIDANCE Semaine 1 : observer. Semaine 2 : choisir.",
 }

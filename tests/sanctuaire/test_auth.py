@@ -33,7 +33,9 @@ def _signed_in_user_id(client):
 
 
 @pytest.mark.django_db
-def test_a_known_client_receives_a_link_that_signs_them_in_after_one_click(client, client_user, django_capture_on_commit_callbacks):
+def test_a_known_client_receives_a_link_that_signs_them_in_after_one_click(
+    client, client_user, django_capture_on_commit_callbacks
+):
     response = _request_link(client, django_capture_on_commit_callbacks, "Client.A@Example.com")
 
     assert response.status_code == 302 and response["Location"] == reverse("sanctuaire:link_sent")
