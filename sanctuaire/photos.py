@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Detected type → (Pillow format, extension, content type). Nothing else is accepted, whatever the name says.
@@ -22,6 +21,14 @@ FOLDER = "client-photos"
 MAX_PIXELS = 40_000_000  # larger is refused rather than decoded (decompression bombs)
 
 
+def photo_max_size_label() -> str:
+    """The size limit in French units ("5 Mo")."""
+    max_bytes = settings.SANCTUAIRE_PHOTO_MAX_BYTES
+    if max_bytes >= 1024 * 1024:
+        return f"{max_bytes / (1024 * 1024):.3g}".replace(".", ",") + " Mo"
+    return f"{max(1, max_bytes // 1024)} Ko"
+
+
 def photo_prepare(upload) -> ContentFile:
     """Validate an uploaded photo and return a clean copy to store, or raise a French ValidationError.
 
@@ -30,11 +37,11 @@ def photo_prepare(upload) -> ContentFile:
     """
     max_bytes = settings.SANCTUAIRE_PHOTO_MAX_BYTES
     if upload.size > max_bytes:
-        raise ValidationError(f"La photo dépasse la taille maximale ({filesizeformat(max_bytes)}).", code="too_large")
+        raise ValidationError(f"La photo dépasse la taille maximale ({photo_max_size_label()}).", code="too_large")
     upload.seek(0)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValidationError(f"La photo dépasse la taille maximale ({filesizeformat(max_bytes)}).", code="too_large")
+        raise ValidationError(f"La photo dépasse la taille maximale ({photo_max_size_label()}).", code="too_large")
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ACCEPTED:
         raise ValidationError("Format non accepté : envoyez une photo JPEG, PNG ou WebP.", code="bad_type")

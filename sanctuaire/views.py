@@ -16,7 +16,7 @@ from .access import SECTIONS_BY_KEY, client_entitlements
 from .forms import MagicLinkRequestForm, ProfileForm
 from .models import PhotoKind
 from .pdf import reading_pdf as build_reading_pdf
-from .photos import photo_content_type, photo_open
+from .photos import photo_content_type, photo_max_size_label, photo_open
 
 MAGIC_LINK_BACKEND = "sanctuaire.backends.ClientMagicLinkBackend"
 PAID_ORDERS_SESSION_KEY = "lumira_paid_orders"  # filled by the payments app when this browser places an order
@@ -142,7 +142,7 @@ def profile(request):
     ]
     context = {
         "form": form, "profile": current, "photo_fields": photo_fields, "nav": "profile",
-        "max_photo_size": settings.SANCTUAIRE_PHOTO_MAX_BYTES,
+        "max_photo_size": photo_max_size_label(),
     }
     return render(request, "sanctuaire/profile.html", context, status=status)
 
