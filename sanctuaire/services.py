@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model, login
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from sesame import settings as sesame_settings
 from sesame.utils import get_token
 
@@ -111,6 +112,30 @@ def magic_link_request(*, email: str) -> None:
         logger.info("magic link requested for an unknown address")
         return
     transaction.on_commit(lambda: magic_link_email_send.delay(user_id))
+
+
+def magic_link_consume(*, token: str, request=None):
+    """The client a one-time link belongs to, spending the link; None when it is invalid, expired or used.
+
+    With a request, the browser is signed in too. The user row is locked and the token checked again under
+    the lock, so two requests racing with the same link cannot both get in.
+    """
+    user = authenticate(request, sesame=token) if token else None
+    if user is None:
+        return None
+    User = get_user_model()
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        user = authenticate(request, sesame=token)  # re-read: a racing sign-in has committed by now
+        if user is None:
+            return None
+        if request is not None:
+            login(request, user)  # updates last_login, which revokes the link
+        else:
+            user.last_login = timezone.now()
+            user.save(update_fields=["last_login"])
+    profile_apply_to_orders(user=user)
+    return user
 
 
 def magic_link_url(user) -> str:

@@ -65,14 +65,16 @@ def magic_link(request):
 
     Mail scanners open links by GET: spending the one-time link only on POST keeps it for the client.
     """
-    token = request.POST.get("token") if request.method == "POST" else request.GET.get(sesame_settings.TOKEN_NAME)
-    user = authenticate(request, sesame=token) if token else None
+    if request.method == "GET":
+        token = request.GET.get(sesame_settings.TOKEN_NAME)
+        user = authenticate(request, sesame=token) if token else None  # checks the link without spending it
+    else:
+        token = request.POST.get("token")
+        user = services.magic_link_consume(token=token, request=request)
     if user is None:
         return render(request, "sanctuaire/link_invalid.html", {"form": MagicLinkRequestForm()}, status=400)
     if request.method == "GET":
         return render(request, "sanctuaire/link_confirm.html", {"token": token, "link_user": user})
-    login(request, user)  # updates last_login, which revokes this one-time link
-    services.profile_apply_to_orders(user=user)
     return redirect("sanctuaire:home")
 
 

@@ -11,7 +11,6 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView as SimpleJWTRefreshView
-from sesame.utils import get_user
 
 from lumira.api import error_response
 
@@ -49,12 +48,11 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = get_user(serializer.validated_data["token"])  # one-time links: this spends it
+        user = services.magic_link_consume(token=serializer.validated_data["token"])
         if user is None:
             return error_response(
                 "invalid_token", "Ce lien de connexion est invalide, expiré ou déjà utilisé.", status.HTTP_401_UNAUTHORIZED
             )
-        services.profile_apply_to_orders(user=user)
         refresh = RefreshToken.for_user(user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 

@@ -1,4 +1,5 @@
 import re
+import threading
 import time
 from unittest import mock
 
@@ -220,3 +221,32 @@ def test_signing_in_copies_a_complete_profile_onto_a_newly_paid_order(client, cl
 
     order.refresh_from_db()
     assert order.birth_place == "Nantes"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_racing_with_the_same_link_let_only_one_in(client_user):
+    from django.db import connection
+
+    from sanctuaire.services import magic_link_consume
+
+    assert connection.vendor == "postgresql"
+    token = get_token(client_user)
+    barrier = threading.Barrier(2)
+    outcomes: list = []
+
+    def run():
+        try:
+            barrier.wait()
+            outcomes.append(magic_link_consume(token=token))
+        except Exception as error:
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcome is None for outcome in outcomes) == [False, True]
