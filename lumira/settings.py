@@ -107,7 +107,8 @@ if LUMIRA_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lumira")}
+# Shared between processes in production (sessions, rate limits and replay guards must not live in one process).
+CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1" if IS_PRODUCTION else "locmemcache://lumira")}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -262,3 +263,31 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Sanctuaire (client space) ---
+# Clients sign in by magic link (django-sesame); staff and experts keep their passwords (ModelBackend).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sanctuaire.backends.ClientMagicLinkBackend",
+]
+LOGIN_REDIRECT_URL = "sanctuaire:home"
+# A link works once (signing in revokes it), for SESAME_MAX_AGE seconds, and not after the email changes.
+SESAME_MAX_AGE = env.int("SESAME_MAX_AGE", default=15 * 60)
+SESAME_ONE_TIME = True
+SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
+# Requests for a magic link, per client IP and per email address (django-ratelimit, counted in CACHES).
+SANCTUAIRE_LINK_RATE_PER_IP = env.str("SANCTUAIRE_LINK_RATE_PER_IP", default="20/h")
+SANCTUAIRE_LINK_RATE_PER_EMAIL = env.str("SANCTUAIRE_LINK_RATE_PER_EMAIL", default="5/h")
+SANCTUAIRE_TOKEN_RATE_PER_IP = env.str("SANCTUAIRE_TOKEN_RATE_PER_IP", default="30/h")
+# Behind a proxy that sets it, the header holding the client's IP (e.g. HTTP_X_REAL_IP); REMOTE_ADDR otherwise.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+INSTALLED_APPS += ["django_ratelimit"]
+# django-ratelimit refuses a per-process cache; production must use a shared one (CACHE_URL=redis://...).
+# Django's own Redis backend works (atomic incr) but is not on the library's list, hence W001 silenced.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if IS_PRODUCTION else ["django_ratelimit.E003"])
+# Client photos: largest accepted upload, in bytes.
+SANCTUAIRE_PHOTO_MAX_BYTES = env.int("SANCTUAIRE_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# Folder with DejaVuSans.ttf and DejaVuSans-Bold.ttf for PDFs (full Unicode); without it, a built-in font.
+SANCTUAIRE_PDF_FONT_DIR = env.str("SANCTUAIRE_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+# fontTools (used by fpdf2 to embed fonts in reading PDFs) logs every subsetting step at INFO.
+LOGGING.setdefault("loggers", {})["fontTools"] = {"level": "WARNING"}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orders.urls")),
+    path("", include("sanctuaire.urls")),
 ]
 
 if settings.LUMIRA_BENCH:

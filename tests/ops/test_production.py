@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"LUMIRA_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY"}}
+    unsafe_here = {"LUMIRA_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by browser tests
+    clean = {k: v for k, v in os.environ.items() if k not in unsafe_here}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
     )

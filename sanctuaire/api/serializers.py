@@ -1,0 +1,126 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from orders.models import Order
+
+from ..access import SECTIONS, Entitlements
+from ..models import ClientProfile, PhotoKind
+from ..validators import birth_date_validate
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=500, help_text="The `sesame` parameter of the emailed link.")
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    """The client profile in camelCase (SPEC §9). Photos are sent through the Sanctuaire's form."""
+
+    email = serializers.EmailField(source="user.email", read_only=True)
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    birthDate = serializers.DateField(source="birth_date", validators=[birth_date_validate])
+    birthTime = serializers.TimeField(source="birth_time", format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    birthPlace = serializers.CharField(source="birth_place", max_length=200)
+    question = serializers.CharField(max_length=2000)
+    objective = serializers.CharField(max_length=2000)
+    isComplete = serializers.BooleanField(source="is_complete", read_only=True)
+    facePhotoUrl = serializers.SerializerMethodField()
+    palmPhotoUrl = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClientProfile
+        fields = (
+            "email", "name", "birthDate", "birthTime", "birthPlace", "question", "objective", "isComplete",
+            "facePhotoUrl", "palmPhotoUrl",
+        )
+
+    def to_representation(self, instance: ClientProfile) -> dict:
+        data = super().to_representation(instance)
+        data["birthTime"] = instance.birth_time or None  # stored as "HH:MM" text
+        return data
+
+    def validate_birthTime(self, value) -> str:
+        return value.strftime("%H:%M")
+
+    def get_facePhotoUrl(self, profile: ClientProfile) -> str | None:
+        return profile.photo_url(PhotoKind.FACE) or None
+
+    def get_palmPhotoUrl(self, profile: ClientProfile) -> str | None:
+        return profile.photo_url(PhotoKind.PALM) or None
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    unlocked = serializers.BooleanField()
+    requiredLevel = serializers.IntegerField()
+    upgradeUrl = serializers.CharField(allow_null=True)
+
+
+class EntitlementsSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    levelName = serializers.CharField()
+    sections = SectionSerializer(many=True)
+
+    @staticmethod
+    def from_entitlements(entitlements: Entitlements) -> dict:
+        return {
+            "level": entitlements.level,
+            "levelName": entitlements.level_name,
+            "sections": [
+                {
+                    "key": section.key,
+                    "label": section.label,
+                    "unlocked": unlocked,
+                    "requiredLevel": section.level,
+                    "upgradeUrl": None if unlocked else section.upgrade_url,
+                }
+                for section, unlocked in entitlements.sections
+            ],
+        }
+
+
+class ReadingContentSerializer(serializers.Serializer):
+    archetype = serializers.CharField(required=False)
+    reading = serializers.CharField(required=False)
+    ritual = serializers.CharField(required=False)
+    mandalaSvg = serializers.CharField(required=False)
+    synthesis = serializers.CharField(required=False)
+    guidance = serializers.CharField(required=False)
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    """A delivered reading with only the parts the client's level unlocks (`context["entitlements"]`)."""
+
+    orderId = serializers.UUIDField(source="id")
+    orderNumber = serializers.CharField(source="number")
+    levelName = serializers.CharField(source="level_name")
+    deliveredAt = serializers.DateTimeField(source="delivered_at")
+    content = serializers.SerializerMethodField()
+    lockedSections = serializers.SerializerMethodField()
+    pdfUrl = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = (
+            "orderId", "orderNumber", "level", "levelName", "service", "deliveredAt", "content", "lockedSections",
+            "pdfUrl", "url",
+        )
+
+    def get_content(self, order: Order) -> ReadingContentSerializer:
+        return self.context["entitlements"].visible_content(order.generated_content)
+
+    def get_lockedSections(self, order: Order) -> list[str]:
+        entitlements = self.context["entitlements"]
+        return [section.key for section in SECTIONS if not entitlements.unlocks(section.key)]
+
+    def get_pdfUrl(self, order: Order) -> str:
+        return reverse("sanctuaire:api_reading_pdf", kwargs={"order_id": order.pk})
+
+    def get_url(self, order: Order) -> str:
+        return reverse("sanctuaire:reading_detail", kwargs={"order_id": order.pk})

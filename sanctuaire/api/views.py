@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView as SimpleJWTRefreshView
+
+from lumira.api import error_response
+
+from .. import selectors, services
+from ..access import client_entitlements
+from ..views import pdf_response
+from .serializers import (
+    EntitlementsSerializer,
+    ProfileSerializer,
+    ReadingSerializer,
+    TokenPairSerializer,
+    TokenRequestSerializer,
+)
+
+
+class MagicTokenThrottle(AnonRateThrottle):
+    scope = "sanctuaire_token"
+
+    def get_rate(self) -> str:
+        return settings.SANCTUAIRE_TOKEN_RATE_PER_IP
+
+
+class TokenView(APIView):
+    """Exchange a magic-link token (the `sesame` parameter of the emailed link) for JWTs. Spends the link."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [MagicTokenThrottle]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenPairSerializer, 400: OpenApiResponse(description="No token"),
+                   401: OpenApiResponse(description="Invalid, expired or already used link")},
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.magic_link_consume(token=serializer.validated_data["token"])
+        if user is None:
+            return error_response(
+                "invalid_token", "Ce lien de connexion est invalide, expiré ou déjà utilisé.", status.HTTP_401_UNAUTHORIZED
+            )
+        refresh = RefreshToken.for_user(user)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class TokenRefreshView(SimpleJWTRefreshView):
+    """`{"refresh"}` → `{"access"}`."""
+
+
+class ProfileView(generics.RetrieveUpdateAPIView):
+    serializer_class = ProfileSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return selectors.profile_for(self.request.user)
+
+    def perform_update(self, serializer: ProfileSerializer) -> None:
+        serializer.instance = services.profile_update(user=self.request.user, data=serializer.validated_data)
+
+
+class ReadingListView(generics.ListAPIView):
+    """Delivered readings only, newest first, with the sections the client's level unlocks."""
+
+    serializer_class = ReadingSerializer
+
+    def get_queryset(self):
+        return selectors.client_readings(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "entitlements": client_entitlements(self.request.user)}
+
+
+def _reading_or_404(user, order_id):
+    # DRF's NotFound rather than Django's Http404, so that the error keeps Lumira's JSON shape.
+    try:
+        return selectors.client_reading_get(user, order_id)
+    except Http404 as exc:
+        raise NotFound("Lecture introuvable.") from exc
+
+
+class ReadingDetailView(generics.RetrieveAPIView):
+    serializer_class = ReadingSerializer
+
+    def get_object(self):
+        return _reading_or_404(self.request.user, self.kwargs["order_id"])
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "entitlements": client_entitlements(self.request.user)}
+
+
+class _JSONForErrors(BaseContentNegotiation):
+    """The PDF is returned as is; errors are always JSON, whatever the client's Accept header."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ReadingPdfView(APIView):
+    content_negotiation_class = _JSONForErrors
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, order_id):
+        order = _reading_or_404(request.user, order_id)
+        return pdf_response(order, request.user)
+
+
+class EntitlementsView(APIView):
+    @extend_schema(responses=EntitlementsSerializer)
+    def get(self, request):
+        return Response(EntitlementsSerializer.from_entitlements(client_entitlements(request.user)))

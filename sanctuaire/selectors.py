@@ -1,0 +1,93 @@
+"""Sanctuaire reads: a client's orders, delivered readings and photos, always scoped to that client."""
+
+import base64
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from orders.models import Order, OrderStatus
+
+from .models import ClientProfile
+
+# What the dashboard and the readings need from an order (personal inputs are not decrypted for nothing).
+ORDER_LIST_FIELDS = (
+    "id", "number", "status", "level", "service", "amount", "currency", "duration",
+    "created_at", "paid_at", "delivered_at", "generated_content",
+)
+TIMELINE = (
+    (OrderStatus.PAID, "Payé"),
+    (OrderStatus.PROCESSING, "En cours"),
+    (OrderStatus.AWAITING_VALIDATION, "Validation"),
+    (OrderStatus.COMPLETED, "Livré"),
+)
+_TIMELINE_POSITION = {status: position for position, (status, _) in enumerate(TIMELINE)}
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    label: str
+    state: str  # "done", "current" or "todo"
+
+    @property
+    def state_label(self) -> str:
+        return {"done": "étape franchie", "current": "étape en cours", "todo": "étape à venir"}[self.state]
+
+
+def order_timeline(order: Order) -> list[TimelineStep]:
+    """payé → en cours → validation → livré; empty for orders that never were, or no longer are, on it."""
+    position = _TIMELINE_POSITION.get(order.status)
+    if position is None:
+        return []
+    steps = []
+    for index, (_, label) in enumerate(TIMELINE):
+        if index < position or (index == position and order.status in (OrderStatus.PAID, OrderStatus.COMPLETED)):
+            state = "done"
+        elif index == position:
+            state = "current"
+        else:
+            state = "todo"
+        steps.append(TimelineStep(label, state))
+    return steps
+
+
+def client_orders(user) -> QuerySet[Order]:
+    return Order.objects.for_client(user).only(*ORDER_LIST_FIELDS).order_by("-created_at")
+
+
+def client_readings(user) -> QuerySet[Order]:
+    """Delivered readings only: the approved version stored on completed orders, never a draft."""
+    return client_orders(user).filter(status=OrderStatus.COMPLETED).order_by("-delivered_at", "-created_at")
+
+
+def client_reading_get(user, order_id) -> Order:
+    """One delivered reading of this client; anything else (another client's, a draft, unknown) is a 404."""
+    order = client_readings(user).filter(pk=order_id).first()
+    if order is None:
+        raise Http404("Lecture introuvable.")
+    return order
+
+
+def profile_for(user) -> ClientProfile:
+    """The client's profile, or an unsaved empty one (reading never writes)."""
+    return ClientProfile.objects.filter(user=user).first() or ClientProfile(user=user)
+
+
+def profile_photo_get(viewer, profile_id, kind: str) -> tuple[ClientProfile, str]:
+    """A photo for its owner or for an active expert assigned to one of the owner's orders; else 404."""
+    profile = ClientProfile.objects.filter(pk=profile_id).select_related("user").first()
+    if profile is None or not profile.photo_name(kind):
+        raise Http404("Photo introuvable.")
+    allowed = profile.user_id == viewer.pk or Order.objects.filter(
+        client_id=profile.user_id, expert__user=viewer, expert__is_active=True
+    ).exists()
+    if not allowed:
+        raise Http404("Photo introuvable.")
+    return profile, profile.photo_name(kind)
+
+
+def mandala_data_uri(svg: str | None) -> str:
+    """The AI's SVG as an <img> data URI: an image context runs no script and loads nothing external."""
+    if not svg or "<svg" not in svg[:2000].lower():
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

@@ -1,0 +1,166 @@
+"""Sanctuaire writes: the client profile (and its copy onto orders), magic links."""
+
+import logging
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model, login
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from sesame import settings as sesame_settings
+from sesame.utils import get_token
+
+from orders.models import Order, OrderEvent, OrderStatus
+
+from .models import ClientProfile, PhotoKind
+from .photos import photo_delete, photo_store
+
+logger = logging.getLogger(__name__)
+
+# The profile's fields that are also the order's generation inputs (same names on both models).
+ORDER_INPUT_FIELDS = ("birth_date", "birth_time", "birth_place", "question", "objective")
+
+
+def profile_update(
+    *,
+    user,
+    data: dict,
+    photos: dict[str, ContentFile] | None = None,
+    remove_photos: Iterable[str] = (),
+) -> ClientProfile:
+    """Save the client's profile (only the fields in `data`), replace or remove photos, and copy the
+    inputs onto the orders waiting for generation, all in one transaction.
+
+    New photos are written before the transaction (files are not transactional) and deleted again if it
+    fails; replaced photos are deleted only once it has committed.
+    """
+    photos = photos or {}
+    new_names = {kind: photo_store(content) for kind, content in photos.items()}
+    try:
+        with transaction.atomic():
+            profile, _ = ClientProfile.objects.select_for_update().get_or_create(user=user)
+            for field in ORDER_INPUT_FIELDS:
+                if field in data:
+                    setattr(profile, field, data[field])
+            replaced = []
+            for kind in PhotoKind.values:
+                if kind in new_names or kind in remove_photos:
+                    replaced.append(profile.photo_name(kind))
+                    setattr(profile, f"{kind}_photo", new_names.get(kind, ""))
+            profile.save()
+            profile_apply_to_orders(user=user, profile=profile)
+            transaction.on_commit(lambda: [photo_delete(name) for name in replaced if name])
+    except BaseException:
+        for name in new_names.values():
+            photo_delete(name)
+        raise
+    return profile
+
+
+def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> int:
+    """Copy the profile's inputs onto the client's orders that are paid and not yet sent to generation.
+
+    Orders already in generation or delivered keep the inputs they were generated from. Each order that
+    changes gets an audit event. Returns how many orders changed. Safe to call again at any time.
+    """
+    profile = profile or ClientProfile.objects.filter(user=user).first()
+    if profile is None:
+        return 0
+    values = {field: getattr(profile, field) for field in ORDER_INPUT_FIELDS if getattr(profile, field)}
+    if not values:
+        return 0
+    with transaction.atomic():
+        # The row locks make this wait for (or be excluded by) an expert starting generation right now.
+        orders = list(
+            Order.objects.for_client(user)
+            .filter(status=OrderStatus.PAID)
+            .select_for_update()
+            .only("pk", "status", *ORDER_INPUT_FIELDS)
+        )
+        changed = [order for order in orders if any(getattr(order, f) != v for f, v in values.items())]
+        for order in changed:
+            for field, value in values.items():
+                setattr(order, field, value)
+            order.save(update_fields=[*values, "updated_at"])
+        OrderEvent.objects.bulk_create(
+            OrderEvent(
+                order=order, from_status=order.status, to_status=order.status, action="client_inputs_updated",
+                actor=user, note="Profil mis à jour dans le Sanctuaire.",
+            )
+            for order in changed
+        )
+    return len(changed)
+
+
+def magic_link_request(*, email: str) -> None:
+    """Email a sign-in link when a client account has this address; do nothing visible otherwise.
+
+    The email leaves from a Celery task after commit, so that the answer takes the same time whether the
+    account exists or not (no enumeration by timing either).
+    """
+    from .tasks import magic_link_email_send
+
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip().lower()
+    user_id = User.objects.filter(email=email, is_active=True, is_staff=False).values_list("pk", flat=True).first()
+    if user_id is None:
+        logger.info("magic link requested for an unknown address")
+        return
+    transaction.on_commit(lambda: magic_link_email_send.delay(user_id))
+
+
+def magic_link_consume(*, token: str, request=None):
+    """The client a one-time link belongs to, spending the link; None when it is invalid, expired or used.
+
+    With a request, the browser is signed in too. The user row is locked and the token checked again under
+    the lock, so two requests racing with the same link cannot both get in.
+    """
+    user = authenticate(request, sesame=token) if token else None
+    if user is None:
+        return None
+    User = get_user_model()
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        user = authenticate(request, sesame=token)  # re-read: a racing sign-in has committed by now
+        if user is None:
+            return None
+        if request is not None:
+            login(request, user)  # updates last_login, which revokes the link
+        else:
+            user.last_login = timezone.now()
+            user.save(update_fields=["last_login"])
+    profile_apply_to_orders(user=user)
+    return user
+
+
+def magic_link_url(user) -> str:
+    query = urlencode({sesame_settings.TOKEN_NAME: get_token(user)})
+    return f"{settings.SITE_URL}{reverse('sanctuaire:magic_link')}?{query}"
+
+
+def magic_link_send(*, user_id: int) -> bool:
+    """Build a fresh one-time link and email it. Returns False when the account can no longer sign in."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True, is_staff=False).first()
+    if user is None:
+        return False
+    context = {
+        "user": user,
+        "url": magic_link_url(user),
+        "minutes": int(settings.SESAME_MAX_AGE // 60),
+        "site_url": settings.SITE_URL,
+    }
+    subject = render_to_string("emails/sanctuaire_magic_link_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/sanctuaire_magic_link_body.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("emails/sanctuaire_magic_link_body.html", context), "text/html")
+    message.send()
+    logger.info("magic link sent", extra={"user_id": user.pk})
+    return True

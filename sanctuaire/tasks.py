@@ -1,0 +1,21 @@
+import logging
+import smtplib
+
+from celery import shared_task
+
+from .services import magic_link_send
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+)
+def magic_link_email_send(user_id: int) -> bool:
+    """Send a sign-in link. The token is made here, so it never sits in the broker."""
+    return magic_link_send(user_id=user_id)

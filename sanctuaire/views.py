@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
+from sesame import settings as sesame_settings
+
+from orders.models import Order, OrderStatus
+
+from . import selectors, services
+from .access import SECTIONS_BY_KEY, client_entitlements
+from .forms import MagicLinkRequestForm, ProfileForm
+from .models import PhotoKind
+from .pdf import reading_pdf as build_reading_pdf
+from .photos import photo_content_type, photo_max_size_label, photo_open
+
+MAGIC_LINK_BACKEND = "sanctuaire.backends.ClientMagicLinkBackend"
+PAID_ORDERS_SESSION_KEY = "lumira_paid_orders"  # filled by the payments app when this browser places an order
+
+
+def _link_requests_limited(request, email: str | None) -> bool:
+    """Counts every request per IP, and valid ones per address too (django-ratelimit, shared cache)."""
+    limited = is_ratelimited(
+        request, group="sanctuaire-link-ip", key="ip", rate=settings.SANCTUAIRE_LINK_RATE_PER_IP, increment=True
+    )
+    if email is not None:
+        limited = is_ratelimited(
+            request, group="sanctuaire-link-email", key=lambda _group, _request: email,
+            rate=settings.SANCTUAIRE_LINK_RATE_PER_EMAIL, increment=True,
+        ) or limited
+    return limited
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_request(request):
+    """Ask for a magic link. The answer is the same whether an account exists for the address or not."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        return redirect("sanctuaire:home")
+    form = MagicLinkRequestForm(request.POST or None)
+    if request.method == "POST":
+        valid = form.is_valid()
+        if _link_requests_limited(request, form.cleaned_data["email"].lower() if valid else None):
+            form.add_error(None, "Trop de demandes de lien. Patientez un moment avant de réessayer.")
+            return render(request, "sanctuaire/login.html", {"form": form}, status=429)
+        if valid:
+            services.magic_link_request(email=form.cleaned_data["email"])
+            return redirect("sanctuaire:link_sent")
+    return render(request, "sanctuaire/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def link_sent(request):
+    return render(request, "sanctuaire/link_sent.html", {"minutes": int(settings.SESAME_MAX_AGE // 60)})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def magic_link(request):
+    """GET checks the link and asks for one click; POST signs in and spends the link.
+
+    Mail scanners open links by GET: spending the one-time link only on POST keeps it for the client.
+    """
+    if request.method == "GET":
+        token = request.GET.get(sesame_settings.TOKEN_NAME)
+        user = authenticate(request, sesame=token) if token else None  # checks the link without spending it
+    else:
+        token = request.POST.get("token")
+        user = services.magic_link_consume(token=token, request=request)
+    if user is None:
+        return render(request, "sanctuaire/link_invalid.html", {"form": MagicLinkRequestForm()}, status=400)
+    if request.method == "GET":
+        return render(request, "sanctuaire/link_confirm.html", {"token": token, "link_user": user})
+    return redirect("sanctuaire:home")
+
+
+@never_cache
+@require_GET
+def enter_from_order(request, order_id):
+    """The browser that just paid enters without waiting for the email (the order id is in its session)."""
+    placed_here = str(order_id) in request.session.get(PAID_ORDERS_SESSION_KEY, [])
+    order = Order.objects.filter(pk=order_id).select_related("client").first() if placed_here else None
+    client = order.client if order is not None else None
+    if order is None or order.paid_at is None or not client.is_active or client.is_staff:
+        messages.info(
+            request,
+            "Entrez votre adresse e-mail : nous vous envoyons un lien de connexion "
+            "dès que votre paiement est confirmé.",
+        )
+        return redirect("sanctuaire:login")
+    if request.user != client:
+        login(request, client, backend=MAGIC_LINK_BACKEND)
+    services.profile_apply_to_orders(user=client)
+    return redirect("sanctuaire:home")
+
+
+@never_cache
+@login_required
+@require_GET
+def home(request):
+    profile = selectors.profile_for(request.user)
+    if not profile.is_complete:
+        messages.info(request, "Commencez par compléter votre profil : il sert à préparer votre lecture.")
+        return redirect("sanctuaire:profile")
+    entitlements = client_entitlements(request.user)
+    orders = list(selectors.client_orders(request.user))
+    context = {
+        "profile": profile,
+        "entitlements": entitlements,
+        "orders": [(order, selectors.order_timeline(order)) for order in orders],
+        "readings": [order for order in orders if order.status == OrderStatus.COMPLETED],
+        "nav": "home",
+    }
+    return render(request, "sanctuaire/dashboard.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    current = selectors.profile_for(request.user)
+    form = ProfileForm(request.POST or None, request.FILES or None, profile=current)
+    if request.method == "POST":
+        if form.is_valid():
+            services.profile_update(
+                user=request.user, data=form.profile_data, photos=form.photos, remove_photos=form.photos_to_remove
+            )
+            messages.success(request, "Votre profil est enregistré.")
+            return redirect("sanctuaire:home")
+        status = 400
+    else:
+        status = 200
+    photo_fields = [
+        (
+            kind,
+            form[f"{kind}_photo"],
+            (form[f"remove_{kind}_photo"], current.photo_url(kind), label) if f"remove_{kind}_photo" in form.fields else None,
+        )
+        for kind, label in PhotoKind.choices
+    ]
+    context = {
+        "form": form, "profile": current, "photo_fields": photo_fields, "nav": "profile",
+        "max_photo_size": photo_max_size_label(),
+    }
+    return render(request, "sanctuaire/profile.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_GET
+def order_detail(request, order_id):
+    order = selectors.client_orders(request.user).filter(pk=order_id).first()
+    if order is None:
+        raise Http404("Commande introuvable.")
+    return render(
+        request, "sanctuaire/order_detail.html", {"order": order, "timeline": selectors.order_timeline(order)}
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def reading_detail(request, order_id):
+    order = selectors.client_reading_get(request.user, order_id)
+    entitlements = client_entitlements(request.user)
+    content = entitlements.visible_content(order.generated_content)
+    context = {
+        "order": order,
+        "entitlements": entitlements,
+        "content": content,
+        "mandala_uri": selectors.mandala_data_uri(content.get("mandalaSvg")),
+        "sections": SECTIONS_BY_KEY,
+    }
+    return render(request, "sanctuaire/reading_detail.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def reading_pdf(request, order_id):
+    order = selectors.client_reading_get(request.user, order_id)
+    return pdf_response(order, request.user)
+
+
+def pdf_response(order: Order, user) -> HttpResponse:
+    data = build_reading_pdf(
+        order=order, entitlements=client_entitlements(user), client_name=user.display_name
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lecture-lumira-{order.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def photo(request, profile_id, kind):
+    if kind not in PhotoKind.values:
+        raise Http404("Photo introuvable.")
+    _, name = selectors.profile_photo_get(request.user, profile_id, kind)
+    try:
+        handle = photo_open(name)
+    except FileNotFoundError as exc:
+        raise Http404("Photo introuvable.") from exc
+    response = FileResponse(handle, content_type=photo_content_type(name))
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
