@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -23,6 +25,11 @@ def error_response(code: str, message: str, http_status: int, fields: dict | Non
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Wrap DRF's errors as {"error": {"code", "message", "fields"}} so clients parse one shape."""
+    # Django's own exceptions get the same shape as DRF's.
+    if isinstance(exc, Http404):
+        exc = NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
