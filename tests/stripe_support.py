@@ -100,6 +100,16 @@ class LocalStripe:
         )
         return response.json()
 
+    def complete_setup_authentication(self, client_secret: str, publishable_key: str = "pk_test_x") -> dict:
+        """What localstripe's 3-D Secure dialog sends when the client clicks "Complete authentication"."""
+        setup_id = client_secret.split("_secret_")[0]
+        response = requests.post(
+            f"{self.url}/v1/setup_intents/{setup_id}/confirm",
+            json={"key": publishable_key, "use_stripe_sdk": True, "client_secret": client_secret},
+            timeout=5,
+        )
+        return response.json()
+
 
 def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
     """A Stripe-Signature header, computed the way Stripe does (HMAC-SHA256 of "{t}.{payload}")."""

@@ -1,5 +1,7 @@
 """Small helpers shared by the payments tests."""
 
+import contextlib
+
 import stripe
 from django.urls import reverse
 
@@ -44,10 +46,8 @@ def decline_intent_in_stripe(order: Order):
     stripe.PaymentIntent.modify(
         order.stripe_payment_intent_id, payment_method="pm_card_chargeCustomerFail", api_key=secret_key()
     )
-    try:
+    with contextlib.suppress(stripe.CardError):
         stripe.PaymentIntent.confirm(order.stripe_payment_intent_id, api_key=secret_key())
-    except stripe.CardError:
-        pass
     return retrieve_intent(order.stripe_payment_intent_id)
 
 
