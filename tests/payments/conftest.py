@@ -42,3 +42,13 @@ def webhook_endpoint(stripe_account):
 @pytest.fixture
 def intuitive_premium(db):
     return offer(2, "premium")
+
+
+@pytest.fixture
+def live_stripe(live_server, localstripe, transactional_db):
+    """The running site (live_server) registered with localstripe: its webhooks reach the site for real."""
+    local_account_ensure()
+    registration = webhook_endpoint_register(base_url=live_server.url)
+    yield registration.endpoint
+    # localstripe keeps delivering to the last registered URL: send later events nowhere.
+    localstripe.register_webhook(NOWHERE, registration.endpoint.secret)
