@@ -25,7 +25,7 @@ from orders import services as order_services
 from orders.models import Offer, Order, OrderEvent, OrderStatus
 from orders.services import InvalidTransition
 
-from .stripe_api import ORDER_ID_KEY, ORDER_NUMBER_KEY, secret_key
+from .stripe_api import ORDER_ID_KEY, ORDER_NUMBER_KEY, is_localstripe, secret_key
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +228,20 @@ def _payable_intent(order: Order, key: str):
     return replacement
 
 
+def _confirm_options() -> dict:
+    # Stripe: the next action (3-D Secure) is then handled by Stripe.js (confirmCardPayment). localstripe
+    # refuses any confirm parameter and always answers in that form.
+    return {} if is_localstripe() else {"use_stripe_sdk": True}
+
+
+def _intent_after_refusal(order: Order, key: str):
+    try:
+        intent = stripe.PaymentIntent.retrieve(order.stripe_payment_intent_id, api_key=key)
+    except stripe.StripeError:
+        return None
+    return intent if intent.status in ("succeeded", "processing", "requires_action") else None
+
+
 def checkout_confirm(*, order: Order, setup_intent_id: str) -> Confirmation:
     """Pay the order with the card the browser just set up (SetupIntent), server-side."""
     if order.paid_at is not None:
@@ -252,11 +266,18 @@ def checkout_confirm(*, order: Order, setup_intent_id: str) -> Confirmation:
             if _object_id(intent.get("payment_method")) != payment_method:
                 stripe.PaymentIntent.modify(intent.id, payment_method=payment_method, api_key=key)
             intent = stripe.PaymentIntent.confirm(
-                intent.id, api_key=key, idempotency_key=f"lumira-confirm-{intent.id}-{payment_method}"
+                intent.id, api_key=key, idempotency_key=f"lumira-confirm-{intent.id}-{payment_method}",
+                **_confirm_options(),
             )
     except stripe.CardError as error:
         # The order stays pending: the client may try another card (a fresh SetupIntent, checkout_setup_renew).
         raise CardDeclined(decline_message(error.code, getattr(error, "decline_code", None))) from error
+    except stripe.InvalidRequestError as error:
+        # A concurrent confirmation (double click, second tab) got there first: report where the intent is.
+        intent = _intent_after_refusal(order, key)
+        if intent is None:
+            logger.exception("payments: confirming order %s refused", order.number)
+            raise PaymentUnavailable(UNAVAILABLE_MESSAGE) from error
     except stripe.StripeError as error:
         logger.exception("payments: confirming order %s failed", order.number)
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE) from error

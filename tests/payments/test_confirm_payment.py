@@ -6,6 +6,7 @@ The browser's Stripe.js step (confirmCardSetup) is replayed with the same reques
 import uuid
 
 import pytest
+import stripe
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
 from orders import services as order_services
@@ -173,3 +174,42 @@ def test_a_new_setup_intent_for_an_unknown_order_is_a_404(client, stripe_account
 def test_get_is_not_allowed_on_the_payment_endpoints(client, stripe_account):
     assert client.get(CONFIRM_URL).status_code == 405
     assert client.get(SETUP_URL).status_code == 405
+
+
+def test_a_confirmation_beaten_by_a_concurrent_one_reports_the_payment_instead_of_failing(
+    client, localstripe, stripe_account, intuitive_premium, monkeypatch
+):
+    order, body = checkout_order(client)
+    setup_id = _setup_card(localstripe, body["setupClientSecret"], VISA)
+    real_confirm = stripe.PaymentIntent.confirm
+
+    def confirmed_elsewhere_first(intent_id, **kwargs):
+        real_confirm(intent_id, **kwargs)  # the other tab's request wins...
+        raise stripe.InvalidRequestError("This PaymentIntent's status is succeeded.", param=None)  # ...ours is refused
+
+    monkeypatch.setattr(stripe.PaymentIntent, "confirm", confirmed_elsewhere_first)
+
+    response = _confirm(client, order, setup_id)
+
+    assert response.status_code == 200 and response.json()["status"] == "succeeded"
+
+
+def test_against_real_stripe_the_confirmation_asks_for_stripe_js_next_actions(
+    client, localstripe, stripe_account, intuitive_premium, monkeypatch
+):
+    order, body = checkout_order(client)
+    setup_id = _setup_card(localstripe, body["setupClientSecret"], VISA)
+    real_confirm = stripe.PaymentIntent.confirm
+    sent = {}
+
+    def confirm(intent_id, **kwargs):
+        sent.update(kwargs)
+        kwargs.pop("use_stripe_sdk", None)  # localstripe refuses it; Stripe requires it for server-side confirmation
+        return real_confirm(intent_id, **kwargs)
+
+    monkeypatch.setattr("payments.services.is_localstripe", lambda: False)
+    monkeypatch.setattr(stripe.PaymentIntent, "confirm", confirm)
+
+    assert _confirm(client, order, setup_id).status_code == 200
+    assert sent["use_stripe_sdk"] is True
+    assert sent["idempotency_key"].startswith(f"lumira-confirm-{order.stripe_payment_intent_id}-pm_")

@@ -19,7 +19,9 @@ def _wait_for(predicate, timeout: float = 15.0):
     raise AssertionError("timed out")
 
 
-def test_localstripe_webhook_reaches_the_site_and_the_order_is_paid_once(live_server, live_stripe, localstripe, intuitive_premium):
+def test_localstripe_webhook_reaches_the_site_and_the_order_is_paid_once(
+    live_server, live_stripe, localstripe, intuitive_premium
+):
     http = requests.Session()
     created = http.post(live_server.url + CREATE_URL, json=ORDER_FORM, timeout=10)
     assert created.status_code == 201
@@ -40,7 +42,9 @@ def test_localstripe_webhook_reaches_the_site_and_the_order_is_paid_once(live_se
     assert len(mail.outbox) == 1
 
 
-def test_a_declined_card_webhook_leaves_the_order_pending_with_the_reason(live_server, live_stripe, localstripe, intuitive_premium):
+def test_a_declined_card_webhook_leaves_the_order_pending_with_the_reason(
+    live_server, live_stripe, localstripe, intuitive_premium
+):
     http = requests.Session()
     body = http.post(live_server.url + CREATE_URL, json=ORDER_FORM, timeout=10).json()
     setup = localstripe.confirm_setup_intent(body["setupClientSecret"], "4000000000000341")
