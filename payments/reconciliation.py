@@ -16,7 +16,7 @@ from django.utils import timezone
 from orders import services as order_services
 from orders.models import Order, OrderStatus
 
-from .services import _mirror, payment_canceled, payment_succeeded
+from .services import payment_canceled, payment_intent_mirror, payment_succeeded
 from .stripe_api import secret_key
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def _stale_pending(older_than: timedelta):
 def payment_reconcile_order(order: Order) -> str:
     """Apply the current state of the order's PaymentIntent. Raises stripe.StripeError when Stripe fails."""
     intent = stripe.PaymentIntent.retrieve(order.stripe_payment_intent_id, api_key=secret_key())
-    _mirror(intent)
+    payment_intent_mirror(intent)
     if intent.status == "succeeded":
         payment_succeeded(order=order, reports=[intent], source="réconciliation")
     elif intent.status == "canceled":

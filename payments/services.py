@@ -104,7 +104,7 @@ def _order_metadata(order: Order) -> dict[str, str]:
     return {ORDER_ID_KEY: str(order.pk), ORDER_NUMBER_KEY: order.number}
 
 
-def _mirror(intent: Mapping) -> None:
+def payment_intent_mirror(intent: Mapping) -> None:
     """Keep dj-stripe's copy of the PaymentIntent current (the status API reads `paymentStatus` from it)."""
     try:
         StripePaymentIntent.sync_from_stripe_data(intent, api_key=secret_key())
@@ -178,7 +178,7 @@ def checkout_start(*, offer: Offer, email: str, name: str, phone: str, expert=No
         order_services.order_cancel(order_id=order.pk, note=f"Paiement indisponible à la création : {error}")
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE) from error
     order = order_payment_intent_attach(order_id=order.pk, payment_intent_id=intent.id)
-    _mirror(intent)
+    payment_intent_mirror(intent)
     return Checkout(order=order, client_secret=intent.client_secret, setup_client_secret=setup.client_secret)
 
 
@@ -281,7 +281,7 @@ def checkout_confirm(*, order: Order, setup_intent_id: str) -> Confirmation:
     except stripe.StripeError as error:
         logger.exception("payments: confirming order %s failed", order.number)
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE) from error
-    _mirror(intent)
+    payment_intent_mirror(intent)
     return Confirmation(
         order=order,
         status=intent.status,
