@@ -187,7 +187,10 @@ STRIPE_JS_URL = env.str(
     "STRIPE_JS_URL", default="https://js.stripe.com/v3/" if IS_PRODUCTION else "http://127.0.0.1:8420/js.stripe.com/v3/"
 )
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
-STRIPE_TEST_SECRET_KEY = env.str("STRIPE_TEST_SECRET_KEY", default="" if IS_PRODUCTION else "sk_test_lumira_local")
+# dj-stripe only accepts keys shaped like Stripe's (sk_test_ + 24 or more letters/digits); localstripe accepts any sk_ key.
+STRIPE_TEST_SECRET_KEY = env.str(
+    "STRIPE_TEST_SECRET_KEY", default="" if IS_PRODUCTION else "sk_test_lumiraLocalDevelopmentKey000000"
+)
 STRIPE_LIVE_SECRET_KEY = env.str("STRIPE_LIVE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="" if IS_PRODUCTION else "pk_test_lumira_local")
 if DEBUG and STRIPE_LIVE_MODE:
@@ -291,3 +294,18 @@ SANCTUAIRE_PHOTO_MAX_BYTES = env.int("SANCTUAIRE_PHOTO_MAX_BYTES", default=5 * 1
 SANCTUAIRE_PDF_FONT_DIR = env.str("SANCTUAIRE_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 # fontTools (used by fpdf2 to embed fonts in reading PDFs) logs every subsetting step at INFO.
 LOGGING.setdefault("loggers", {})["fontTools"] = {"level": "WARNING"}
+
+# Payments (payments app). A pending order is checked against Stripe after this many minutes (a missed
+# webhook heals itself), and canceled after this many hours without payment.
+PENDING_ORDER_RECONCILE_MINUTES = env.int("PENDING_ORDER_RECONCILE_MINUTES", default=10)
+PENDING_ORDER_EXPIRY_HOURS = env.int("PENDING_ORDER_EXPIRY_HOURS", default=24)
+# Orders a single IP address may start (create-payment-intent), django-ratelimit syntax.
+PAYMENTS_CREATE_RATE = env.str("PAYMENTS_CREATE_RATE", default="10/m")
+CELERY_BEAT_SCHEDULE["payments-reconcile-pending"] = {
+    "task": "payments.tasks.reconcile_pending_payments",
+    "schedule": 60.0 * env.int("PAYMENTS_RECONCILE_EVERY_MINUTES", default=5),
+}
+CELERY_BEAT_SCHEDULE["payments-expire-pending"] = {
+    "task": "payments.tasks.expire_pending_orders",
+    "schedule": 60.0 * 60,
+}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orders.urls")),
     path("", include("sanctuaire.urls")),
+    path("", include("payments.urls")),
 ]
 
 if settings.LUMIRA_BENCH:

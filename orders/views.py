@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.urls import reverse
 
 from .models import LEVEL_DESCRIPTIONS, Level, Offer
 
@@ -13,4 +14,4 @@ def landing(request):
         }
         for level in Level
     ]
-    return render(request, "orders/landing.html", {"levels": levels})
+    return render(request, "orders/landing.html", {"levels": levels, "order_url": reverse("payments:order")})

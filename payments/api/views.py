@@ -1,0 +1,159 @@
+"""Payments API (SPEC §9): public endpoints, no sign-in; the order id is the only key a client holds."""
+
+import uuid
+
+from django.conf import settings
+from django.urls import reverse
+from django_ratelimit.core import is_ratelimited
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lumira.api import error_response
+from orders.models import Order
+from orders.services import OrderServiceError
+
+from ..selectors import order_with_payment_status
+from ..services import PaymentError, checkout_confirm, checkout_setup_renew, checkout_start
+from .serializers import (
+    ConfirmPaymentResponseSerializer,
+    ConfirmPaymentSerializer,
+    CreatePaymentIntentResponseSerializer,
+    CreatePaymentIntentSerializer,
+    OrderIdSerializer,
+    OrderPaymentStatusResponseSerializer,
+    OrderPaymentStatusSerializer,
+    SetupIntentResponseSerializer,
+)
+
+# The orders this browser paid for: the Sanctuaire's "enter" link signs it in for these (once paid).
+SESSION_PAID_ORDERS = "lumira_paid_orders"
+ORDER_NOT_FOUND = "Commande introuvable."
+
+
+class PublicAPIView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+def _payment_error(error: PaymentError) -> Response:
+    return error_response(error.code, error.message, error.http_status)
+
+
+def _remember_paid_order(request: Request, order_id) -> None:
+    orders = [value for value in request.session.get(SESSION_PAID_ORDERS, []) if value != str(order_id)]
+    request.session[SESSION_PAID_ORDERS] = [*orders, str(order_id)][-20:]
+
+
+class CreatePaymentIntentView(PublicAPIView):
+    @extend_schema(
+        request=CreatePaymentIntentSerializer,
+        responses={
+            201: CreatePaymentIntentResponseSerializer,
+            400: OpenApiResponse(description="Invalid form, unknown or inactive offer."),
+            429: OpenApiResponse(description="Too many orders from this address."),
+            503: OpenApiResponse(description="Stripe unavailable."),
+        },
+        summary="Create a pending order and its PaymentIntent (amount from the offer).",
+    )
+    def post(self, request: Request) -> Response:
+        if is_ratelimited(
+            request._request, group="payments:create", key="ip", rate=settings.PAYMENTS_CREATE_RATE, increment=True
+        ):
+            return error_response("rate_limited", "Trop de commandes en peu de temps : réessayez dans une minute.", 429)
+        serializer = CreatePaymentIntentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            checkout = checkout_start(
+                offer=data["offer"], email=data["email"], name=data["name"], phone=data["phone"],
+                expert=data.get("expertId"),
+            )
+        except PaymentError as error:
+            return _payment_error(error)
+        except OrderServiceError as error:
+            return error_response("offer_unavailable", error.message, status.HTTP_400_BAD_REQUEST)
+        _remember_paid_order(request, checkout.order.pk)
+        body = {
+            "clientSecret": checkout.client_secret,
+            "orderId": checkout.order.pk,
+            "amount": checkout.order.amount,
+            "currency": checkout.order.currency,
+            "setupClientSecret": checkout.setup_client_secret,
+        }
+        return Response(CreatePaymentIntentResponseSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class ConfirmPaymentView(PublicAPIView):
+    @extend_schema(
+        request=ConfirmPaymentSerializer,
+        responses={
+            200: ConfirmPaymentResponseSerializer,
+            400: OpenApiResponse(description="The SetupIntent is not this order's, or not confirmed."),
+            402: OpenApiResponse(description="Card declined: the order stays pending, another card may be tried."),
+            404: OpenApiResponse(description="Unknown order."),
+            409: OpenApiResponse(description="The order can no longer be paid."),
+        },
+        summary="Pay the order with the card set up in the browser (server-side confirmation).",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ConfirmPaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = Order.objects.filter(pk=serializer.validated_data["orderId"]).first()
+        if order is None:
+            raise NotFound(ORDER_NOT_FOUND)
+        try:
+            confirmation = checkout_confirm(order=order, setup_intent_id=serializer.validated_data["setupIntentId"])
+        except PaymentError as error:
+            return _payment_error(error)
+        body = {
+            "status": confirmation.status,
+            "orderId": order.pk,
+            "redirectUrl": reverse("payments:confirmation", args=[order.pk]),
+        }
+        if confirmation.client_secret:
+            body["clientSecret"] = confirmation.client_secret
+        return Response(ConfirmPaymentResponseSerializer(body).data)
+
+
+class SetupIntentView(PublicAPIView):
+    @extend_schema(
+        request=OrderIdSerializer,
+        responses={
+            201: SetupIntentResponseSerializer,
+            404: OpenApiResponse(description="Unknown order."),
+            409: OpenApiResponse(description="The order can no longer be paid."),
+        },
+        summary="A fresh SetupIntent for a pending order, to try another card after a refusal.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = OrderIdSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = Order.objects.filter(pk=serializer.validated_data["orderId"]).first()
+        if order is None:
+            raise NotFound(ORDER_NOT_FOUND)
+        try:
+            setup_client_secret = checkout_setup_renew(order=order)
+        except PaymentError as error:
+            return _payment_error(error)
+        body = {"setupClientSecret": setup_client_secret}
+        return Response(SetupIntentResponseSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class OrderPaymentStatusView(PublicAPIView):
+    @extend_schema(
+        responses={200: OrderPaymentStatusResponseSerializer, 404: OpenApiResponse(description="Unknown order.")},
+        summary="An order's status, without personal data.",
+    )
+    def get(self, request: Request, order_id: str) -> Response:
+        try:
+            order = order_with_payment_status(uuid.UUID(order_id))
+        except ValueError:
+            order = None
+        if order is None:
+            raise NotFound(ORDER_NOT_FOUND)
+        return Response({"order": OrderPaymentStatusSerializer(order).data})

@@ -1,0 +1,60 @@
+"""Lumira's handlers for Stripe webhooks, hooked into dj-stripe (imported in PaymentsConfig.ready()).
+
+dj-stripe has already checked the signature, dropped a duplicate event id, stored the Event and
+re-retrieved the object from the Stripe API (its own handler runs first) when these run, all inside
+one transaction: an exception here rolls the event back and answers 500, so Stripe delivers it again.
+Business refusals (an order that moved on) are not exceptions: they are logged and answered 200.
+"""
+
+import logging
+
+from djstripe.event_handlers import djstripe_receiver
+from djstripe.models import Event
+
+from orders.models import Order
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+def _order_for(event: Event, intent: dict) -> Order | None:
+    order = services.order_for_payment_intent(intent)
+    if order is None:
+        logger.warning("payments: %s %s: no Lumira order for %s", event.type, event.id, intent.get("id"))
+    return order
+
+
+@djstripe_receiver("payment_intent.succeeded")
+def on_payment_intent_succeeded(sender, event: Event, **kwargs) -> None:
+    intent = event.data["object"]
+    if order := _order_for(event, intent):
+        current = services.mirrored_payment_intent(intent["id"])
+        services.payment_succeeded(order=order, reports=[intent, current], source=f"webhook {event.id}")
+
+
+@djstripe_receiver("payment_intent.payment_failed")
+def on_payment_intent_payment_failed(sender, event: Event, **kwargs) -> None:
+    intent = event.data["object"]
+    if order := _order_for(event, intent):
+        current = services.mirrored_payment_intent(intent["id"])
+        services.payment_failed(order=order, intent=intent, current=current, source=f"webhook {event.id}")
+
+
+@djstripe_receiver("payment_intent.canceled")
+def on_payment_intent_canceled(sender, event: Event, **kwargs) -> None:
+    intent = event.data["object"]
+    if order := _order_for(event, intent):
+        services.payment_canceled(order=order, intent=intent, source=f"webhook {event.id}")
+
+
+@djstripe_receiver("charge.refunded")
+def on_charge_refunded(sender, event: Event, **kwargs) -> None:
+    charge = event.data["object"]
+    intent_id = charge.get("payment_intent")
+    intent = services.mirrored_payment_intent(intent_id) if intent_id else None
+    order = services.order_for_payment_intent(intent or {"id": intent_id})
+    if order is None:
+        logger.warning("payments: %s %s: no Lumira order for charge %s", event.type, event.id, charge.get("id"))
+        return
+    services.charge_refunded(order=order, charge=charge, source=f"webhook {event.id}")

@@ -1,0 +1,20 @@
+"""Reads of the payments app."""
+
+from django.db.models import OuterRef, Subquery
+from django.db.models.fields.json import KT
+from djstripe.models import PaymentIntent as StripePaymentIntent
+
+from orders.models import Order
+
+
+def order_with_payment_status(order_id) -> Order | None:
+    """The order with `payment_status`: its PaymentIntent's status in dj-stripe's mirror (one query)."""
+    intent_status = StripePaymentIntent.objects.filter(id=OuterRef("stripe_payment_intent_id")).values(
+        status=KT("stripe_data__status")
+    )[:1]
+    return (
+        Order.objects.annotate(payment_status=Subquery(intent_status))
+        .select_related("offer")
+        .filter(pk=order_id)
+        .first()
+    )

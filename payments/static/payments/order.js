@@ -1,0 +1,229 @@
+/* Lumira order page: create the order, set the card up with Stripe.js, let the server confirm the payment.
+ *
+ * The flow works with Stripe and with localstripe (SPEC §10):
+ *   1. POST create-payment-intent → the pending order, its PaymentIntent and a SetupIntent;
+ *   2. stripe.confirmCardSetup(setupClientSecret, card element) → a payment method;
+ *   3. POST confirm-payment → the server pays the order's PaymentIntent with it;
+ *   4. requires_action (3-D Secure) → stripe.confirmCardPayment(clientSecret);
+ *   5. the confirmation page follows the order until the webhook marks it paid.
+ * After a refusal the order stays pending: the client types another card and a fresh SetupIntent is used.
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("payments-config").textContent);
+  var form = document.getElementById("order-form");
+  var payButton = document.getElementById("pay-button");
+  var formError = document.getElementById("form-error");
+  var formStatus = document.getElementById("form-status");
+  var total = document.getElementById("total");
+
+  var CARD_MESSAGES = {
+    card_declined: "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte.",
+    insufficient_funds: "Votre carte a été refusée (provision insuffisante). Essayez avec une autre carte.",
+    expired_card: "Votre carte a expiré. Essayez avec une autre carte.",
+    incorrect_cvc: "Le code de sécurité (CVC) de la carte est incorrect.",
+    incorrect_number: "Le numéro de carte est incorrect.",
+    invalid_number: "Le numéro de carte est incorrect.",
+    incomplete_number: "Le numéro de carte est incomplet.",
+    invalid_expiry_year: "La date d'expiration de la carte n'est pas valide.",
+    incomplete_expiry: "La date d'expiration de la carte est incomplète.",
+    incomplete_cvc: "Le code de sécurité (CVC) est incomplet.",
+    processing_error: "Une erreur est survenue pendant le traitement de la carte. Réessayez dans un instant.",
+    payment_intent_authentication_failure: "L'authentification de la carte (3-D Secure) a échoué. Réessayez ou utilisez une autre carte.",
+    setup_intent_authentication_failure: "L'authentification de la carte (3-D Secure) a échoué. Réessayez ou utilisez une autre carte."
+  };
+  var CARD_CHECK = "Vérifiez les informations de la carte (numéro, date d'expiration, code de sécurité).";
+  var UNEXPECTED = "Une erreur inattendue est survenue. Réessayez dans un instant ; aucun montant n'a été débité.";
+  // Field names of the API → the element that shows their error.
+  var ERROR_SLOTS = { level: "offer", service: "offer", expertId: "expertId", email: "email", name: "name", phone: "phone" };
+
+  var stripe = window.Stripe(config.publishableKey, { locale: "fr" });
+  var elements = stripe.elements({ locale: "fr" });
+  var card = elements.create("card", { hidePostalCode: true });
+  card.mount("#card-element");
+
+  // Once the order exists, retries pay the same order: orderId is kept, the form's order fields are locked.
+  var state = { orderId: null, setupClientSecret: null, needsNewSetup: false, busy: false };
+
+  function selectedOffer() {
+    return form.querySelector("input[name=offer]:checked");
+  }
+
+  function updateTotal() {
+    var offer = selectedOffer();
+    total.textContent = offer ? offer.dataset.price : "—";
+  }
+
+  function setBusy(busy, message) {
+    state.busy = busy;
+    payButton.disabled = busy;
+    payButton.setAttribute("aria-busy", busy ? "true" : "false");
+    formStatus.textContent = message || "";
+  }
+
+  function showFormError(message) {
+    formError.textContent = message;
+    formError.hidden = !message;
+    if (message) { formError.scrollIntoView({ block: "center" }); }
+  }
+
+  function clearErrors() {
+    showFormError("");
+    Array.prototype.forEach.call(form.querySelectorAll(".error"), function (slot) { slot.textContent = ""; });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (input) {
+      input.removeAttribute("aria-invalid");
+    });
+  }
+
+  function showFieldErrors(fields) {
+    var shown = false;
+    Object.keys(fields).forEach(function (name) {
+      var slotName = ERROR_SLOTS[name];
+      var slot = slotName && document.getElementById("error-" + slotName);
+      var messages = [].concat(fields[name]).join(" ");
+      if (slot) {
+        slot.textContent = messages;
+        var input = document.getElementById(slotName === "expertId" ? "expert" : slotName);
+        if (input) { input.setAttribute("aria-invalid", "true"); }
+        shown = true;
+      } else {
+        showFormError(messages);
+      }
+    });
+    if (shown) { showFormError("Certains champs sont à corriger."); }
+  }
+
+  function cardErrorMessage(error) {
+    if (!error) { return UNEXPECTED; }
+    return CARD_MESSAGES[error.decline_code] || CARD_MESSAGES[error.code] ||
+      (error.type === "validation_error" && error.message) || CARD_CHECK;
+  }
+
+  function postJSON(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    });
+  }
+
+  function apiErrorMessage(result) {
+    return (result.data && result.data.error && result.data.error.message) || UNEXPECTED;
+  }
+
+  function lockOrderFields() {
+    Array.prototype.forEach.call(
+      form.querySelectorAll("input[name=offer], #expert, #name, #email, #phone"),
+      function (input) { input.disabled = true; }
+    );
+    payButton.textContent = "Payer avec cette carte";
+  }
+
+  async function createOrder() {
+    var offer = selectedOffer();
+    var expert = document.getElementById("expert").value;
+    var body = {
+      level: offer ? offer.dataset.level : "",
+      service: offer ? offer.dataset.service : "",
+      expertId: expert ? Number(expert) : null,
+      name: document.getElementById("name").value.trim(),
+      email: document.getElementById("email").value.trim(),
+      phone: document.getElementById("phone").value.trim()
+    };
+    if (!offer) {
+      showFieldErrors({ level: ["Choisissez une lecture."] });
+      return false;
+    }
+    var result = await postJSON(config.createUrl, body);
+    if (result.status !== 201) {
+      var fields = result.data && result.data.error && result.data.error.fields;
+      if (fields) { showFieldErrors(fields); } else { showFormError(apiErrorMessage(result)); }
+      return false;
+    }
+    state.orderId = result.data.orderId;
+    state.setupClientSecret = result.data.setupClientSecret;
+    lockOrderFields();
+    return true;
+  }
+
+  async function renewSetup() {
+    var result = await postJSON(config.setupUrl, { orderId: state.orderId });
+    if (result.status !== 201) {
+      showFormError(apiErrorMessage(result));
+      return false;
+    }
+    state.setupClientSecret = result.data.setupClientSecret;
+    state.needsNewSetup = false;
+    return true;
+  }
+
+  function refused(message) {
+    // The order stays pending; the next attempt needs a new SetupIntent (a used one cannot be confirmed again).
+    state.needsNewSetup = true;
+    showFormError(message + " Saisissez une autre carte puis cliquez à nouveau sur « Payer avec cette carte ».");
+  }
+
+  async function pay() {
+    if (!state.orderId) {
+      setBusy(true, "Création de votre commande…");
+      if (!(await createOrder())) { return; }
+    } else if (state.needsNewSetup) {
+      setBusy(true, "Préparation d'un nouvel essai…");
+      if (!(await renewSetup())) { return; }
+    }
+
+    setBusy(true, "Vérification de la carte…");
+    var setup = await stripe.confirmCardSetup(state.setupClientSecret, {
+      payment_method: { card: card, billing_details: { name: document.getElementById("name").value.trim() } }
+    });
+    if (setup.error) {
+      refused(cardErrorMessage(setup.error));
+      return;
+    }
+
+    setBusy(true, "Paiement en cours…");
+    var result = await postJSON(config.confirmUrl, { orderId: state.orderId, setupIntentId: setup.setupIntent.id });
+    if (result.status === 402) {
+      refused(apiErrorMessage(result));
+      return;
+    }
+    if (result.status !== 200) {
+      showFormError(apiErrorMessage(result));
+      state.needsNewSetup = true;
+      return;
+    }
+    if (result.data.status === "requires_action") {
+      setBusy(true, "Authentification auprès de votre banque…");
+      var action = await stripe.confirmCardPayment(result.data.clientSecret);
+      if (action.error) {
+        refused(cardErrorMessage(action.error));
+        return;
+      }
+    }
+    setBusy(true, "Paiement accepté, redirection…");
+    window.location.assign(result.data.redirectUrl);
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "offer") { updateTotal(); }
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (state.busy) { return; }
+    clearErrors();
+    pay().catch(function () {
+      showFormError(UNEXPECTED);
+    }).finally(function () {
+      if (formStatus.textContent !== "Paiement accepté, redirection…") { setBusy(false); }
+    });
+  });
+
+  updateTotal();
+})();

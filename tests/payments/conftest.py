@@ -1,0 +1,54 @@
+"""Payments tests run against a real localstripe process, started once for the session."""
+
+import pytest
+from django.core.cache import cache
+
+from payments.stripe_api import local_account_ensure
+from payments.webhooks import webhook_endpoint_register
+from tests.factories import offer
+from tests.stripe_support import LocalStripe
+
+# localstripe's own webhook deliveries in tests that do not run a live server go to a closed local port.
+NOWHERE = "http://127.0.0.1:9"
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    server = LocalStripe().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def stripe_api(localstripe, settings):
+    """Every payments test talks to the session's localstripe (PaymentsConfig follows STRIPE_API_BASE)."""
+    settings.STRIPE_API_BASE = localstripe.url
+    settings.STRIPE_JS_URL = localstripe.js_url
+    cache.clear()  # rate-limit counters
+    return localstripe
+
+
+@pytest.fixture
+def stripe_account(db):
+    """dj-stripe's owner Account and APIKey rows (localstripe has no /v1/account)."""
+    return local_account_ensure()
+
+
+@pytest.fixture
+def webhook_endpoint(stripe_account):
+    return webhook_endpoint_register(base_url=NOWHERE).endpoint
+
+
+@pytest.fixture
+def intuitive_premium(db):
+    return offer(2, "premium")
+
+
+@pytest.fixture
+def live_stripe(live_server, localstripe, transactional_db):
+    """The running site (live_server) registered with localstripe: its webhooks reach the site for real."""
+    local_account_ensure()
+    registration = webhook_endpoint_register(base_url=live_server.url)
+    yield registration.endpoint
+    # localstripe keeps delivering to the last registered URL: send later events nowhere.
+    localstripe.register_webhook(NOWHERE, registration.endpoint.secret)

@@ -1,0 +1,210 @@
+"""POST /api/payments/create-payment-intent: the pending order and its PaymentIntent, priced from the offer."""
+
+import pytest
+import stripe
+from django.contrib.auth import get_user_model
+from djstripe.models import PaymentIntent as StripePaymentIntent
+
+from experts.models import Expert
+from orders.models import Offer, Order, OrderStatus
+from payments.api.views import SESSION_PAID_ORDERS
+from tests.factories import ExpertFactory, offer
+from tests.payments.helpers import CREATE_URL, ORDER_FORM, checkout_order, create_checkout, retrieve_intent
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def test_a_client_order_creates_a_pending_order_and_a_payment_intent_priced_from_the_offer(
+    client, stripe_account, intuitive_premium
+):
+    response = create_checkout(client)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"clientSecret", "orderId", "amount", "currency", "setupClientSecret"}
+    assert (body["amount"], body["currency"]) == (7900, "eur")
+    order = Order.objects.get(pk=body["orderId"])
+    assert order.status == OrderStatus.PENDING
+    assert (order.amount, order.currency, order.duration, order.offer) == (7900, "eur", 60, intuitive_premium)
+    assert order.client.email == "camille.lune@example.com" and order.client.get_full_name() == "Camille Lune"
+    assert order.client_phone == "06 12 34 56 78"
+    assert not order.client.has_usable_password()
+
+    intent = retrieve_intent(order.stripe_payment_intent_id)
+    assert body["clientSecret"] == intent.client_secret
+    assert (intent.amount, intent.currency, intent.status) == (7900, "eur", "requires_payment_method")
+    assert intent.metadata["lumira_order_id"] == str(order.pk)
+    assert intent.metadata["lumira_order_number"] == order.number
+    assert body["setupClientSecret"].startswith("seti_")
+    # dj-stripe keeps its own copy, which the status API reads.
+    assert StripePaymentIntent.objects.get(id=intent.id).stripe_data["status"] == "requires_payment_method"
+    assert client.session[SESSION_PAID_ORDERS] == [str(order.pk)]
+
+
+def test_the_payment_intent_is_created_with_an_idempotency_key_derived_from_the_order(
+    client, stripe_account, intuitive_premium, monkeypatch
+):
+    calls = []
+    real_create = stripe.PaymentIntent.create
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(stripe.PaymentIntent, "create", spy)
+
+    order, _ = checkout_order(client)
+
+    assert len(calls) == 1
+    assert calls[0]["idempotency_key"] == f"lumira-order-{order.pk}-payment-intent"
+    assert calls[0]["amount"] == 7900 and calls[0]["metadata"]["lumira_order_id"] == str(order.pk)
+
+
+def test_a_price_sent_by_the_browser_is_ignored(client, stripe_account, intuitive_premium):
+    order, body = checkout_order(client, amount=100, price=1, currency="usd", price_cents=5, duration=999)
+
+    assert body["amount"] == 7900 and body["currency"] == "eur"
+    assert (order.amount, order.currency, order.duration) == (7900, "eur", 60)
+    assert retrieve_intent(order.stripe_payment_intent_id).amount == 7900
+
+
+def test_every_offer_is_charged_exactly_its_database_price(client, stripe_account, settings):
+    settings.PAYMENTS_CREATE_RATE = "100/m"
+    offer()  # seeds the catalogue
+    Offer.objects.filter(level=3, service="vip").update(price_cents=15100)
+
+    for item in Offer.objects.all():
+        order, body = checkout_order(client, level=item.level_slug, service=item.service, amount=1)
+        intent = retrieve_intent(order.stripe_payment_intent_id)
+        assert order.amount == body["amount"] == intent.amount == item.price_cents, item.name
+
+    assert Order.objects.get(level=3, service="vip").amount == 15100
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"level": "platine"}, "level"),
+        ({"service": "gold"}, "service"),
+        ({"level": ""}, "level"),
+        ({"level": None}, "level"),
+    ],
+)
+def test_an_unknown_offer_is_refused_with_400_and_creates_nothing(client, stripe_account, intuitive_premium, changes, field):
+    response = create_checkout(client, **changes)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert field in response.json()["error"]["fields"]
+    assert not Order.objects.exists() and not User.objects.filter(email=ORDER_FORM["email"]).exists()
+
+
+def test_an_inactive_offer_is_refused_with_400_and_creates_nothing(client, stripe_account, intuitive_premium):
+    intuitive_premium.is_active = False
+    intuitive_premium.save()
+
+    response = create_checkout(client)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["service"] == ["La formule Premium du niveau Intuitive n'est pas disponible."]
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"email": "pas-une-adresse"}, "email", "Saisissez une adresse e-mail valide."),
+        ({"email": ""}, "email", "Ce champ ne peut être vide."),
+        ({"name": ""}, "name", "Ce champ ne peut être vide."),
+        ({"phone": "appelez-moi"}, "phone", "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."),
+        ({"phone": "12"}, "phone", "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."),
+    ],
+)
+def test_bad_client_details_get_a_french_error_on_their_field(client, stripe_account, intuitive_premium, changes, field, message):
+    response = create_checkout(client, **changes)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][field] == [message]
+    assert not Order.objects.exists()
+
+
+def test_missing_fields_are_all_reported(client, stripe_account):
+    response = client.post(CREATE_URL, {}, content_type="application/json")
+
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert set(fields) == {"level", "service", "email", "name", "phone"}
+    assert fields["email"] == ["Ce champ est obligatoire."]
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_api_error_shape(client, stripe_account):
+    response = client.post(CREATE_URL, "{not json", content_type="application/json")
+
+    assert response.status_code == 400
+    assert set(response.json()["error"]) >= {"code", "message"}
+
+
+def test_the_chosen_expert_is_kept_on_the_order(client, stripe_account, intuitive_premium, expert):
+    order, _ = checkout_order(client, expertId=expert.pk)
+    assert order.expert == expert and order.assigned_at is not None
+
+
+@pytest.mark.parametrize("expert_id", ["inactive", 999999])
+def test_an_unknown_or_inactive_expert_is_refused(client, stripe_account, intuitive_premium, expert_id):
+    if expert_id == "inactive":
+        expert_id = ExpertFactory(is_active=False).pk
+
+    response = create_checkout(client, expertId=expert_id)
+
+    assert response.status_code == 400
+    assert "expertId" in response.json()["error"]["fields"]
+    assert not Order.objects.exists()
+
+
+def test_any_expert_leaves_the_order_unassigned(client, stripe_account, intuitive_premium):
+    order, _ = checkout_order(client, expertId=None)
+    assert order.expert is None and Expert.objects.count() == 0
+
+
+def test_a_returning_client_keeps_one_account_for_several_orders(client, stripe_account, intuitive_premium):
+    first, _ = checkout_order(client)
+    second, _ = checkout_order(client, email="Camille.Lune@Example.com")
+
+    assert first.client == second.client
+    assert User.objects.filter(email="camille.lune@example.com").count() == 1
+    assert client.session[SESSION_PAID_ORDERS] == [str(first.pk), str(second.pk)]
+    assert retrieve_intent(first.stripe_payment_intent_id).customer == retrieve_intent(second.stripe_payment_intent_id).customer
+
+
+def test_when_stripe_is_unreachable_the_client_gets_a_503_and_no_pending_order_is_left(
+    client, stripe_account, intuitive_premium, settings, monkeypatch
+):
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+
+    response = create_checkout(client)
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "payment_unavailable"
+    assert "indisponible" in response.json()["error"]["message"]
+    order = Order.objects.get()
+    assert order.status == OrderStatus.CANCELED
+    assert order.events.filter(action="canceled").count() == 1
+    assert SESSION_PAID_ORDERS not in client.session
+
+
+def test_too_many_orders_from_one_address_are_refused_with_429(client, stripe_account, intuitive_premium, settings):
+    settings.PAYMENTS_CREATE_RATE = "2/m"
+    assert create_checkout(client).status_code == 201
+    assert create_checkout(client).status_code == 201
+
+    response = create_checkout(client)
+
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert Order.objects.count() == 2
+
+
+def test_get_is_not_allowed(client, stripe_account):
+    assert client.get(CREATE_URL).status_code == 405
