@@ -24,6 +24,7 @@ from djstripe.models import PaymentIntent as StripePaymentIntent
 from orders import services as order_services
 from orders.models import Offer, Order, OrderEvent, OrderStatus
 from orders.services import InvalidTransition
+from sanctuaire.services import profile_apply_to_orders
 
 from .stripe_api import ORDER_ID_KEY, ORDER_NUMBER_KEY, is_localstripe, secret_key
 
@@ -355,8 +356,11 @@ def payment_succeeded(*, order: Order, reports: Iterable[Mapping], source: str, 
         reason = f"Paiement reçu alors que la commande est « {error.order.get_status_display()} »."
         order_services.order_flag_payment(order_id=order.pk, reason=reason)
         return False
-    if result.changed and notify:
-        _send_paid_email_after_commit(order.pk)
+    if result.changed:
+        # A returning client's completed profile fills the new order's inputs for the expert.
+        profile_apply_to_orders(user=result.order.client)
+        if notify:
+            _send_paid_email_after_commit(order.pk)
     return result.changed
 
 

@@ -363,3 +363,16 @@ def test_two_deliveries_of_the_same_event_racing_mark_the_order_paid_once(locals
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
     assert _events(order, "payment_succeeded") == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_returning_client_profile_fills_the_new_order_inputs_when_it_is_paid(replay, order):
+    from tests.sanctuaire.conftest import complete_profile
+
+    complete_profile(order.client, birth_place="Nantes, France", question="Quel chemin ?")
+    intent = pay_intent_in_stripe(order)
+
+    replay("payment_intent.succeeded", order, intent)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert (order.birth_place, order.question) == ("Nantes, France", "Quel chemin ?")
