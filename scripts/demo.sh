@@ -39,6 +39,15 @@ PIDS=()
 cleanup() { echo; echo "[demo] stopping"; for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+# Stripe's API for the demo: localstripe (a stateful fake Stripe), with our webhook registered there.
+STRIPE_PORT=${DEMO_STRIPE_PORT:-8420}
+export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT" STRIPE_JS_URL="http://127.0.0.1:$STRIPE_PORT/js.stripe.com/v3/"
+$BIN/localstripe --port "$STRIPE_PORT" --from-scratch >var/localstripe.log 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 40); do curl -sf "$STRIPE_JS_URL" >/dev/null && break; sleep 0.25; done
+$BIN/python manage.py stripe_bootstrap
+echo "[demo] localstripe on $STRIPE_API_BASE, webhook registered"
+
 if [ "${CELERY_TASK_ALWAYS_EAGER:-false}" != "true" ]; then
   # A real worker, with the periodic tasks embedded (beat), through Redis.
   $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 --schedule=var/celerybeat-schedule &
@@ -52,10 +61,13 @@ PIDS+=($!)
 cat <<EOT
 
 ==================== Lumira demo ====================
-Site      $SITE_URL/
-Admin     $SITE_URL/admin/
-API docs  $SITE_URL/api/docs/
-Logins    see "Connexions de démo" above (experts and admin); clients sign in by magic link.
+Site       $SITE_URL/
+Order      $SITE_URL/commander/   (test card 4242 4242 4242 4242, any future date, any CVC)
+Sanctuaire $SITE_URL/sanctuaire/  (magic link: printed in this console, as emails are)
+Admin      $SITE_URL/admin/
+API docs   $SITE_URL/api/docs/
+Health     $SITE_URL/health/
+Logins     see "Connexions de démo" above (experts and admin); clients sign in by magic link.
 Ctrl-C stops everything.
 =====================================================
 EOT
