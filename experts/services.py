@@ -12,6 +12,7 @@ from django.utils import timezone
 from orders.models import Order, OrderStatus
 from orders.services import (
     AlreadyAssigned,
+    InvalidTransition,
     OrderServiceError,
     TransitionResult,
     order_approve,
@@ -89,11 +90,12 @@ def expert_record_login(*, expert: Expert) -> None:
     expert.last_login_at = now
 
 
-def _check_holder(order_id, expert: Expert) -> None:
+def _check_holder(order_id, expert: Expert) -> Order | None:
     # An order's expert never changes once set (no unassign), so this unlocked read cannot go stale.
-    holder = Order.objects.filter(pk=order_id).values_list("expert_id", flat=True).first()
-    if holder not in (None, expert.pk) and not expert.is_admin:
+    order = Order.objects.filter(pk=order_id).only("number", "status", "expert", "revision_count", "rejection_reason").first()
+    if order is not None and order.expert_id not in (None, expert.pk) and not expert.is_admin:
         raise AlreadyAssigned("Cette commande est prise par un autre expert.")
+    return order
 
 
 def order_take(*, order_id, expert: Expert) -> TransitionResult:
@@ -145,7 +147,7 @@ def content_validate(
     generation starts with the reason, the notes and the previous version)."""
     notes, reason = (notes or "").strip(), (reason or "").strip()
     actor = actor or expert.user
-    _check_holder(order_id, expert)
+    order = _check_holder(order_id, expert)
     if action == "approve":
         with transaction.atomic():
             result = order_approve(order_id=order_id, expert=expert, notes=notes, actor=actor)
@@ -155,6 +157,13 @@ def content_validate(
                 transaction.on_commit(lambda: reading_ready_email.delay(str(order_id)), robust=True)
         return result
     if action == "reject":
+        # `order_reject` treats an order already `processing` as done; that is only true for the same
+        # rejection repeated, not for an order still in its first generation.
+        repeat = order is not None and order.revision_count > 0 and order.rejection_reason == reason
+        if order is not None and order.status == OrderStatus.PROCESSING and not repeat:
+            error = InvalidTransition(order, OrderStatus.PROCESSING)
+            error.message = f"La commande {order.number} est en cours de génération : il n'y a rien à rejeter."
+            raise error
         with transaction.atomic():
             result = order_reject(order_id=order_id, expert=expert, reason=reason, notes=notes, actor=actor)
             if result.changed:
