@@ -178,7 +178,10 @@ def dead_letter_replay(*, dead_letter_id: int, actor=None) -> str:
     Returns "replayed", "obsolete" (the order moved on: nothing to do) or "skipped" (already handled).
     """
     with transaction.atomic():
-        letter = DeadLetter.objects.select_for_update().select_related("order__expert__user").get(pk=dead_letter_id)
+        # of=self: the expert is an outer join, which PostgreSQL will not lock (nor is there a need to).
+        letter = (
+            DeadLetter.objects.select_for_update(of=("self",)).select_related("order__expert__user").get(pk=dead_letter_id)
+        )
         if letter.status != DeadLetterStatus.PENDING:
             return "skipped"
         order = letter.order

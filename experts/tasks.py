@@ -26,6 +26,9 @@ def generation_request(self, order_id: str, attempt_id: str) -> str:
         if tries < settings.GENERATION_MAX_ATTEMPTS:
             delay = generation.retry_delay(self.request.retries)
             logger.info("generation retry", extra={"order_id": order_id, "try": tries, "delay": delay, "error": str(error)})
+            if self.request.is_eager:
+                # Eager mode (demo without Redis, tests): no broker holds the retry, Celery re-applies it now.
+                return self.retry(exc=error, countdown=delay, throw=False)
             raise self.retry(exc=error, countdown=delay) from error
         reason, message = DeadLetterReason.RETRIES_EXHAUSTED, str(error)
     except generation.PermanentGenerationError as error:

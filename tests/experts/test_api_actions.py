@@ -39,7 +39,9 @@ def test_taking_an_order_another_expert_holds_is_a_409(expert, other_expert_api)
     response = other_expert_api.post(assign_url(order))
 
     assert response.status_code == 409
-    assert response.json()["error"] == {"code": "already_assigned", "message": "Cette commande est déjà prise par un autre expert."}
+    assert response.json()["error"] == {
+        "code": "already_assigned", "message": "Cette commande est déjà prise par un autre expert."
+    }
     order.refresh_from_db()
     assert order.expert == expert
 
