@@ -99,8 +99,9 @@ def compose_reading(order: Order) -> dict[str, str]:
     question = (order.question or "").strip()
     objective = (order.objective or "").strip()
 
+    opening = _OPENINGS[seed % len(_OPENINGS)]
     paragraphs = [
-        f"{first_name}, {_OPENINGS[seed % len(_OPENINGS)]} Votre archétype, {name}, évoque {meaning}.",
+        f"{first_name}, {opening[0].lower()}{opening[1:]} Votre archétype, {name}, évoque {meaning}.",
         f"Né(e){place}, vous portez cette énergie depuis toujours ; elle se manifeste aujourd'hui avec plus de netteté.",
     ]
     if question:

@@ -230,6 +230,6 @@ def validate(request: HttpRequest, order_id) -> HttpResponse:
     message = (
         "Lecture approuvée : elle est livrée et la cliente ou le client est prévenu(e) par e-mail."
         if action == "approve"
-        else "Contenu rejeté : une révision est en cours de génération."
+        else "Contenu rejeté : une révision a été demandée au générateur."
     )
     return _after_action(request, order.pk, message)

@@ -308,7 +308,7 @@ def test_rejecting_then_approving_from_the_desk(expert, django_capture_on_commit
         approved = client.post(reverse("experts:validate", args=[order.pk]), {"action": "approve", "notes": "Bien"}, **HTMX)
 
     assert rejected.status_code == 200 and approved.status_code == 200
-    assert "une révision est en cours" in rejected.content.decode()
+    assert "une révision a été demandée" in rejected.content.decode()
     assert "Lecture livrée le" in approved.content.decode()
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED and order.revision_count == 1
@@ -352,4 +352,4 @@ def test_an_admin_assigns_an_order_from_the_desk(admin_expert, expert, django_ca
 def test_the_history_lists_versions_and_events(expert):
     order = in_validation(expert)
     html = desk(expert).get(reverse("experts:order", args=[order.pk])).content.decode()
-    assert "Version 1" in html and "content_received" in html and "generation_started" in html
+    assert "Version 1" in html and "Contenu reçu" in html and "Envoyée en génération" in html
