@@ -265,9 +265,31 @@ def _sweep_one(attempt_id, now) -> str:
         return "dead_lettered"
 
 
+def _adopt_orphans(now) -> None:
+    """Orders sent to generation without going through `attempt_open` (e.g. by a script calling
+    `orders.services` directly) have no attempt record: give them one, already due, so they are swept."""
+    cutoff = now - timedelta(minutes=settings.GENERATION_DEADLINE_MINUTES)
+    orphans = (
+        Order.objects.filter(status=OrderStatus.PROCESSING, generation_started_at__lt=cutoff)
+        .exclude(generation_attempt_id__in=GenerationAttempt.objects.values("pk"))
+        .values_list("pk", flat=True)
+    )
+    for order_id in orphans:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status != OrderStatus.PROCESSING or order.generation_attempt_id is None:
+                continue
+            GenerationAttempt.objects.get_or_create(
+                id=order.generation_attempt_id,
+                defaults={"order": order, "revision": order.revision_count, "backend": settings.GENERATION_BACKEND,
+                          "deadline_at": cutoff},
+            )
+
+
 def generation_sweep_stuck(*, now=None) -> dict[str, int]:
     """Orders stuck in `processing` past their attempt's deadline: resend the attempt, or give up on it."""
     now = now or timezone.now()
+    _adopt_orphans(now)
     stuck = list(
         GenerationAttempt.objects.filter(outcome=AttemptOutcome.PENDING, deadline_at__lt=now)
         .order_by("deadline_at")

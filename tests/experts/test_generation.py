@@ -275,3 +275,19 @@ def test_a_local_revision_differs_and_answers_the_rejection(expert, django_captu
     assert order.status == OrderStatus.AWAITING_VALIDATION
     assert order.generated_content["reading"] != first["reading"]
     assert "Parler davantage du travail" in order.generated_content["reading"]
+
+
+@pytest.mark.django_db
+def test_the_sweep_also_finds_orders_sent_to_generation_without_an_attempt_record(expert, django_capture_on_commit_callbacks):
+    from orders.services import order_start_generation
+
+    order = order_start_generation(order_id=paid_order().pk, expert=expert, prompt="p").order  # no attempt row
+    later = timezone.now() + timedelta(minutes=31)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = generation.generation_sweep_stuck(now=later)
+
+    order.refresh_from_db()
+    assert counts["resent"] == 1
+    assert order.status == OrderStatus.AWAITING_VALIDATION  # resent to the local generator, which answered
+    assert GenerationAttempt.objects.get(pk=order.generation_attempt_id).outcome == AttemptOutcome.DELIVERED
