@@ -41,11 +41,19 @@ trap cleanup EXIT INT TERM
 $BIN/python manage.py runserver "$HOST:$PORT" --noreload &
 PIDS+=($!)
 
+# Generation and emails run in Celery: a worker (with the periodic sweep) unless tasks run eagerly.
+if [ "${CELERY_TASK_ALWAYS_EAGER:-false}" != "true" ]; then
+  $BIN/celery -A lumira worker --beat --loglevel=WARNING &
+  PIDS+=($!)
+  echo "[demo] Celery worker started (generation with GENERATION_BACKEND=${GENERATION_BACKEND:-local})"
+fi
+
 cat <<EOT
 
 ==================== Lumira demo ====================
 Site      $SITE_URL/
 Admin     $SITE_URL/admin/
+Desk      $SITE_URL/desk/  (experts: take an order, generate, validate)
 API docs  $SITE_URL/api/docs/
 Logins    see "Connexions de démo" above (experts and admin); clients sign in by magic link.
 Ctrl-C stops everything.
