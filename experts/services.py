@@ -14,6 +14,7 @@ from orders.services import (
     AlreadyAssigned,
     InvalidTransition,
     OrderServiceError,
+    StaleGenerationAttempt,
     TransitionResult,
     order_approve,
     order_assign,
@@ -21,7 +22,7 @@ from orders.services import (
     order_start_generation,
 )
 
-from .generation import attempt_open
+from .generation import CallbackReplayed, attempt_open
 from .models import DeadLetter, DeadLetterStatus, Expert, ExpertRole
 from .prompts import prompt_for
 
@@ -36,6 +37,14 @@ EXPERTS_GROUP_PERMISSIONS = [
 
 class ExpertAlreadyExists(Exception):
     pass
+
+
+# Refusals caused by the order's state or holder (409), as opposed to a request that is wrong in itself (400).
+CONFLICTS = (AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed)
+
+
+def error_status(error: OrderServiceError) -> int:
+    return 409 if isinstance(error, CONFLICTS) else 400
 
 
 def experts_group_ensure() -> Group:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from orders.models import OrderStatus
-from orders.services import AlreadyAssigned, OrderServiceError
+from orders.services import OrderServiceError
 
 from . import selectors, services
 from .auth import expert_required
@@ -155,8 +155,7 @@ def _after_action(request: HttpRequest, order_id, message: str | None = None, *,
 
 
 def _refused(request: HttpRequest, order_id, error: OrderServiceError) -> HttpResponse:
-    status = 409 if isinstance(error, AlreadyAssigned) or error.code in ("invalid_transition", "stale_attempt") else 400
-    return _after_action(request, order_id, error.message, level=messages.ERROR, status=status)
+    return _after_action(request, order_id, error.message, level=messages.ERROR, status=services.error_status(error))
 
 
 @require_POST

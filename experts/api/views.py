@@ -20,24 +20,20 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from lumira.api import error_response
 from orders.models import Order
-from orders.services import AlreadyAssigned, InvalidTransition, OrderServiceError, StaleGenerationAttempt
+from orders.services import OrderServiceError
 
 from .. import services, signing
 from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
-from ..generation import CallbackReplayed, generation_deliver, generation_fail
+from ..generation import generation_deliver, generation_fail
 from ..models import Expert
 from ..selectors import order_for_action, order_for_expert, order_queue, order_stats, validation_queue
 from . import serializers as s
 
 logger = logging.getLogger(__name__)
 
-_CONFLICTS = (AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed)
-
-
 def _service_error(error: OrderServiceError) -> Response:
     """409 when the order's state (or holder) forbids the action, 400 for any other refused request."""
-    http_status = status.HTTP_409_CONFLICT if isinstance(error, _CONFLICTS) else status.HTTP_400_BAD_REQUEST
-    return error_response(error.code, error.message, http_status)
+    return error_response(error.code, error.message, services.error_status(error))
 
 
 def _order_response(request: Request, order_id, http_status: int = status.HTTP_200_OK) -> Response:

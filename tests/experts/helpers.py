@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from experts import services, signing
-from experts.generation import generation_deliver
+from experts.generation import generation_dead_letter, generation_deliver
+from experts.models import DeadLetterReason
 from orders.models import ContentVersion, Order, OrderStatus
 from tests.factories import paid_order
 
@@ -40,6 +41,15 @@ def in_validation(expert, content: dict | None = None, **order_kwargs) -> Order:
         generation_deliver(order_id=order.pk, attempt_id=order.generation_attempt_id, content=content or CONTENT)
         order.refresh_from_db()
     return order
+
+
+def dead_letter(expert):
+    """A dead letter for a processing order of `expert` (as after the last failed try), the order back in the queue."""
+    order = processing(expert)
+    return generation_dead_letter(
+        order_id=order.pk, attempt_id=order.generation_attempt_id, reason=DeadLetterReason.RETRIES_EXHAUSTED,
+        error="n8n injoignable", tries=5, task="experts.generation_request",
+    )
 
 
 def signed_callback(client, body: dict | bytes, *, secret: str | None = None, timestamp: float | None = None):

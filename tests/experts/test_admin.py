@@ -4,10 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from experts.models import DeadLetter, DeadLetterReason, DeadLetterStatus
+from experts.models import DeadLetterStatus
 from experts.services import expert_create
 from orders.models import OrderStatus
-from tests.experts.helpers import in_validation, processing
+from tests.experts.helpers import dead_letter, in_validation, processing
 from tests.factories import paid_order
 
 
@@ -20,16 +20,6 @@ def admin_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def dead_letter(expert) -> DeadLetter:
-    from experts.generation import generation_dead_letter
-
-    order = processing(expert)
-    return generation_dead_letter(
-        order_id=order.pk, attempt_id=order.generation_attempt_id, reason=DeadLetterReason.RETRIES_EXHAUSTED,
-        error="n8n injoignable", tries=5, task="experts.generation_request",
-    )
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from experts.services import content_validate
 from orders import services as order_services
 from tests.experts.helpers import in_validation, processing
 from tests.factories import ExpertFactory, create_order, paid_order
@@ -127,8 +128,6 @@ def test_an_order_shows_client_inputs_prefilled_prompt_versions_and_events(exper
 @pytest.mark.django_db
 def test_an_order_detail_lists_every_version(expert, expert_api):
     order = in_validation(expert)
-    from experts.services import content_validate
-
     content_validate(order_id=order.pk, expert=expert, action="reject", reason="Trop court")
 
     data = expert_api.get(f"/api/expert/orders/{order.pk}").json()["order"]

@@ -9,7 +9,9 @@ from django.test import Client
 
 from experts import signing
 from experts.models import DeadLetter, DeadLetterReason, GenerationAttempt
+from experts.services import content_validate
 from orders.models import ContentVersion, OrderStatus
+from orders.services import order_refund
 from tests.experts.helpers import CONTENT, in_validation, processing, signed_callback, success_body
 from tests.factories import paid_order
 
@@ -139,8 +141,6 @@ def test_a_fresh_signature_does_not_make_a_replayed_attempt_acceptable(expert):
 def test_a_callback_for_an_old_attempt_is_a_409(expert, django_capture_on_commit_callbacks):
     order = in_validation(expert)
     old_attempt = order.generation_attempt_id
-    from experts.services import content_validate
-
     content_validate(order_id=order.pk, expert=expert, action="reject", reason="Trop court")  # new attempt
     before = snapshot(order)
 
@@ -164,8 +164,6 @@ def test_a_callback_with_an_unknown_attempt_id_is_a_409(expert):
 def test_a_callback_for_an_order_in_another_state_is_a_409(expert):
     order = processing(expert)
     attempt = order.generation_attempt_id
-    from orders.services import order_refund
-
     order_refund(order_id=order.pk)
     before = snapshot(order)
 

@@ -5,20 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from experts.generation import generation_dead_letter
-from experts.models import DeadLetter, DeadLetterReason, DeadLetterStatus
+from experts.models import DeadLetter, DeadLetterStatus
 from experts.services import generation_start
 from orders.models import OrderStatus
 from orders.services import order_refund
-from tests.experts.helpers import processing
-
-
-def dead_letter(expert) -> DeadLetter:
-    order = processing(expert)
-    return generation_dead_letter(
-        order_id=order.pk, attempt_id=order.generation_attempt_id, reason=DeadLetterReason.RETRIES_EXHAUSTED,
-        error="n8n injoignable", tries=5, task="experts.generation_request",
-    )
+from tests.experts.helpers import dead_letter
 
 
 def run(*args) -> str:

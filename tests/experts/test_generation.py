@@ -15,6 +15,7 @@ from experts.models import AttemptOutcome, DeadLetter, DeadLetterReason, DeadLet
 from experts.services import content_validate, generation_start
 from experts.tasks import generation_request
 from orders.models import OrderStatus
+from orders.services import order_refund, order_start_generation
 from tests.experts.helpers import in_validation, processing
 from tests.factories import paid_order
 
@@ -223,8 +224,6 @@ def test_the_sweep_gives_up_after_the_allowed_resends(settings, expert, django_c
 def test_the_sweep_ignores_answered_attempts_and_closes_obsolete_ones(expert):
     answered = in_validation(expert)
     moved_on = processing(expert)
-    from orders.services import order_refund
-
     order_refund(order_id=moved_on.pk)
     GenerationAttempt.objects.update(deadline_at=timezone.now() - timedelta(minutes=1))
 
@@ -278,9 +277,9 @@ def test_a_local_revision_differs_and_answers_the_rejection(expert, django_captu
 
 
 @pytest.mark.django_db
-def test_the_sweep_also_finds_orders_sent_to_generation_without_an_attempt_record(expert, django_capture_on_commit_callbacks):
-    from orders.services import order_start_generation
-
+def test_the_sweep_also_finds_orders_sent_to_generation_without_an_attempt_record(
+    expert, django_capture_on_commit_callbacks
+):
     order = order_start_generation(order_id=paid_order().pk, expert=expert, prompt="p").order  # no attempt row
     later = timezone.now() + timedelta(minutes=31)
 
