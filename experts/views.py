@@ -61,7 +61,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             status = 401
         else:
             status = 400
-    return render(request, "experts/login.html", {"form": form, "next": request.GET.get("next", "")}, status=status)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "experts/login.html", {"form": form, "next": next_url}, status=status)
 
 
 @require_POST

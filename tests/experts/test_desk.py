@@ -353,3 +353,9 @@ def test_the_history_lists_versions_and_events(expert):
     order = in_validation(expert)
     html = desk(expert).get(reverse("experts:order", args=[order.pk])).content.decode()
     assert "Version 1" in html and "Contenu reçu" in html and "Envoyée en génération" in html
+
+
+@pytest.mark.django_db
+def test_a_failed_login_keeps_where_the_expert_was_going(client, expert):
+    response = client.post(reverse("experts:login"), {"email": expert.email, "password": "faux", "next": "/desk/validation/"})
+    assert 'name="next" value="/desk/validation/"' in response.content.decode()
