@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import Expert
+from .models import DeadLetter, DeadLetterStatus, Expert, GenerationAttempt
+from .services import dead_letter_replay, expert_set_active
 
 
 @admin.register(Expert)
@@ -10,3 +11,57 @@ class ExpertAdmin(admin.ModelAdmin):
     search_fields = ("name", "user__email")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+    readonly_fields = ("last_login_at", "created_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "is_active" in form.changed_data or (not change and not obj.is_active):
+            # Deactivation closes every door at once (admin, desk sessions, API tokens).
+            expert_set_active(expert=obj, is_active=obj.is_active)
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "order", "reason", "status", "tries", "error", "resolved_at")
+    list_filter = ("status", "reason")
+    search_fields = ("order__number", "error")
+    list_select_related = ("order",)
+    date_hierarchy = "created_at"
+    actions = ("replay",)
+    fields = ("order", "attempt", "task", "reason", "error", "tries", "payload", "status", "created_at",
+              "resolved_at", "resolved_by", "resolution_note")
+    readonly_fields = ("order", "attempt", "task", "reason", "error", "tries", "payload", "status", "created_at",
+                       "resolved_at", "resolved_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Rejouer les lettres mortes sélectionnées", permissions=["change"])
+    def replay(self, request, queryset) -> None:
+        outcomes = {"replayed": 0, "obsolete": 0, "skipped": 0}
+        for letter_id in queryset.filter(status=DeadLetterStatus.PENDING).values_list("pk", flat=True):
+            outcomes[dead_letter_replay(dead_letter_id=letter_id, actor=request.user)] += 1
+        self.message_user(
+            request,
+            f"{outcomes['replayed']} renvoyée(s) en génération, {outcomes['obsolete']} sans objet.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(GenerationAttempt)
+class GenerationAttemptAdmin(admin.ModelAdmin):
+    """Read-only trace of every request sent to the generator."""
+
+    list_display = ("created_at", "order", "revision", "backend", "outcome", "sends", "resends", "answered_at")
+    list_filter = ("outcome", "backend")
+    search_fields = ("order__number", "id")
+    list_select_related = ("order",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

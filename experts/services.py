@@ -1,16 +1,59 @@
-"""Staff-side writes for experts."""
+"""Expert-side writes: accounts, and the desk/API actions on orders.
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+Order state changes go through `orders.services`; here they are wrapped with what follows them
+(the generation attempt and its task, emails), all started with `transaction.on_commit`.
+"""
+
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Expert, ExpertRole
+from orders.models import Order, OrderStatus
+from orders.services import (
+    AlreadyAssigned,
+    InvalidTransition,
+    OrderServiceError,
+    StaleGenerationAttempt,
+    TransitionResult,
+    order_approve,
+    order_assign,
+    order_reject,
+    order_start_generation,
+)
+
+from .generation import CallbackReplayed, attempt_open
+from .models import DeadLetter, DeadLetterStatus, Expert, ExpertRole
+from .prompts import prompt_for
 
 EXPERTS_GROUP = "Experts"
+# Experts browse and search orders with their history in the admin; only admins edit anything there.
+EXPERTS_GROUP_PERMISSIONS = [
+    ("orders", "view_order"),
+    ("orders", "view_orderevent"),
+    ("orders", "view_contentversion"),
+]
 
 
 class ExpertAlreadyExists(Exception):
     pass
+
+
+# Refusals caused by the order's state or holder (409), as opposed to a request that is wrong in itself (400).
+CONFLICTS = (AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed)
+
+
+def error_status(error: OrderServiceError) -> int:
+    return 409 if isinstance(error, CONFLICTS) else 400
+
+
+def experts_group_ensure() -> Group:
+    group, _ = Group.objects.get_or_create(name=EXPERTS_GROUP)
+    permissions = Permission.objects.filter(
+        content_type__app_label="orders", codename__in=[codename for _, codename in EXPERTS_GROUP_PERMISSIONS]
+    )
+    group.permissions.add(*permissions)
+    return group
 
 
 def expert_create(*, email: str, name: str, password: str, role: str = ExpertRole.EXPERT, specialties=None) -> Expert:
@@ -25,6 +68,143 @@ def expert_create(*, email: str, name: str, password: str, role: str = ExpertRol
             email=email, password=password, first_name=first_name, last_name=last_name,
             is_staff=True, is_superuser=role == ExpertRole.ADMIN,
         )
-        group, _ = Group.objects.get_or_create(name=EXPERTS_GROUP)
-        user.groups.add(group)
+        user.groups.add(experts_group_ensure())
         return Expert.objects.create(user=user, name=name, role=role, specialties=specialties or [])
+
+
+def expert_set_active(*, expert: Expert, is_active: bool) -> Expert:
+    """Deactivating an expert also deactivates their user, so that no door stays open: the admin, the desk
+    (sessions are refused at the next request) and the API (tokens already issued are refused)."""
+    with transaction.atomic():
+        Expert.objects.filter(pk=expert.pk).update(is_active=is_active)
+        get_user_model().objects.filter(pk=expert.user_id).update(is_active=is_active)
+    expert.is_active = is_active
+    expert.user.is_active = is_active
+    return expert
+
+
+def expert_authenticate(request, *, email: str, password: str) -> Expert | None:
+    """The active expert with these credentials, or None (wrong password, inactive, or not an expert)."""
+    user = authenticate(request, email=(email or "").strip().lower(), password=password)
+    expert = getattr(user, "expert", None) if user is not None else None
+    if expert is None or not expert.can_sign_in:
+        return None
+    return expert
+
+
+def expert_record_login(*, expert: Expert) -> None:
+    now = timezone.now()
+    Expert.objects.filter(pk=expert.pk).update(last_login_at=now)
+    get_user_model().objects.filter(pk=expert.user_id).update(last_login=now)
+    expert.last_login_at = now
+
+
+def _check_holder(order_id, expert: Expert) -> Order | None:
+    # An order's expert never changes once set (no unassign), so this unlocked read cannot go stale.
+    order = Order.objects.filter(pk=order_id).only("number", "status", "expert", "revision_count", "rejection_reason").first()
+    if order is not None and order.expert_id not in (None, expert.pk) and not expert.is_admin:
+        raise AlreadyAssigned("Cette commande est prise par un autre expert.")
+    return order
+
+
+def order_take(*, order_id, expert: Expert) -> TransitionResult:
+    """The expert takes an order from the queue: the first one wins, the other gets AlreadyAssigned."""
+    return order_assign(order_id=order_id, expert=expert, actor=expert.user)
+
+
+def order_assign_to(*, order_id, expert: Expert, by: Expert) -> TransitionResult:
+    """An admin gives an unassigned order to an expert, who is told by email."""
+    if not by.is_admin:
+        raise OrderServiceError("Seul un administrateur peut attribuer une commande à un autre expert.")
+    if not expert.can_sign_in:
+        raise OrderServiceError("Cet expert est inactif.")
+    with transaction.atomic():
+        result = order_assign(order_id=order_id, expert=expert, actor=by.user)
+        if result.changed and expert.pk != by.pk:
+            order_assigned_notify(order_id=order_id)
+    return result
+
+
+def order_assigned_notify(*, order_id) -> None:
+    """Email the order's expert that it is theirs (after commit). Also for payments: a paid order whose
+    client chose an expert."""
+    from .tasks import order_assigned_email
+
+    transaction.on_commit(lambda: order_assigned_email.delay(str(order_id)), robust=True)
+
+
+def generation_start(*, order_id, expert: Expert, prompt: str, instructions: str = "", actor=None) -> TransitionResult:
+    """`paid` → `processing` with the expert's prompt, and the generation request sent after commit.
+    Repeating it while the order is already processing changes nothing and sends nothing."""
+    prompt, instructions = (prompt or "").strip(), (instructions or "").strip()
+    if not prompt:
+        raise OrderServiceError("Le prompt est obligatoire.")
+    _check_holder(order_id, expert)
+    with transaction.atomic():
+        result = order_start_generation(
+            order_id=order_id, expert=expert, prompt=prompt, instructions=instructions, actor=actor or expert.user
+        )
+        if result.changed:
+            attempt_open(result.order)
+    return result
+
+
+def content_validate(
+    *, order_id, expert: Expert, action: str, notes: str = "", reason: str = "", actor=None
+) -> TransitionResult:
+    """Approve (the reading is delivered and the client emailed) or reject with a reason (a revision
+    generation starts with the reason, the notes and the previous version)."""
+    notes, reason = (notes or "").strip(), (reason or "").strip()
+    actor = actor or expert.user
+    order = _check_holder(order_id, expert)
+    if action == "approve":
+        with transaction.atomic():
+            result = order_approve(order_id=order_id, expert=expert, notes=notes, actor=actor)
+            if result.changed:
+                from .tasks import reading_ready_email
+
+                transaction.on_commit(lambda: reading_ready_email.delay(str(order_id)), robust=True)
+        return result
+    if action == "reject":
+        # `order_reject` treats an order already `processing` as done; that is only true for the same
+        # rejection repeated, not for an order still in its first generation.
+        repeat = order is not None and order.revision_count > 0 and order.rejection_reason == reason
+        if order is not None and order.status == OrderStatus.PROCESSING and not repeat:
+            error = InvalidTransition(order, OrderStatus.PROCESSING)
+            error.message = f"La commande {order.number} est en cours de génération : il n'y a rien à rejeter."
+            raise error
+        with transaction.atomic():
+            result = order_reject(order_id=order_id, expert=expert, reason=reason, notes=notes, actor=actor)
+            if result.changed:
+                attempt_open(result.order)
+        return result
+    raise OrderServiceError("Action inconnue : choisissez approuver ou rejeter.")
+
+
+def dead_letter_replay(*, dead_letter_id: int, actor=None) -> str:
+    """Send a dead letter's order to generation again, if it is still waiting for it.
+
+    Returns "replayed", "obsolete" (the order moved on: nothing to do) or "skipped" (already handled).
+    """
+    with transaction.atomic():
+        # of=self: the expert is an outer join, which PostgreSQL will not lock (nor is there a need to).
+        letter = (
+            DeadLetter.objects.select_for_update(of=("self",)).select_related("order__expert__user").get(pk=dead_letter_id)
+        )
+        if letter.status != DeadLetterStatus.PENDING:
+            return "skipped"
+        order = letter.order
+        outcome, note = "obsolete", f"La commande est « {order.get_status_display()} » : rien à rejouer."
+        if order.status == OrderStatus.PAID and order.expert is not None:
+            result = generation_start(
+                order_id=order.pk, expert=order.expert, prompt=prompt_for(order),
+                instructions=order.expert_instructions, actor=actor,
+            )
+            if result.changed:
+                outcome, note = "replayed", "Renvoyée en génération."
+        letter.status = DeadLetterStatus.REPLAYED if outcome == "replayed" else DeadLetterStatus.OBSOLETE
+        letter.resolved_at = timezone.now()
+        letter.resolved_by = actor
+        letter.resolution_note = note
+        letter.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
+    return outcome

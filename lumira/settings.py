@@ -309,3 +309,33 @@ CELERY_BEAT_SCHEDULE["payments-expire-pending"] = {
     "task": "payments.tasks.expire_pending_orders",
     "schedule": 60.0 * 60,
 }
+
+# --- Experts: desk, expert API, generation through n8n (experts app) ---
+# Tries of one generation request to n8n (the first send included) before it becomes a dead letter.
+GENERATION_MAX_ATTEMPTS = env.int("GENERATION_MAX_ATTEMPTS", default=5)
+# Backoff between tries on timeouts and 5xx: BASE * 2**retry seconds, capped at MAX, with jitter.
+GENERATION_RETRY_BACKOFF_SECONDS = env.float("GENERATION_RETRY_BACKOFF_SECONDS", default=10.0)
+GENERATION_RETRY_BACKOFF_MAX_SECONDS = env.float("GENERATION_RETRY_BACKOFF_MAX_SECONDS", default=300.0)
+# How long Lumira waits for n8n to accept a request (n8n answers at once and calls back later).
+N8N_TIMEOUT_SECONDS = env.float("N8N_TIMEOUT_SECONDS", default=10.0)
+# A callback signed longer ago than this (or this far in the future) is refused.
+N8N_CALLBACK_MAX_AGE_SECONDS = env.int("N8N_CALLBACK_MAX_AGE_SECONDS", default=300)
+# An order still `processing` this long after its request is resent by the sweep, at most
+# GENERATION_SWEEP_MAX_RESENDS times, then dead-lettered and put back in the queue.
+GENERATION_DEADLINE_MINUTES = env.int("GENERATION_DEADLINE_MINUTES", default=30)
+GENERATION_SWEEP_MAX_RESENDS = env.int("GENERATION_SWEEP_MAX_RESENDS", default=2)
+GENERATION_SWEEP_EVERY_SECONDS = env.int("GENERATION_SWEEP_EVERY_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["experts-sweep-stuck-generations"] = {
+    "task": "experts.sweep_stuck_generations",
+    "schedule": float(GENERATION_SWEEP_EVERY_SECONDS),
+}
+# Expert sign-in attempts (desk and API) per client IP, counted in CACHES (django-ratelimit syntax).
+EXPERT_LOGIN_RATE = env.str("EXPERT_LOGIN_RATE", default="10/m")
+# Orders per page in the desk queues.
+EXPERT_DESK_PAGE_SIZE = env.int("EXPERT_DESK_PAGE_SIZE", default=20)
+if IS_PRODUCTION and GENERATION_BACKEND == "n8n" and not (N8N_WEBHOOK_URL and N8N_WEBHOOK_SECRET and N8N_CALLBACK_SECRET):
+    raise ImproperlyConfigured(
+        "N8N_WEBHOOK_URL, N8N_WEBHOOK_SECRET and N8N_CALLBACK_SECRET are required with GENERATION_BACKEND=n8n."
+    )
+if GENERATION_BACKEND not in {"local", "n8n"}:
+    raise ImproperlyConfigured("GENERATION_BACKEND must be local or n8n.")

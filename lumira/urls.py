@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("sanctuaire.urls")),
     path("", include("payments.urls")),
+    path("", include("experts.urls")),
 ]
 
 if settings.LUMIRA_BENCH:

@@ -49,10 +49,10 @@ $BIN/python manage.py stripe_bootstrap
 echo "[demo] localstripe on $STRIPE_API_BASE, webhook registered"
 
 if [ "${CELERY_TASK_ALWAYS_EAGER:-false}" != "true" ]; then
-  # A real worker, with the periodic tasks embedded (beat), through Redis.
+  # Generation and emails run in Celery: a real worker through Redis, with the periodic tasks (beat).
   $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 --schedule=var/celerybeat-schedule &
   PIDS+=($!)
-  echo "[demo] Celery worker started (Redis at 127.0.0.1:6379)"
+  echo "[demo] Celery worker started (Redis at 127.0.0.1:6379, GENERATION_BACKEND=${GENERATION_BACKEND:-local})"
 fi
 
 $BIN/python manage.py runserver "$HOST:$PORT" --noreload &
@@ -63,6 +63,7 @@ cat <<EOT
 ==================== Lumira demo ====================
 Site       $SITE_URL/
 Order      $SITE_URL/commander/   (test card 4242 4242 4242 4242, any future date, any CVC)
+Desk       $SITE_URL/desk/       (experts: take an order, generate, validate)
 Sanctuaire $SITE_URL/sanctuaire/  (magic link: printed in this console, as emails are)
 Admin      $SITE_URL/admin/
 API docs   $SITE_URL/api/docs/

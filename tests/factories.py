@@ -26,7 +26,7 @@ class ExpertFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(
         UserFactory, email=factory.Sequence(lambda n: f"expert{n}@lumira.local"), is_staff=True,
-        password=factory.django.Password("expert-password-123"),
+        password="expert-password-123",  # UserFactory.password hashes it (a Password here would hash twice)
     )
     name = factory.Sequence(lambda n: f"Expert {n}")
     role = ExpertRole.EXPERT

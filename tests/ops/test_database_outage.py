@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+APP_NAME = "lumira-outage-test"  # tags the app's connections so the test kills those and no other
 
 
 def _free_port() -> int:
@@ -38,7 +39,10 @@ def gunicorn_app(transactional_db):
     env = {
         **os.environ,
         "LUMIRA_ENV": "test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+            f"?application_name={APP_NAME}"
+        ),
         "DATABASE_CONN_MAX_AGE": "600",
     }
     process = subprocess.Popen(
@@ -57,11 +61,10 @@ def gunicorn_app(transactional_db):
     process.wait(timeout=10)
 
 
-def _kill_other_backends() -> int:
+def _kill_app_connections() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s", [APP_NAME]
         )
         return cursor.fetchone()[0]
 
@@ -69,7 +72,7 @@ def _kill_other_backends() -> int:
 def test_the_app_answers_again_after_its_database_connection_is_killed(gunicorn_app):
     assert _get(gunicorn_app + "/") == 200
 
-    killed = _kill_other_backends()
+    killed = _kill_app_connections()
 
     assert killed == 1  # the app's persistent connection
     assert _get(gunicorn_app + "/") == 200

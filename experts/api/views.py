@@ -1,0 +1,248 @@
+"""The expert API (SPEC §9): the desk's actions as JSON, behind JWT; plus the signed n8n callback."""
+
+import json
+import logging
+
+from django.conf import settings
+from django_ratelimit.core import is_ratelimited
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from lumira.api import error_response
+from orders.models import Order
+from orders.services import OrderServiceError
+
+from .. import services, signing
+from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
+from ..generation import generation_deliver, generation_fail
+from ..models import Expert
+from ..selectors import order_for_action, order_for_expert, order_queue, order_stats, validation_queue
+from . import serializers as s
+
+logger = logging.getLogger(__name__)
+
+def _service_error(error: OrderServiceError) -> Response:
+    """409 when the order's state (or holder) forbids the action, 400 for any other refused request."""
+    return error_response(error.code, error.message, services.error_status(error))
+
+
+def _order_response(request: Request, order_id, http_status: int = status.HTTP_200_OK) -> Response:
+    order = order_for_expert(expert=request.expert, order_id=order_id)
+    return Response({"order": s.OrderDetailSerializer(order).data}, status=http_status)
+
+
+class ExpertAPIView(APIView):
+    authentication_classes = [ExpertJWTAuthentication]
+    permission_classes = [IsActiveExpert]
+
+
+class LoginView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=s.LoginSerializer, responses={200: s.LoginResponseSerializer, 401: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        if is_ratelimited(request, group="experts:login", key="ip", rate=settings.EXPERT_LOGIN_RATE,
+                          method="POST", increment=True):
+            return error_response("rate_limited", "Trop de tentatives de connexion. Réessayez dans une minute.", 429)
+        serializer = s.LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        expert = services.expert_authenticate(request._request, **serializer.validated_data)
+        if expert is None:
+            return error_response(
+                "invalid_credentials", "E-mail ou mot de passe incorrect, ou compte expert désactivé.",
+                status.HTTP_401_UNAUTHORIZED,
+            )
+        services.expert_record_login(expert=expert)
+        refresh = RefreshToken.for_user(expert.user)
+        return Response({
+            "access": str(refresh.access_token),
+            "refresh": str(refresh),
+            "expert": {"id": expert.pk, "name": expert.name, "email": expert.email, "role": expert.role},
+        })
+
+
+class ExpertTokenRefreshSerializer(TokenRefreshSerializer):
+    """A refresh token gives a new access token only to an expert who is still active."""
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            refresh = self.token_class(attrs["refresh"])
+        except TokenError as error:
+            raise InvalidToken(str(error)) from error
+        user_id = refresh.payload.get("user_id")
+        expert = Expert.objects.select_related("user").filter(user_id=user_id).first()
+        if expert is None or not expert.can_sign_in:
+            raise AuthenticationFailed(INACTIVE_MESSAGE if expert else "Réservé aux experts Lumira.",
+                                       code="no_active_account")
+        return super().validate(attrs)
+
+
+class TokenRefreshView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # No authentication class here, but a refused token is still a 401 (DRF would answer 403).
+        return ExpertJWTAuthentication().authenticate_header(request)
+
+    @extend_schema(request=ExpertTokenRefreshSerializer, responses={200: ExpertTokenRefreshSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = ExpertTokenRefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data)
+
+
+class QueuePagination(PageNumberPagination):
+    page_size = settings.REST_FRAMEWORK["PAGE_SIZE"]
+
+
+class OrderQueueView(ExpertAPIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=["paid", "processing", "awaiting_validation", "completed", "all"]),
+            OpenApiParameter("level", str, enum=["simple", "intuitive", "alchimique", "integrale"]),
+            OpenApiParameter("page", int),
+        ],
+        responses=s.OrderListSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = s.QueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        orders = order_queue(expert=request.expert, **query.validated_data)
+        paginator = QueuePagination()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data)
+
+
+class ValidationQueueView(ExpertAPIView):
+    @extend_schema(parameters=[OpenApiParameter("page", int)], responses=s.ValidationQueueSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        paginator = QueuePagination()
+        page = paginator.paginate_queryset(validation_queue(expert=request.expert), request, view=self)
+        return paginator.get_paginated_response(s.ValidationQueueSerializer(page, many=True).data)
+
+
+class OrderDetailView(ExpertAPIView):
+    @extend_schema(responses={200: s.OrderEnvelopeSerializer})
+    def get(self, request: Request, order_id) -> Response:
+        return _order_response(request, order_id)
+
+
+class AssignView(ExpertAPIView):
+    @extend_schema(request=s.AssignSerializer, responses={200: s.OrderEnvelopeSerializer, 409: OpenApiTypes.OBJECT})
+    def post(self, request: Request, order_id) -> Response:
+        body = s.AssignSerializer(data=request.data or {})
+        body.is_valid(raise_exception=True)
+        order = order_for_action(order_id=order_id)
+        try:
+            if "expertId" in body.validated_data and body.validated_data["expertId"] != request.expert.pk:
+                target = Expert.objects.select_related("user").filter(pk=body.validated_data["expertId"]).first()
+                if target is None:
+                    return error_response("invalid", "Expert inconnu.", 400, {"expertId": ["Expert inconnu."]})
+                services.order_assign_to(order_id=order.pk, expert=target, by=request.expert)
+            else:
+                services.order_take(order_id=order.pk, expert=request.expert)
+        except OrderServiceError as error:
+            return _service_error(error)
+        return _order_response(request, order.pk)
+
+
+class ProcessOrderView(ExpertAPIView):
+    @extend_schema(request=s.ProcessOrderSerializer, responses={202: s.OrderEnvelopeSerializer, 409: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        body = s.ProcessOrderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = order_for_action(order_id=body.validated_data["orderId"])
+        try:
+            services.generation_start(
+                order_id=order.pk, expert=request.expert, prompt=body.validated_data["expertPrompt"],
+                instructions=body.validated_data["expertInstructions"],
+            )
+        except OrderServiceError as error:
+            return _service_error(error)
+        return _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
+
+
+class ValidateContentView(ExpertAPIView):
+    @extend_schema(request=s.ValidateContentSerializer, responses={200: s.OrderEnvelopeSerializer, 409: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        body = s.ValidateContentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        order = order_for_action(order_id=data["orderId"])
+        try:
+            services.content_validate(
+                order_id=order.pk, expert=request.expert, action=data["action"],
+                notes=data["validationNotes"], reason=data["rejectionReason"],
+            )
+        except OrderServiceError as error:
+            return _service_error(error)
+        return _order_response(request, order.pk)
+
+
+class StatsView(ExpertAPIView):
+    @extend_schema(responses=s.StatsSerializer)
+    def get(self, request: Request) -> Response:
+        stats = order_stats(expert=request.expert)
+        return Response({"counts": stats["counts"], "treatedToday": stats["treated_today"]})
+
+
+class N8nCallbackView(APIView):
+    """n8n answers a generation request. Signed with N8N_CALLBACK_SECRET over the raw body."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=s.CallbackSerializer,
+        parameters=[
+            OpenApiParameter(signing.TIMESTAMP_HEADER, str, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter(signing.SIGNATURE_HEADER, str, OpenApiParameter.HEADER, required=True),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiResponse(description="Stale or malformed"),
+                   401: OpenApiResponse(description="Bad signature"), 404: OpenApiResponse(description="Unknown order"),
+                   409: OpenApiResponse(description="Replayed, old attempt, or order in another state")},
+    )
+    def post(self, request: Request) -> Response:
+        body = request._request.body  # the exact bytes that were signed, read before any parsing
+        try:
+            signing.verify(
+                settings.N8N_CALLBACK_SECRET, timestamp=request.headers.get(signing.TIMESTAMP_HEADER),
+                signature=request.headers.get(signing.SIGNATURE_HEADER), body=body,
+                max_age=settings.N8N_CALLBACK_MAX_AGE_SECONDS,
+            )
+        except signing.SignatureError:
+            return error_response("bad_signature", "Signature absente ou invalide.", status.HTTP_401_UNAUTHORIZED)
+        except signing.StaleSignature:
+            return error_response("stale_timestamp", "Horodatage trop ancien : rappel refusé.", status.HTTP_400_BAD_REQUEST)
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return error_response("invalid", "Corps JSON invalide.", status.HTTP_400_BAD_REQUEST)
+        callback = s.CallbackSerializer(data=data if isinstance(data, dict) else {})
+        callback.is_valid(raise_exception=True)
+        data = callback.validated_data
+        if not Order.objects.filter(pk=data["orderId"]).exists():
+            return error_response("not_found", "Commande inconnue.", status.HTTP_404_NOT_FOUND)
+        try:
+            if data["success"]:
+                generation_deliver(order_id=data["orderId"], attempt_id=data["attemptId"], content=data["content"])
+                answer = "content_received"
+            else:
+                generation_fail(order_id=data["orderId"], attempt_id=data["attemptId"], error=data["error"])
+                answer = "failure_recorded"
+        except OrderServiceError as error:
+            logger.info("n8n callback refused", extra={"order_id": str(data["orderId"]), "code": error.code})
+            return _service_error(error)
+        return Response({"status": answer})

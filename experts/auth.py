@@ -1,0 +1,79 @@
+"""Who may use the desk and the expert API.
+
+- A deactivated expert (Expert.is_active off, or their user inactive) is refused everywhere, including
+  with a JWT issued or a session opened before the deactivation: 401 on the API, back to the login on
+  the desk.
+- Anyone else with a valid token or session (a client of the Sanctuaire, staff without an Expert row)
+  is authenticated but not allowed: 403.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import BasePermission
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings
+
+INACTIVE_MESSAGE = "Ce compte expert est désactivé."
+
+
+class ExpertJWTAuthentication(JWTAuthentication):
+    """simplejwt's authentication, loading the user with their Expert row (one query) and refusing a
+    deactivated expert on every request, whatever the token's age."""
+
+    def get_user(self, validated_token):
+        try:
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError as error:
+            raise InvalidToken("Le jeton ne désigne aucun utilisateur.") from error
+        user = (
+            get_user_model().objects.select_related("expert")
+            .filter(**{api_settings.USER_ID_FIELD: user_id})
+            .first()
+        )
+        if user is None:
+            raise AuthenticationFailed("Utilisateur introuvable.", code="user_not_found")
+        if not user.is_active:
+            raise AuthenticationFailed(INACTIVE_MESSAGE, code="user_inactive")
+        expert = getattr(user, "expert", None)
+        if expert is not None and not expert.is_active:
+            raise AuthenticationFailed(INACTIVE_MESSAGE, code="expert_inactive")
+        return user
+
+
+class IsActiveExpert(BasePermission):
+    message = "Réservé aux experts Lumira."
+
+    def has_permission(self, request, view) -> bool:
+        expert = getattr(request.user, "expert", None) if request.user.is_authenticated else None
+        if expert is None or not expert.can_sign_in:
+            return False
+        request.expert = expert
+        return True
+
+
+def expert_required(view):
+    """Desk views: a signed-in, active expert, available as `request.expert`."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("experts:login"))
+        expert = getattr(request.user, "expert", None)
+        if expert is None:
+            raise PermissionDenied("Réservé aux experts Lumira.")
+        if not expert.can_sign_in:
+            logout(request)
+            messages.error(request, INACTIVE_MESSAGE)
+            return redirect("experts:login")
+        request.expert = expert
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,303 @@
+"""The life of one generation attempt: sent to the generator, answered, retried, given up on.
+
+State changes of the order itself go through `orders.services`; this module keeps the attempt's own
+record (`GenerationAttempt`, the replay guard) and the dead letters in the same transactions.
+Lock order, everywhere: the attempt row first, then the order row (taken inside `orders.services`).
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from orders.models import Order, OrderStatus
+from orders.services import (
+    InvalidTransition,
+    OrderServiceError,
+    StaleGenerationAttempt,
+    TransitionResult,
+    order_generation_failed,
+    order_receive_content,
+)
+
+from . import local_generator, signing
+from .models import AttemptOutcome, DeadLetter, DeadLetterReason, GenerationAttempt
+from .payload import encode, generation_payload
+
+logger = logging.getLogger(__name__)
+
+GENERATION_TASK = "experts.generation_request"
+
+
+class GenerationError(Exception):
+    """Sending a request to the generator failed."""
+
+
+class TransientGenerationError(GenerationError):
+    """Worth another try: timeout, connection refused, 5xx, 429."""
+
+
+class PermanentGenerationError(GenerationError):
+    """Another try would fail the same way: n8n refused the request (4xx)."""
+
+
+class CallbackReplayed(OrderServiceError):
+    code = "replayed"
+
+
+def retry_delay(retries: int) -> float:
+    """Exponential backoff with jitter: half of the step is fixed, half random, so that workers retrying
+    after the same outage spread out instead of knocking together."""
+    step = min(settings.GENERATION_RETRY_BACKOFF_MAX_SECONDS, settings.GENERATION_RETRY_BACKOFF_SECONDS * 2**retries)
+    return step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not cryptography
+
+
+def _deadline(now=None):
+    return (now or timezone.now()) + timedelta(minutes=settings.GENERATION_DEADLINE_MINUTES)
+
+
+def _enqueue(order_id, attempt_id) -> None:
+    from .tasks import generation_request
+
+    generation_request.delay(str(order_id), str(attempt_id))
+
+
+def attempt_open(order: Order) -> GenerationAttempt:
+    """Record the order's new attempt and send it once the transaction commits.
+
+    Call inside the transaction that gave the order its attempt id. If the broker is down at commit,
+    the order stays `processing` and the sweep sends the attempt later (robust on_commit).
+    """
+    attempt = GenerationAttempt.objects.create(
+        id=order.generation_attempt_id,
+        order=order,
+        revision=order.revision_count,
+        backend=settings.GENERATION_BACKEND,
+        deadline_at=_deadline(),
+    )
+    transaction.on_commit(lambda: _enqueue(order.pk, attempt.pk), robust=True)
+    return attempt
+
+
+def _summary(order: Order, attempt: GenerationAttempt | None) -> dict:
+    """What a dead letter keeps of the request: identifiers only, no personal data."""
+    return {
+        "orderId": str(order.pk),
+        "orderNumber": order.number,
+        "attemptId": str(attempt.pk) if attempt else None,
+        "revision": order.revision_count,
+        "level": order.level_slug,
+        "backend": attempt.backend if attempt else settings.GENERATION_BACKEND,
+    }
+
+
+def _lock_attempt(order_id, attempt_id) -> GenerationAttempt:
+    attempt = GenerationAttempt.objects.select_for_update().filter(pk=attempt_id, order_id=order_id).first()
+    if attempt is None:
+        raise StaleGenerationAttempt("Ce rappel ne concerne aucune génération connue de cette commande.")
+    return attempt
+
+
+def _is_live(order: Order | None, attempt: GenerationAttempt | None) -> bool:
+    return (
+        order is not None
+        and attempt is not None
+        and attempt.outcome == AttemptOutcome.PENDING
+        and order.status == OrderStatus.PROCESSING
+        and order.generation_attempt_id == attempt.pk
+    )
+
+
+def _note_try(attempt_id, error: str = "") -> None:
+    GenerationAttempt.objects.filter(pk=attempt_id).update(sends=F("sends") + 1, last_error=error[:2000])
+
+
+def generation_send(*, order_id, attempt_id) -> str:
+    """Send one attempt to its generator. Returns what happened; raises GenerationError when sending failed.
+
+    An attempt that is no longer the order's current one (answered, replaced, order moved on) is skipped,
+    so a message delivered twice by the broker does no harm.
+    """
+    order = Order.objects.select_related("expert").filter(pk=order_id).first()
+    attempt = GenerationAttempt.objects.filter(pk=attempt_id).first()
+    if not _is_live(order, attempt):
+        return "obsolete"
+
+    if attempt.backend == "local":
+        _note_try(attempt.pk)
+        try:
+            generation_deliver(order_id=order.pk, attempt_id=attempt.pk, content=local_generator.compose_reading(order))
+        except OrderServiceError:
+            return "obsolete"  # answered or replaced between the check and the delivery
+        return "delivered"
+
+    body = encode(generation_payload(order, attempt_id=attempt.pk))
+    headers = signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body)
+    try:
+        response = requests.post(
+            settings.N8N_WEBHOOK_URL, data=body, headers=headers, timeout=settings.N8N_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+    except (requests.Timeout, requests.ConnectionError) as error:
+        message = f"n8n injoignable ({error.__class__.__name__})"
+        _note_try(attempt.pk, message)
+        raise TransientGenerationError(message) from error
+    except requests.RequestException as error:  # e.g. no N8N_WEBHOOK_URL: retrying will not help
+        message = f"requête vers n8n impossible ({error.__class__.__name__})"
+        _note_try(attempt.pk, message)
+        raise PermanentGenerationError(message) from error
+    if response.status_code >= 500 or response.status_code == 429:
+        message = f"n8n a répondu {response.status_code}"
+        _note_try(attempt.pk, message)
+        raise TransientGenerationError(message)
+    if response.status_code >= 300:
+        message = f"n8n a refusé la requête ({response.status_code})"
+        _note_try(attempt.pk, message)
+        raise PermanentGenerationError(message)
+    _note_try(attempt.pk)
+    logger.info("generation request sent", extra={"order_id": str(order.pk), "attempt_id": str(attempt.pk)})
+    return "sent"
+
+
+def generation_deliver(*, order_id, attempt_id, content: dict) -> TransitionResult:
+    """The generator's content for an attempt (n8n callback or local generator): a new version, the
+    order awaits validation. Refused for an unknown, old or already answered attempt, or an order that is
+    not `processing`; nothing is written then."""
+    with transaction.atomic():
+        attempt = _lock_attempt(order_id, attempt_id)
+        if attempt.answered_at is not None:
+            raise CallbackReplayed("Ce rappel a déjà été reçu pour cette tentative.")
+        result = order_receive_content(order_id=order_id, attempt_id=attempt_id, content=content)
+        attempt.answered_at = timezone.now()
+        attempt.outcome = AttemptOutcome.DELIVERED
+        attempt.save(update_fields=["answered_at", "outcome"])
+        order = result.order
+        if result.changed and order.revision_count > 0 and order.expert_id:
+            from .tasks import revision_ready_email
+
+            revision = order.revision_count
+            transaction.on_commit(lambda: revision_ready_email.delay(str(order.pk), revision), robust=True)
+        return result
+
+
+def _give_up(
+    order: Order, attempt: GenerationAttempt, *, reason: str, error: str, task: str, tries: int
+) -> tuple[TransitionResult, DeadLetter]:
+    """Order back in the queue with its error, and a dead letter for staff. Caller holds the attempt lock."""
+    labels = {
+        DeadLetterReason.RETRIES_EXHAUSTED: f"La génération a échoué après {tries} essai(s) : {error}",
+        DeadLetterReason.REFUSED: f"La génération a été refusée : {error}",
+        DeadLetterReason.GENERATOR_FAILURE: f"Le générateur a signalé un échec : {error}",
+        DeadLetterReason.NO_ANSWER: f"Aucune réponse du générateur dans le délai : {error}",
+    }
+    result = order_generation_failed(order_id=order.pk, attempt_id=attempt.pk, error=labels[reason])
+    letter = DeadLetter.objects.create(
+        order=order, attempt=attempt, task=task, reason=reason, error=error, tries=tries,
+        payload=_summary(order, attempt),
+    )
+    return result, letter
+
+
+def generation_fail(*, order_id, attempt_id, error: str) -> TransitionResult:
+    """The generator reported a failure for an attempt: recorded like a final failed attempt."""
+    error = (error or "erreur non précisée").strip()[:2000]
+    with transaction.atomic():
+        attempt = _lock_attempt(order_id, attempt_id)
+        if attempt.answered_at is not None:
+            raise CallbackReplayed("Ce rappel a déjà été reçu pour cette tentative.")
+        order = Order.objects.get(pk=order_id)
+        result, _ = _give_up(
+            order, attempt, reason=DeadLetterReason.GENERATOR_FAILURE, error=error, task="n8n-callback", tries=attempt.sends
+        )
+        attempt.answered_at = timezone.now()
+        attempt.outcome = AttemptOutcome.FAILED
+        attempt.last_error = error
+        attempt.save(update_fields=["answered_at", "outcome", "last_error"])
+        return result
+
+
+def generation_dead_letter(*, order_id, attempt_id, reason: str, error: str, tries: int, task: str) -> DeadLetter | None:
+    """Sending finally failed. Nothing happens if the attempt was answered or replaced meanwhile."""
+    with transaction.atomic():
+        attempt = GenerationAttempt.objects.select_for_update().filter(pk=attempt_id, order_id=order_id).first()
+        if attempt is None or attempt.outcome != AttemptOutcome.PENDING:
+            return None
+        order = Order.objects.get(pk=order_id)
+        try:
+            _, letter = _give_up(order, attempt, reason=reason, error=error, task=task, tries=tries)
+        except (InvalidTransition, StaleGenerationAttempt):
+            attempt.outcome = AttemptOutcome.OBSOLETE
+            attempt.save(update_fields=["outcome"])
+            return None
+        attempt.outcome = AttemptOutcome.DEAD
+        attempt.last_error = error[:2000]
+        attempt.save(update_fields=["outcome", "last_error"])
+    logger.warning("generation dead-lettered", extra={"order_id": str(order_id), "reason": reason, "error": error})
+    return letter
+
+
+def _sweep_one(attempt_id, now) -> str:
+    with transaction.atomic():
+        attempt = GenerationAttempt.objects.select_for_update().filter(pk=attempt_id).first()
+        if attempt is None or attempt.outcome != AttemptOutcome.PENDING or attempt.deadline_at >= now:
+            return "skipped"
+        order = Order.objects.get(pk=attempt.order_id)
+        if order.status != OrderStatus.PROCESSING or order.generation_attempt_id != attempt.pk:
+            attempt.outcome = AttemptOutcome.OBSOLETE
+            attempt.save(update_fields=["outcome"])
+            return "obsolete"
+        if attempt.resends < settings.GENERATION_SWEEP_MAX_RESENDS:
+            attempt.resends += 1
+            attempt.deadline_at = _deadline(now)
+            attempt.save(update_fields=["resends", "deadline_at"])
+            transaction.on_commit(lambda: _enqueue(order.pk, attempt.pk), robust=True)
+            return "resent"
+        minutes = settings.GENERATION_DEADLINE_MINUTES
+        _give_up(order, attempt, reason=DeadLetterReason.NO_ANSWER, task="sweep",
+                 error=f"pas de rappel {minutes} min après chacun des {attempt.resends + 1} envois", tries=attempt.sends)
+        attempt.outcome = AttemptOutcome.DEAD
+        attempt.save(update_fields=["outcome"])
+        return "dead_lettered"
+
+
+def _adopt_orphans(now) -> None:
+    """Orders sent to generation without going through `attempt_open` (e.g. by a script calling
+    `orders.services` directly) have no attempt record: give them one, already due, so they are swept."""
+    cutoff = now - timedelta(minutes=settings.GENERATION_DEADLINE_MINUTES)
+    orphans = (
+        Order.objects.filter(status=OrderStatus.PROCESSING, generation_started_at__lt=cutoff)
+        .exclude(generation_attempt_id__in=GenerationAttempt.objects.values("pk"))
+        .values_list("pk", flat=True)
+    )
+    for order_id in orphans:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status != OrderStatus.PROCESSING or order.generation_attempt_id is None:
+                continue
+            GenerationAttempt.objects.get_or_create(
+                id=order.generation_attempt_id,
+                defaults={"order": order, "revision": order.revision_count, "backend": settings.GENERATION_BACKEND,
+                          "deadline_at": cutoff},
+            )
+
+
+def generation_sweep_stuck(*, now=None) -> dict[str, int]:
+    """Orders stuck in `processing` past their attempt's deadline: resend the attempt, or give up on it."""
+    now = now or timezone.now()
+    _adopt_orphans(now)
+    stuck = list(
+        GenerationAttempt.objects.filter(outcome=AttemptOutcome.PENDING, deadline_at__lt=now)
+        .order_by("deadline_at")
+        .values_list("pk", flat=True)
+    )
+    counts = {"resent": 0, "dead_lettered": 0, "obsolete": 0, "skipped": 0}
+    for attempt_id in stuck:
+        counts[_sweep_one(attempt_id, now)] += 1
+    if stuck:
+        logger.info("stuck generations swept", extra=counts)
+    return counts

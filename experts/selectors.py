@@ -1,0 +1,90 @@
+"""Reads for the desk and the expert API: queues, one order with its history, stats.
+
+Both the desk and the API call these, so they show the same orders to the same expert.
+"""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from orders.models import ContentVersion, Order, OrderEvent, OrderStatus
+
+from .models import Expert
+
+S = OrderStatus
+# The statuses an expert works with; pending, failed, canceled and refunded orders are not theirs.
+DESK_STATUSES = (S.PAID, S.PROCESSING, S.AWAITING_VALIDATION, S.COMPLETED)
+# Columns a queue row needs: the encrypted client inputs are not read (nor decrypted) for a list.
+_LIST_FIELDS = (
+    "id", "number", "status", "level", "service", "amount", "currency", "duration", "client_name", "expert",
+    "expert__name", "revision_count", "last_error", "created_at", "paid_at", "assigned_at",
+    "generation_started_at", "delivered_at",
+)
+
+
+def orders_visible_to(expert: Expert) -> QuerySet[Order]:
+    """An expert sees their own orders and the unassigned ones; an admin sees them all."""
+    orders = Order.objects.filter(status__in=DESK_STATUSES)
+    if not expert.is_admin:
+        orders = orders.filter(Q(expert=expert) | Q(expert__isnull=True))
+    return orders
+
+
+def order_queue(*, expert: Expert, status: str | None = S.PAID, level: int | None = None) -> QuerySet[Order]:
+    """The queue, oldest first (served in order). `status=None` means every desk status."""
+    orders = orders_visible_to(expert)
+    if status:
+        orders = orders.filter(status=status)
+    if level:
+        orders = orders.filter(level=level)
+    return orders.select_related("expert").only(*_LIST_FIELDS).order_by("created_at", "pk")
+
+
+def validation_queue(*, expert: Expert) -> QuerySet[Order]:
+    """Orders whose generated content waits for the expert's approval, with that content (the preview)."""
+    return (
+        orders_visible_to(expert)
+        .filter(status=S.AWAITING_VALIDATION)
+        .select_related("expert")
+        .only(*_LIST_FIELDS, "generated_content")
+        .order_by("generation_started_at", "pk")
+    )
+
+
+def order_for_expert(*, expert: Expert, order_id) -> Order:
+    """One order with its versions and events, or 404 for an order the expert may not see."""
+    order = (
+        orders_visible_to(expert)
+        .select_related("expert")
+        .prefetch_related(
+            Prefetch("versions", queryset=ContentVersion.objects.select_related("reviewed_by").order_by("revision")),
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id")),
+        )
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise Http404("Commande introuvable.")
+    return order
+
+
+def order_for_action(*, order_id) -> Order:
+    """An order an expert may act on, or 404. Whether *this* expert may is the services' call (409)."""
+    order = Order.objects.filter(pk=order_id, status__in=DESK_STATUSES).only("id", "status", "expert").first()
+    if order is None:
+        raise Http404("Commande introuvable.")
+    return order
+
+
+def order_stats(*, expert: Expert) -> dict:
+    """Counts per status over the orders the expert sees, and how many they delivered today. One query."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    orders = Order.objects.all() if expert.is_admin else orders_visible_to(expert)
+    treated = Q(delivered_at__gte=today) if expert.is_admin else Q(delivered_at__gte=today, expert=expert)
+    statuses = S.values if expert.is_admin else DESK_STATUSES
+    counts = orders.aggregate(
+        treated_today=Count("pk", filter=treated),
+        **{status: Count("pk", filter=Q(status=status)) for status in statuses},
+    )
+    treated_today = counts.pop("treated_today")
+    return {"counts": counts, "treated_today": treated_today}

@@ -1,0 +1,235 @@
+"""The expert desk: Django templates, session login, htmx for in-page actions.
+
+Every action also works without JavaScript (a normal POST answered by a redirect); with htmx the
+view answers the fragment that changed.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from orders.models import OrderStatus
+from orders.services import OrderServiceError
+
+from . import selectors, services
+from .auth import expert_required
+from .forms import AssignForm, GenerationForm, LoginForm, QueueFilterForm, ValidationForm
+from .models import Expert
+from .prompts import instructions_for, prompt_for
+
+LOGIN_ERROR = "E-mail ou mot de passe incorrect, ou compte expert désactivé."
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, settings.EXPERT_DESK_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring(request: HttpRequest) -> str:
+    """The current filters, to keep them across pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and getattr(request.user, "expert", None) and request.user.expert.can_sign_in:
+        return redirect("experts:queue")
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if is_ratelimited(request, group="experts:login", key="ip", rate=settings.EXPERT_LOGIN_RATE,
+                          method="POST", increment=True):
+            form.add_error(None, "Trop de tentatives de connexion. Réessayez dans une minute.")
+            status = 429
+        elif form.is_valid():
+            expert = services.expert_authenticate(request, **form.cleaned_data)
+            if expert is not None:
+                login(request, expert.user)
+                services.expert_record_login(expert=expert)
+                next_url = request.POST.get("next") or request.GET.get("next")
+                if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                    return redirect(next_url)
+                return redirect("experts:queue")
+            form.add_error(None, LOGIN_ERROR)
+            status = 401
+        else:
+            status = 400
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "experts/login.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "Vous êtes déconnecté(e).")
+    return redirect("experts:login")
+
+
+@require_GET
+@expert_required
+def queue(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    data.setdefault("status", OrderStatus.PAID)  # the queue of paid orders unless another status is asked
+    filters = QueueFilterForm(data)
+    cleaned = filters.cleaned_data if filters.is_valid() else {"status": OrderStatus.PAID, "level": None}
+    orders = selectors.order_queue(expert=request.expert, status=cleaned["status"] or None, level=cleaned["level"])
+    context = {"filters": filters, "page": _page(request, orders), "querystring": _querystring(request)}
+    return render(request, "experts/order_queue.html", context)
+
+
+@require_GET
+@expert_required
+def validation_queue(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.validation_queue(expert=request.expert))
+    return render(request, "experts/order_validation_queue.html", {"page": page, "querystring": ""})
+
+
+@require_GET
+@expert_required
+def stats(request: HttpRequest) -> HttpResponse:
+    context = {"stats": _stats_rows(request.expert)}
+    template = "experts/partials/stats_panel.html" if request.htmx else "experts/order_stats.html"
+    return render(request, template, context)
+
+
+def _stats_rows(expert: Expert) -> dict:
+    stats = selectors.order_stats(expert=expert)
+    rows = [(OrderStatus(status).label, count) for status, count in stats["counts"].items()]
+    return {"rows": rows, "treated_today": stats["treated_today"]}
+
+
+def _panel_context(request: HttpRequest, order, **forms) -> dict:
+    expert = request.expert
+    may_act = order.expert_id in (None, expert.pk) or expert.is_admin
+    context = {
+        "order": order,
+        "may_act": may_act,
+        "generation_form": forms.get("generation_form")
+        or GenerationForm(initial={"prompt": prompt_for(order), "instructions": instructions_for(order)}),
+        "validation_form": forms.get("validation_form") or ValidationForm(),
+        "assign_form": forms.get("assign_form") or (AssignForm() if expert.is_admin and order.expert_id is None else None),
+    }
+    return context
+
+
+@require_GET
+@expert_required
+def order_detail(request: HttpRequest, order_id) -> HttpResponse:
+    order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
+    if request.htmx:  # the panel polls while generation runs
+        return render(request, "experts/partials/order_panel.html", _panel_context(request, order))
+    return render(request, "experts/order_detail.html", _panel_context(request, order))
+
+
+def _visible_order(request: HttpRequest, order_id):
+    try:
+        return selectors.order_for_expert(expert=request.expert, order_id=order_id)
+    except Http404:
+        return None  # e.g. another expert holds it: the message says so, the order is not shown
+
+
+def _after_action(request: HttpRequest, order_id, message: str | None = None, *, level=messages.SUCCESS,
+                  status: int = 200, **forms) -> HttpResponse:
+    """htmx: the refreshed panel (with the message in it); otherwise the order page (PRG)."""
+    flash = {"text": message, "error": level == messages.ERROR} if message else None
+    if request.htmx:
+        order = _visible_order(request, order_id)
+        if order is None:
+            return render(request, "experts/partials/flash.html", {"flash": flash}, status=status)
+        context = {**_panel_context(request, order, **forms), "flash": flash}
+        return render(request, "experts/partials/order_panel.html", context, status=status)
+    if forms:  # a form with errors: show it again on the full page
+        order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
+        return render(request, "experts/order_detail.html", _panel_context(request, order, **forms), status=status)
+    if message:
+        messages.add_message(request, level, message)
+    if _visible_order(request, order_id) is None:
+        return redirect("experts:queue")
+    return redirect("experts:order", order_id=order_id)
+
+
+def _refused(request: HttpRequest, order_id, error: OrderServiceError) -> HttpResponse:
+    return _after_action(request, order_id, error.message, level=messages.ERROR, status=services.error_status(error))
+
+
+@require_POST
+@expert_required
+def take(request: HttpRequest, order_id) -> HttpResponse:
+    order = selectors.order_for_action(order_id=order_id)
+    try:
+        services.order_take(order_id=order.pk, expert=request.expert)
+    except OrderServiceError as error:
+        if request.htmx and (request.htmx.target or "").startswith("order-row-"):
+            return _queue_row(request, order.pk, error=error.message, status=409)
+        return _refused(request, order.pk, error)
+    if request.htmx and (request.htmx.target or "").startswith("order-row-"):
+        return _queue_row(request, order.pk)
+    return _after_action(request, order.pk, "Commande prise : elle est à vous.")
+
+
+def _queue_row(request: HttpRequest, order_id, *, error: str = "", status: int = 200) -> HttpResponse:
+    order = selectors.order_queue(expert=request.expert, status=None).filter(pk=order_id).first()
+    if order is None:  # taken by someone else: no longer in this expert's queue
+        order = selectors.order_for_action(order_id=order_id)
+    return render(request, "experts/partials/queue_row.html", {"order": order, "row_error": error}, status=status)
+
+
+@require_POST
+@expert_required
+def assign(request: HttpRequest, order_id) -> HttpResponse:
+    order = selectors.order_for_action(order_id=order_id)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _after_action(request, order.pk, status=400, assign_form=form)
+    try:
+        services.order_assign_to(order_id=order.pk, expert=form.cleaned_data["expert"], by=request.expert)
+    except OrderServiceError as error:
+        return _refused(request, order.pk, error)
+    return _after_action(request, order.pk, f"Commande attribuée à {form.cleaned_data['expert'].name}.")
+
+
+@require_POST
+@expert_required
+def generate(request: HttpRequest, order_id) -> HttpResponse:
+    order = selectors.order_for_action(order_id=order_id)
+    form = GenerationForm(request.POST)
+    if not form.is_valid():
+        return _after_action(request, order.pk, status=400, generation_form=form)
+    try:
+        services.generation_start(
+            order_id=order.pk, expert=request.expert, prompt=form.cleaned_data["prompt"],
+            instructions=form.cleaned_data["instructions"],
+        )
+    except OrderServiceError as error:
+        return _refused(request, order.pk, error)
+    return _after_action(request, order.pk, "Commande envoyée en génération.")
+
+
+@require_POST
+@expert_required
+def validate(request: HttpRequest, order_id) -> HttpResponse:
+    order = selectors.order_for_action(order_id=order_id)
+    form = ValidationForm(request.POST)
+    if not form.is_valid():
+        return _after_action(request, order.pk, status=400, validation_form=form)
+    action = form.cleaned_data["action"]
+    try:
+        services.content_validate(
+            order_id=order.pk, expert=request.expert, action=action,
+            notes=form.cleaned_data["notes"], reason=form.cleaned_data["reason"],
+        )
+    except OrderServiceError as error:
+        return _refused(request, order.pk, error)
+    message = (
+        "Lecture approuvée : elle est livrée et la cliente ou le client est prévenu(e) par e-mail."
+        if action == "approve"
+        else "Contenu rejeté : une révision a été demandée au générateur."
+    )
+    return _after_action(request, order.pk, message)

@@ -1,0 +1,44 @@
+import pytest
+from django.core.cache import cache
+
+from tests.experts.helpers import api_for
+from tests.experts.n8n_stub import N8nStub
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Login rate limits count in the cache; each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def expert_api(expert):
+    return api_for(expert.user)
+
+
+@pytest.fixture
+def other_expert_api(other_expert):
+    return api_for(other_expert.user)
+
+
+@pytest.fixture
+def admin_api(admin_expert):
+    return api_for(admin_expert.user)
+
+
+@pytest.fixture
+def n8n(settings):
+    """The n8n stand-in, wired into the settings, with short timeouts and backoffs. It does not call back:
+    the tests play n8n's answer themselves (the Celery worker tests use one that does)."""
+    stub = N8nStub(
+        webhook_secret=settings.N8N_WEBHOOK_SECRET, callback_secret=settings.N8N_CALLBACK_SECRET, call_back=False
+    ).start()
+    settings.GENERATION_BACKEND = "n8n"
+    settings.N8N_WEBHOOK_URL = stub.url
+    settings.N8N_TIMEOUT_SECONDS = 0.3
+    settings.GENERATION_MAX_ATTEMPTS = 3
+    settings.GENERATION_RETRY_BACKOFF_SECONDS = 0.01
+    yield stub
+    stub.stop()

@@ -1,0 +1,77 @@
+"""Helpers for the experts tests: API clients, orders placed in a status through the real services,
+signed callbacks."""
+
+import json
+
+from django.conf import settings
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from experts import services, signing
+from experts.generation import generation_dead_letter, generation_deliver
+from experts.models import DeadLetterReason
+from orders.models import ContentVersion, Order, OrderStatus
+from tests.factories import paid_order
+
+CONTENT = {
+    "archetype": "La Lune", "reading": "Texte de la lecture.", "ritual": "", "mandalaSvg": "", "synthesis": "",
+    "guidance": "",
+}
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+def processing(expert, **order_kwargs) -> Order:
+    """A paid order the expert sent to generation: `processing` with a pending attempt. In a test wrapped
+    in a transaction the task is not run (on_commit never fires), so the test plays the generator."""
+    order = paid_order(**order_kwargs)
+    services.generation_start(order_id=order.pk, expert=expert, prompt="Lis l'avenir.", instructions="Doux.")
+    order.refresh_from_db()
+    return order
+
+
+def in_validation(expert, content: dict | None = None, **order_kwargs) -> Order:
+    """A paid order generated once and waiting for the expert's validation."""
+    order = processing(expert, **order_kwargs)
+    if order.status == OrderStatus.PROCESSING:  # in a transactional test the local generator already answered
+        generation_deliver(order_id=order.pk, attempt_id=order.generation_attempt_id, content=content or CONTENT)
+        order.refresh_from_db()
+    return order
+
+
+def dead_letter(expert):
+    """A dead letter for a processing order of `expert` (as after the last failed try), the order back in the queue."""
+    order = processing(expert)
+    return generation_dead_letter(
+        order_id=order.pk, attempt_id=order.generation_attempt_id, reason=DeadLetterReason.RETRIES_EXHAUSTED,
+        error="n8n injoignable", tries=5, task="experts.generation_request",
+    )
+
+
+def signed_callback(client, body: dict | bytes, *, secret: str | None = None, timestamp: float | None = None):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    signed = signing.signed_headers(secret or settings.N8N_CALLBACK_SECRET, raw, now=timestamp)
+    return client.post(
+        "/api/expert/n8n-callback", data=raw, content_type="application/json",
+        HTTP_X_LUMIRA_TIMESTAMP=signed[signing.TIMESTAMP_HEADER],
+        HTTP_X_LUMIRA_SIGNATURE=signed[signing.SIGNATURE_HEADER],
+    )
+
+
+def success_body(order: Order, attempt_id=None, content: dict | None = None) -> dict:
+    return {
+        "orderId": str(order.pk), "attemptId": str(attempt_id or order.generation_attempt_id), "success": True,
+        "content": content or CONTENT,
+    }
+
+
+def event_actions(order: Order) -> list[str]:
+    return list(order.events.order_by("created_at", "id").values_list("action", flat=True))
+
+
+def version_rows(order: Order) -> list[tuple]:
+    return list(ContentVersion.objects.filter(order=order).order_by("revision").values_list("revision", "outcome"))

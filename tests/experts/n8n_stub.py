@@ -1,0 +1,101 @@
+"""A real HTTP server standing in for n8n: checks the signature of what it receives, answers as scripted,
+and (optionally) calls Lumira back, signed, like the shipped workflow does."""
+
+import json
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from experts import signing
+
+CONTENT = {
+    "archetype": "L'Étoile",
+    "reading": "Une lecture venue de n8n.",
+    "ritual": "Un rituel.",
+    "mandalaSvg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>',
+    "synthesis": "Une synthèse.",
+    "guidance": "Une guidance.",
+}
+
+
+class N8nStub:
+    def __init__(self, *, webhook_secret: str, callback_secret: str, call_back: bool = True) -> None:
+        self.webhook_secret = webhook_secret
+        self.callback_secret = callback_secret
+        self.call_back = call_back
+        self.script: list = []  # per request: an HTTP status, or "timeout"; then 200 for good
+        self.received: list[dict] = []
+        self.bad_signatures = 0
+        self.callbacks: list[int] = []  # Lumira's answers to our callbacks
+        self.port = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/webhook/lumira-generation"
+
+    def start(self) -> "N8nStub":
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                try:
+                    signing.verify(
+                        stub.webhook_secret, timestamp=self.headers.get(signing.TIMESTAMP_HEADER),
+                        signature=self.headers.get(signing.SIGNATURE_HEADER), body=body, max_age=300,
+                    )
+                except (signing.SignatureError, signing.StaleSignature):
+                    stub.bad_signatures += 1
+                    self._answer(401)
+                    return
+                with stub._lock:
+                    step = stub.script.pop(0) if stub.script else 200
+                    stub.received.append(json.loads(body))
+                if step == "timeout":
+                    time.sleep(1.0)
+                    self._answer(200)
+                    return
+                self._answer(step)
+                if step == 200 and stub.call_back:
+                    threading.Thread(target=stub._call_back, args=(json.loads(body),), daemon=True).start()
+
+            def _answer(self, status: int) -> None:
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(b'{"message":"Workflow was started"}')
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """n8n down: the port refuses connections until start() again (same port)."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def _call_back(self, payload: dict) -> None:
+        content = {**CONTENT, "reading": f"Lecture n8n, révision {(payload['revision'] or {}).get('number', 0)}."}
+        body = json.dumps({"orderId": payload["orderId"], "attemptId": payload["attemptId"], "success": True,
+                           "content": content}).encode()
+        request = urllib.request.Request(
+            payload["callbackUrl"], data=body, method="POST", headers=signing.signed_headers(self.callback_secret, body)
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                self.callbacks.append(response.status)
+        except urllib.error.HTTPError as error:
+            self.callbacks.append(error.code)

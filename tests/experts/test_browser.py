@@ -1,0 +1,95 @@
+"""The desk in headless Chromium: sign in, take an order, generate with the local generator, reject with a
+reason, approve. Screenshots in test-artifacts/experts-desk/."""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from experts.services import expert_create
+from orders.models import Order, OrderStatus
+from tests.factories import paid_order
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "experts-desk"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {[node['target'] for node in v['nodes']]}"
+        for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(live_server, browser, settings):
+    settings.GENERATION_BACKEND = "local"
+    expert_create(email="oriane@lumira.local", name="Oriane Lune", password="expert-password-123")
+    order = paid_order(level=3, service="premium", birth_place="Lyon", birth_time="08:30",
+                       question="Dois-je changer de métier cette année ?", objective="Trouver ma voie")
+    order.birth_date = timezone.datetime(1990, 4, 12).date()
+    order.save()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    page.goto(f"{live_server.url}/desk/login/")
+    page.get_by_label("Adresse e-mail").fill("oriane@lumira.local")
+    page.get_by_label("Mot de passe").fill("expert-password-123")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
+    expect(page.locator("#stats-panel")).to_contain_text("Payée")  # loaded by htmx
+    page.screenshot(path=SHOTS / "1-queue.png", full_page=True)
+    assert serious_violations(page) == []
+
+    row = page.locator(f"#order-row-{order.pk}")
+    row.get_by_role("button", name="Prendre").click()
+    expect(row).to_contain_text("À vous")  # the row swapped in place by htmx
+    row.get_by_role("link", name=order.number).click()
+
+    expect(page.get_by_role("heading", name=f"Commande {order.number}")).to_be_visible()
+    assert "Dois-je changer de métier cette année ?" in page.get_by_label("Prompt").input_value()
+    page.screenshot(path=SHOTS / "2-order.png", full_page=True)
+    page.get_by_role("button", name="Envoyer en génération").click()
+
+    expect(page.get_by_role("heading", name="Contenu à valider")).to_be_visible()
+    expect(page.get_by_role("img", name="Mandala personnel de Camille")).to_be_visible()
+    page.screenshot(path=SHOTS / "3-generated.png", full_page=True)
+    assert serious_violations(page) == []
+
+    page.get_by_label("Motif du rejet (obligatoire)").fill("Parler davantage du travail")
+    page.get_by_label("Notes pour la révision (facultatives)").fill("Plus concret")
+    page.get_by_role("button", name="Rejeter et demander une révision").click()
+    expect(page.locator("#order-panel")).to_contain_text("une révision a été demandée")
+    expect(page.locator(".reading")).to_contain_text("Parler davantage du travail")
+    page.screenshot(path=SHOTS / "4-revision.png", full_page=True)
+
+    page.get_by_role("button", name="Approuver et livrer").click()
+    expect(page.locator("#order-panel")).to_contain_text("Lecture livrée le")
+    page.screenshot(path=SHOTS / "5-delivered.png", full_page=True)
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.context.add_cookies(page.context.cookies())
+    phone.goto(f"{live_server.url}/desk/orders/{order.pk}/")
+    expect(phone.get_by_role("heading", name=f"Commande {order.number}")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    phone.screenshot(path=SHOTS / "6-phone.png", full_page=True)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED and order.revision_count == 1
+    assert Order.objects.get(pk=order.pk).versions.count() == 2

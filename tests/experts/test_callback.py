@@ -1,0 +1,233 @@
+"""The signed n8n callback (SPEC §4, §9): what it accepts, and every way it refuses without changing anything."""
+
+import json
+import time
+import uuid
+
+import pytest
+from django.test import Client
+
+from experts import signing
+from experts.models import DeadLetter, DeadLetterReason, GenerationAttempt
+from experts.services import content_validate
+from orders.models import ContentVersion, OrderStatus
+from orders.services import order_refund
+from tests.experts.helpers import CONTENT, in_validation, processing, signed_callback, success_body
+from tests.factories import paid_order
+
+
+def snapshot(order) -> tuple:
+    order.refresh_from_db()
+    return (order.status, order.revision_count, order.last_error, order.events.count(),
+            ContentVersion.objects.filter(order=order).count(), DeadLetter.objects.filter(order=order).count())
+
+
+@pytest.mark.django_db
+def test_content_for_the_current_attempt_is_stored_and_the_order_awaits_validation(expert):
+    order = processing(expert)
+
+    response = signed_callback(Client(), success_body(order))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "content_received"}
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_VALIDATION
+    assert order.generated_content == CONTENT
+    assert ContentVersion.objects.get(order=order).attempt_id == order.generation_attempt_id
+    assert GenerationAttempt.objects.get(pk=order.generation_attempt_id).answered_at is not None
+
+
+@pytest.mark.django_db
+def test_a_bad_signature_is_a_401_and_changes_nothing(expert):
+    order = processing(expert)
+    before = snapshot(order)
+
+    response = signed_callback(Client(), success_body(order), secret="not-the-secret")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
+def test_missing_signature_headers_are_a_401(expert):
+    order = processing(expert)
+    before = snapshot(order)
+
+    response = Client().post("/api/expert/n8n-callback", data=success_body(order), content_type="application/json")
+
+    assert response.status_code == 401
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
+def test_the_signature_must_cover_the_whole_body(expert):
+    """A body changed after signing (here: other content) does not match its signature."""
+    order = processing(expert)
+    before = snapshot(order)
+    signed_body = json.dumps(success_body(order)).encode()
+    headers = signing.signed_headers("dev-n8n-callback-secret", signed_body)
+    tampered = json.dumps(success_body(order, content={**CONTENT, "reading": "Autre chose."})).encode()
+
+    response = Client().post(
+        "/api/expert/n8n-callback", data=tampered, content_type="application/json",
+        HTTP_X_LUMIRA_TIMESTAMP=headers[signing.TIMESTAMP_HEADER], HTTP_X_LUMIRA_SIGNATURE=headers[signing.SIGNATURE_HEADER],
+    )
+
+    assert response.status_code == 401
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
+def test_the_signature_covers_the_timestamp(expert):
+    order = processing(expert)
+    body = json.dumps(success_body(order)).encode()
+    headers = signing.signed_headers("dev-n8n-callback-secret", body)
+
+    response = Client().post(
+        "/api/expert/n8n-callback", data=body, content_type="application/json",
+        HTTP_X_LUMIRA_TIMESTAMP=str(int(headers[signing.TIMESTAMP_HEADER]) + 1),
+        HTTP_X_LUMIRA_SIGNATURE=headers[signing.SIGNATURE_HEADER],
+    )
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("age", [301, -301], ids=["six-minutes-old", "from-the-future"])
+def test_a_timestamp_outside_five_minutes_is_refused(expert, age):
+    order = processing(expert)
+    before = snapshot(order)
+
+    response = signed_callback(Client(), success_body(order), timestamp=time.time() - age)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "stale_timestamp"
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
+def test_a_replayed_callback_is_a_409_and_stores_nothing_more(expert):
+    order = processing(expert)
+    body = json.dumps(success_body(order)).encode()
+    headers = signing.signed_headers("dev-n8n-callback-secret", body)
+    send = lambda: Client().post(  # noqa: E731
+        "/api/expert/n8n-callback", data=body, content_type="application/json",
+        HTTP_X_LUMIRA_TIMESTAMP=headers[signing.TIMESTAMP_HEADER], HTTP_X_LUMIRA_SIGNATURE=headers[signing.SIGNATURE_HEADER],
+    )
+    assert send().status_code == 200
+    after_first = snapshot(order)
+
+    replay = send()
+
+    assert replay.status_code == 409
+    assert replay.json()["error"]["code"] == "replayed"
+    assert snapshot(order) == after_first
+
+
+@pytest.mark.django_db
+def test_a_fresh_signature_does_not_make_a_replayed_attempt_acceptable(expert):
+    order = processing(expert)
+    signed_callback(Client(), success_body(order))
+    after_first = snapshot(order)
+
+    again = signed_callback(Client(), success_body(order, content={**CONTENT, "reading": "Deuxième envoi"}))
+
+    assert again.status_code == 409
+    assert snapshot(order) == after_first
+
+
+@pytest.mark.django_db
+def test_a_callback_for_an_old_attempt_is_a_409(expert, django_capture_on_commit_callbacks):
+    order = in_validation(expert)
+    old_attempt = order.generation_attempt_id
+    content_validate(order_id=order.pk, expert=expert, action="reject", reason="Trop court")  # new attempt
+    before = snapshot(order)
+
+    response = signed_callback(Client(), success_body(order, attempt_id=old_attempt))
+
+    assert response.status_code == 409
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
+def test_a_callback_with_an_unknown_attempt_id_is_a_409(expert):
+    order = processing(expert)
+    before = snapshot(order)
+    response = signed_callback(Client(), success_body(order, attempt_id=uuid.uuid4()))
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "stale_attempt"
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
+def test_a_callback_for_an_order_in_another_state_is_a_409(expert):
+    order = processing(expert)
+    attempt = order.generation_attempt_id
+    order_refund(order_id=order.pk)
+    before = snapshot(order)
+
+    response = signed_callback(Client(), success_body(order, attempt_id=attempt))
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "invalid_transition"
+    assert snapshot(order) == before
+    assert GenerationAttempt.objects.get(pk=attempt).answered_at is None
+
+
+@pytest.mark.django_db
+def test_a_callback_for_an_unknown_order_is_a_404():
+    body = {"orderId": str(uuid.uuid4()), "attemptId": str(uuid.uuid4()), "success": True, "content": CONTENT}
+    assert signed_callback(Client(), body).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2]", json.dumps({"orderId": "x", "success": True}).encode()],
+    ids=["not-json", "not-an-object", "missing-fields"],
+)
+def test_a_malformed_signed_body_is_a_400(body):
+    response = signed_callback(Client(), body)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.django_db
+def test_success_without_content_is_a_400(expert):
+    order = processing(expert)
+    body = {"orderId": str(order.pk), "attemptId": str(order.generation_attempt_id), "success": True}
+    response = signed_callback(Client(), body)
+    assert response.status_code == 400 and "content" in response.json()["error"]["fields"]
+    assert snapshot(order)[0] == OrderStatus.PROCESSING
+
+
+@pytest.mark.django_db
+def test_a_failure_from_n8n_puts_the_order_back_in_the_queue_with_a_dead_letter(expert):
+    order = processing(expert)
+    body = {"orderId": str(order.pk), "attemptId": str(order.generation_attempt_id), "success": False,
+            "error": "OpenAI: quota dépassé"}
+
+    response = signed_callback(Client(), body)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "failure_recorded"}
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert "quota dépassé" in order.last_error
+    letter = DeadLetter.objects.get(order=order)
+    assert letter.reason == DeadLetterReason.GENERATOR_FAILURE and letter.status == "pending"
+    assert "client" not in letter.payload  # no personal data in dead letters
+    assert signed_callback(Client(), body).status_code == 409  # and not twice
+
+
+@pytest.mark.django_db
+def test_the_callback_answers_405_to_get():
+    assert Client().get("/api/expert/n8n-callback").status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_callback_for_a_paid_order_is_a_409(expert):
+    order = paid_order(expert=expert)
+    response = signed_callback(Client(), success_body(order, attempt_id=uuid.uuid4()))
+    assert response.status_code == 409

@@ -1,0 +1,202 @@
+"""Acceptance through a real Celery worker (a separate process, through Redis) and a real HTTP server
+standing in for n8n, which checks Lumira's signature and calls back signed, like the shipped workflow.
+
+The worker process uses the same PostgreSQL test database; tests are transactional so it sees their data,
+and the callbacks come back to pytest-django's live server.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import kombu.pools
+import pytest
+import redis
+from celery import current_app
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from experts.models import AttemptOutcome, DeadLetter, DeadLetterStatus, GenerationAttempt
+from orders.models import Order, OrderStatus, VersionOutcome
+from tests.experts.helpers import api_for, event_actions, version_rows
+from tests.experts.n8n_stub import N8nStub
+from tests.factories import paid_order
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+BROKER = "redis://127.0.0.1:6379/2"  # this app's Redis database: no other worker consumes these tasks
+BASE_DIR = Path(__file__).resolve().parents[2]
+ARTIFACTS = BASE_DIR / "test-artifacts" / "experts-worker"
+
+
+def wait_for(predicate, *, timeout: float = 20.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    log = (ARTIFACTS / "worker.log").read_text()[-4000:] if (ARTIFACTS / "worker.log").exists() else ""
+    raise AssertionError(f"timed out waiting for {what}\n--- worker log tail ---\n{log}")
+
+
+def status_of(order: Order) -> str:
+    return Order.objects.values_list("status", flat=True).get(pk=order.pk)
+
+
+@pytest.fixture(scope="module")
+def n8n_stub():
+    stub = N8nStub(webhook_secret=settings.N8N_WEBHOOK_SECRET, callback_secret=settings.N8N_CALLBACK_SECRET).start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, live_server, n8n_stub):
+    """`celery -A lumira worker` in a subprocess, on the test database, with short backoffs."""
+    redis.Redis.from_url(BROKER).flushdb()  # nothing left over from an earlier run
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with django_db_blocker.unblock():
+        database = connection.settings_dict["NAME"]
+    env = {
+        **os.environ,
+        "LUMIRA_ENV": "test",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "DATABASE_CONN_MAX_AGE": "0",
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "GENERATION_BACKEND": "n8n",
+        "N8N_WEBHOOK_URL": n8n_stub.url,
+        "N8N_TIMEOUT_SECONDS": "2",
+        "SITE_URL": f"http://127.0.0.1:{live_server.thread.port}",
+        "GENERATION_MAX_ATTEMPTS": "3",
+        "GENERATION_RETRY_BACKOFF_SECONDS": "0.2",
+        "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "1",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    log = (ARTIFACTS / "worker.log").open("w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "lumira", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"experts-test-{os.getpid()}@%h"],
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(lambda: "ready." in (ARTIFACTS / "worker.log").read_text() or process.poll() is not None,
+                 timeout=30, what="the worker to start")
+        assert process.poll() is None, (ARTIFACTS / "worker.log").read_text()
+        yield process
+    finally:
+        process.terminate()  # warm shutdown
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def through_redis(worker, n8n_stub, settings, live_server):
+    """This process publishes tasks to Redis (not eagerly) and builds callback URLs to the live server."""
+    conf = current_app.conf
+    saved = (conf.task_always_eager, conf.broker_url)
+    settings.GENERATION_BACKEND = "n8n"
+    settings.SITE_URL = f"http://127.0.0.1:{live_server.thread.port}"
+    conf.task_always_eager, conf.broker_url = False, BROKER
+    _reset_broker_pools()
+    n8n_stub.script, n8n_stub.received, n8n_stub.callbacks, n8n_stub.bad_signatures = [], [], [], 0
+    if n8n_stub._server is None:
+        n8n_stub.start()
+    yield n8n_stub
+    conf.task_always_eager, conf.broker_url = saved
+    _reset_broker_pools()
+
+
+def _reset_broker_pools() -> None:
+    # Celery caches its broker connection pools; drop them so the broker URL just set is the one used.
+    kombu.pools.reset()
+    current_app.amqp._producer_pool = None
+    current_app._pool = None
+
+
+def test_an_order_goes_through_generation_revision_and_approval(through_redis, expert):
+    n8n = through_redis
+    api = api_for(expert.user)
+    order = paid_order()
+
+    response = api.post("/api/expert/process-order", {"orderId": str(order.pk), "expertPrompt": "Lis."}, format="json")
+    assert response.status_code == 202
+    wait_for(lambda: status_of(order) == OrderStatus.AWAITING_VALIDATION, what="the first content")
+
+    response = api.post("/api/expert/validate-content",
+                        {"orderId": str(order.pk), "action": "reject", "rejectionReason": "Trop vague",
+                         "validationNotes": "Plus concret"}, format="json")
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.revision_count == 1
+    wait_for(lambda: status_of(order) == OrderStatus.AWAITING_VALIDATION, what="the revised content")
+
+    response = api.post("/api/expert/validate-content", {"orderId": str(order.pk), "action": "approve"}, format="json")
+    assert response.status_code == 200
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED and order.revision_count == 1
+    assert order.generated_content["reading"] == "Lecture n8n, révision 1."
+    assert version_rows(order) == [(0, VersionOutcome.REJECTED), (1, VersionOutcome.APPROVED)]
+    assert event_actions(order) == [
+        "created", "payment_succeeded", "generation_started", "content_received", "rejected", "content_received",
+        "approved",
+    ]
+    wait_for(lambda: len(n8n.callbacks) == 2, what="n8n to see both answers")
+    assert n8n.bad_signatures == 0 and n8n.callbacks == [200, 200]
+    assert [request["revision"] for request in n8n.received] == [
+        None, {"number": 1, "rejectionReason": "Trop vague", "validationNotes": "Plus concret",
+               "previousContent": order.versions.get(revision=0).content},
+    ]
+
+
+def test_n8n_answering_500_is_retried_then_delivered(through_redis, expert):
+    n8n = through_redis
+    n8n.script = [500, 502]
+    order = paid_order(expert=expert)
+
+    api_for(expert.user).post("/api/expert/process-order", {"orderId": str(order.pk), "expertPrompt": "Lis."}, format="json")
+
+    wait_for(lambda: status_of(order) == OrderStatus.AWAITING_VALIDATION, what="delivery after retries")
+    attempt = GenerationAttempt.objects.get(order=order)
+    assert (attempt.sends, attempt.outcome) == (3, AttemptOutcome.DELIVERED)
+    wait_for(lambda: n8n.callbacks, what="n8n to see the answer")
+    assert len(n8n.received) == 3 and n8n.callbacks == [200]
+    assert order.versions.count() == 1 and not DeadLetter.objects.exists()
+
+
+def test_n8n_down_gives_a_dead_letter_and_replaying_it_delivers_once_n8n_is_back(through_redis, expert):
+    n8n = through_redis
+    n8n.stop()
+    order = paid_order(expert=expert)
+
+    api_for(expert.user).post("/api/expert/process-order", {"orderId": str(order.pk), "expertPrompt": "Lis."}, format="json")
+
+    letter = wait_for(lambda: DeadLetter.objects.filter(order=order).first(), what="the dead letter")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and "n8n injoignable" in order.last_error
+    assert letter.tries == 3 and letter.status == DeadLetterStatus.PENDING
+
+    n8n.start()
+    out = StringIO()
+    call_command("replay_dead_letters", stdout=out)
+    wait_for(lambda: status_of(order) == OrderStatus.AWAITING_VALIDATION, what="delivery after the replay")
+    call_command("replay_dead_letters", stdout=out)  # nothing left to replay
+    wait_for(lambda: n8n.callbacks, what="n8n to see the answer")
+    time.sleep(0.3)  # room for a (wrong) second delivery to show up
+
+    letter.refresh_from_db()
+    assert letter.status == DeadLetterStatus.REPLAYED
+    assert "Aucune lettre morte à rejouer." in out.getvalue()
+    assert len(n8n.received) == 1 and n8n.callbacks == [200]
+    assert order.versions.count() == 1
+    assert event_actions(order).count("content_received") == 1
