@@ -28,7 +28,8 @@ from tests.factories import paid_order
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-BROKER = "redis://127.0.0.1:6379/2"  # this app's Redis database: no other worker consumes these tasks
+# A Redis database of its own (TEST_REDIS_DB lets parallel test runs on one machine stay apart).
+BROKER = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}"
 BASE_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = BASE_DIR / "test-artifacts" / "experts-worker"
 
