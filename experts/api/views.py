@@ -24,7 +24,7 @@ from orders.services import OrderServiceError
 
 from .. import services, signing
 from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
-from ..generation import generation_deliver, generation_fail
+from ..generation import QUEUE_UNAVAILABLE, generation_deliver, generation_fail
 from ..models import Expert
 from ..selectors import order_for_action, order_for_expert, order_queue, order_stats, validation_queue
 from . import serializers as s
@@ -165,13 +165,17 @@ class ProcessOrderView(ExpertAPIView):
         body.is_valid(raise_exception=True)
         order = order_for_action(order_id=body.validated_data["orderId"])
         try:
-            services.generation_start(
+            result = services.generation_start(
                 order_id=order.pk, expert=request.expert, prompt=body.validated_data["expertPrompt"],
                 instructions=body.validated_data["expertInstructions"],
             )
         except OrderServiceError as error:
             return _service_error(error)
-        return _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
+        response = _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
+        if result.order.last_error == QUEUE_UNAVAILABLE:
+            # Accepted all the same: the order waits in `processing` and the sweep sends it when the queue is back.
+            response.data["warning"] = QUEUE_UNAVAILABLE
+        return response
 
 
 class ValidateContentView(ExpertAPIView):
