@@ -339,3 +339,8 @@ if IS_PRODUCTION and GENERATION_BACKEND == "n8n" and not (N8N_WEBHOOK_URL and N8
     )
 if GENERATION_BACKEND not in {"local", "n8n"}:
     raise ImproperlyConfigured("GENERATION_BACKEND must be local or n8n.")
+
+# --- Reliability and security (issue 8) ---
+# /health/ answers browsers and load balancers (Accept: */*) with django-health-check's own page: its template
+# is found only with the package installed as an app (without it, a 500 TemplateDoesNotExist).
+INSTALLED_APPS += ["health_check"]
