@@ -344,3 +344,10 @@ if GENERATION_BACKEND not in {"local", "n8n"}:
 # /health/ answers browsers and load balancers (Accept: */*) with django-health-check's own page: its template
 # is found only with the package installed as an app (without it, a 500 TemplateDoesNotExist).
 INSTALLED_APPS += ["health_check"]
+# JSON bodies through Lumira's parser (a document nested thousands deep is a 400, not a 500).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["lumira.api.JSONParser"]
+# Largest request body read at all (bytes): above it, 413 before the body is read (file uploads included:
+# Django streams those to disk whatever their size). Two photos of SANCTUAIRE_PHOTO_MAX_BYTES fit below it.
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1024)
+# First, so that nothing (CSRF's form parsing included) reads an oversized body.
+MIDDLEWARE.insert(1, "lumira.middleware.RequestSizeLimitMiddleware")

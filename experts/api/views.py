@@ -232,7 +232,7 @@ class N8nCallbackView(APIView):
             return error_response("stale_timestamp", "Horodatage trop ancien : rappel refusé.", status.HTTP_400_BAD_REQUEST)
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return error_response("invalid", "Corps JSON invalide.", status.HTTP_400_BAD_REQUEST)
         callback = s.CallbackSerializer(data=data if isinstance(data, dict) else {})
         callback.is_valid(raise_exception=True)
