@@ -4,6 +4,7 @@ LUMIRA_ENV selects the safety level: "prod" (the default, so nothing insecure le
 production by omission), "dev" (demo and local work) or "test" (pytest sets it).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -351,3 +352,17 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["lumira.api.JSONParser"]
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1024)
 # First, so that nothing (CSRF's form parsing included) reads an oversized body.
 MIDDLEWARE.insert(1, "lumira.middleware.RequestSizeLimitMiddleware")
+# Sign-in lockout for password accounts (desk, expert API, admin) with django-axes: see lumira/lockout.py.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["lumira.lockout.LockoutBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# Per account, from any address (a distributed guess at one expert's password is stopped too); per address,
+# django-ratelimit already throttles these views (EXPERT_LOGIN_RATE), hence axes.W006 silenced.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
+AXES_USERNAME_CALLABLE = "lumira.lockout.username_for"
+AXES_CLIENT_IP_CALLABLE = "lumira.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "lumira.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True

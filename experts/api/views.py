@@ -4,6 +4,7 @@ import json
 import logging
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -64,6 +65,8 @@ class LoginView(APIView):
                 status.HTTP_401_UNAUTHORIZED,
             )
         services.expert_record_login(expert=expert)
+        # A sign-in like the desk's `login()`: listeners such as the lockout's reset of failed attempts run.
+        user_logged_in.send(sender=type(expert.user), request=request._request, user=expert.user)
         refresh = RefreshToken.for_user(expert.user)
         return Response({
             "access": str(refresh.access_token),
