@@ -366,3 +366,9 @@ AXES_USERNAME_CALLABLE = "lumira.lockout.username_for"
 AXES_CLIENT_IP_CALLABLE = "lumira.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "lumira.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# DEBUG never with live Stripe keys, whatever STRIPE_LIVE_MODE says (a live key pasted into a dev .env counts).
+if DEBUG and any(
+    key.startswith(("sk_live_", "rk_live_", "pk_live_"))
+    for key in (STRIPE_LIVE_SECRET_KEY, STRIPE_TEST_SECRET_KEY, STRIPE_PUBLISHABLE_KEY)
+):
+    raise ImproperlyConfigured("DEBUG must never be on with live Stripe keys (sk_live_/rk_live_/pk_live_).")
