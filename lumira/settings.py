@@ -372,3 +372,6 @@ if DEBUG and any(
     for key in (STRIPE_LIVE_SECRET_KEY, STRIPE_TEST_SECRET_KEY, STRIPE_PUBLISHABLE_KEY)
 ):
     raise ImproperlyConfigured("DEBUG must never be on with live Stripe keys (sk_live_/rk_live_/pk_live_).")
+# The Stripe client logs whole API answers at DEBUG (client secrets, customers' names and emails): never
+# below INFO (request lines only), whatever LOG_LEVEL says. The redaction filter stays as a second net.
+LOGGING["loggers"]["stripe"] = {"level": "INFO"}
