@@ -152,14 +152,19 @@ def stop(process: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def publishing_to(broker: str):
     """This process publishes its tasks to `broker` (not eagerly) while inside the block."""
-    conf = current_app.conf
-    saved = (conf.task_always_eager, conf.broker_url)
-    conf.task_always_eager, conf.broker_url = False, broker
+    # Celery reads Django's settings live; only what is set on its own `changes` layer is put back afterwards
+    # (writing back the values read inside a test whose settings fixture changed them would pin them for good).
+    changes = current_app.conf.changes
+    keys = ("task_always_eager", "broker_url")
+    saved = {key: changes[key] for key in keys if key in changes}
+    changes.update({"task_always_eager": False, "broker_url": broker})
     _reset_broker_pools()
     try:
         yield
     finally:
-        conf.task_always_eager, conf.broker_url = saved
+        for key in keys:
+            changes.pop(key, None)
+        changes.update(saved)
         _reset_broker_pools()
 
 
