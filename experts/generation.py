@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from orders.models import Order, OrderStatus
 from orders.services import (
@@ -32,6 +33,11 @@ from .payload import encode, generation_payload
 logger = logging.getLogger(__name__)
 
 GENERATION_TASK = "experts.generation_request"
+# Shown to the expert (desk panel, API `lastError`) when the task queue refused the request.
+QUEUE_UNAVAILABLE = (
+    "File de génération indisponible : la commande reste « en cours » et sera envoyée automatiquement "
+    "dès le retour du service (balayage des commandes bloquées)."
+)
 
 
 class GenerationError(Exception):
@@ -61,17 +67,57 @@ def _deadline(now=None):
     return (now or timezone.now()) + timedelta(minutes=settings.GENERATION_DEADLINE_MINUTES)
 
 
-def _enqueue(order_id, attempt_id) -> None:
+def _enqueue(order_id, attempt_id) -> bool:
+    """Queue the attempt's task. False when the broker (Redis) is unreachable: the attempt is then made due
+    at once, so the next sweep after the broker's return sends it, and the order says why it waits."""
     from .tasks import generation_request
 
-    generation_request.delay(str(order_id), str(attempt_id))
+    try:
+        generation_request.delay(str(order_id), str(attempt_id))
+    except (BrokerUnavailable, OSError) as error:
+        logger.warning(
+            "generation not queued: broker unavailable",
+            extra={"order_id": str(order_id), "attempt_id": str(attempt_id), "error": str(error)},
+        )
+        generation_enqueue_failed(order_id=order_id, attempt_id=attempt_id, error=str(error))
+        return False
+    return True
+
+
+def generation_enqueue_failed(*, order_id, attempt_id, error: str) -> None:
+    """The task queue refused the attempt: due now for the sweep, and the order shows QUEUE_UNAVAILABLE."""
+    with transaction.atomic():
+        attempt = (
+            GenerationAttempt.objects.select_for_update()
+            .filter(pk=attempt_id, order_id=order_id, outcome=AttemptOutcome.PENDING).first()
+        )
+        if attempt is None:
+            return
+        attempt.deadline_at = timezone.now()
+        attempt.last_error = f"file de tâches indisponible : {error}"[:2000]
+        attempt.save(update_fields=["deadline_at", "last_error"])
+        # Not a change of status (the order stays processing): only the message the desk and API show.
+        Order.objects.filter(
+            pk=order_id, status=OrderStatus.PROCESSING, generation_attempt_id=attempt_id
+        ).update(last_error=QUEUE_UNAVAILABLE)
+
+
+def _send_after_commit(order: Order, attempt: GenerationAttempt) -> None:
+    """Queue the attempt once the transaction commits; if the queue is down, `order.last_error` (in memory
+    too, for the caller's answer) says so and the sweep takes over."""
+
+    def send() -> None:
+        if not _enqueue(order.pk, attempt.pk):
+            order.last_error = QUEUE_UNAVAILABLE
+
+    transaction.on_commit(send, robust=True)
 
 
 def attempt_open(order: Order) -> GenerationAttempt:
     """Record the order's new attempt and send it once the transaction commits.
 
     Call inside the transaction that gave the order its attempt id. If the broker is down at commit,
-    the order stays `processing` and the sweep sends the attempt later (robust on_commit).
+    the order stays `processing` with QUEUE_UNAVAILABLE as its last error, and the next sweep sends it.
     """
     attempt = GenerationAttempt.objects.create(
         id=order.generation_attempt_id,
@@ -80,7 +126,7 @@ def attempt_open(order: Order) -> GenerationAttempt:
         backend=settings.GENERATION_BACKEND,
         deadline_at=_deadline(),
     )
-    transaction.on_commit(lambda: _enqueue(order.pk, attempt.pk), robust=True)
+    _send_after_commit(order, attempt)
     return attempt
 
 
@@ -255,7 +301,7 @@ def _sweep_one(attempt_id, now) -> str:
             attempt.resends += 1
             attempt.deadline_at = _deadline(now)
             attempt.save(update_fields=["resends", "deadline_at"])
-            transaction.on_commit(lambda: _enqueue(order.pk, attempt.pk), robust=True)
+            transaction.on_commit(lambda: _resend(order.pk, attempt.pk), robust=True)
             return "resent"
         minutes = settings.GENERATION_DEADLINE_MINUTES
         _give_up(order, attempt, reason=DeadLetterReason.NO_ANSWER, task="sweep",
@@ -263,6 +309,12 @@ def _sweep_one(attempt_id, now) -> str:
         attempt.outcome = AttemptOutcome.DEAD
         attempt.save(update_fields=["outcome"])
         return "dead_lettered"
+
+
+def _resend(order_id, attempt_id) -> None:
+    if _enqueue(order_id, attempt_id):
+        # Queued at last: the order no longer waits for the queue (its next error, if any, is the generator's).
+        Order.objects.filter(pk=order_id, last_error=QUEUE_UNAVAILABLE).update(last_error="")
 
 
 def _adopt_orphans(now) -> None:

@@ -39,8 +39,22 @@ class ExpertAlreadyExists(Exception):
     pass
 
 
+class AlreadyDone(OrderServiceError):
+    """The action was already carried out (a double click, a retried request, a concurrent twin): the
+    services changed nothing, and the caller is told so with a 409 rather than a success it did not cause."""
+
+    code = "already_done"
+
+
 # Refusals caused by the order's state or holder (409), as opposed to a request that is wrong in itself (400).
-CONFLICTS = (AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed)
+CONFLICTS = (AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed, AlreadyDone)
+
+
+def _done_now(result: TransitionResult, message: str) -> TransitionResult:
+    """Of concurrent or repeated calls of one action, only the one that had the effect succeeds."""
+    if not result.changed:
+        raise AlreadyDone(message)
+    return result
 
 
 def error_status(error: OrderServiceError) -> int:
@@ -108,8 +122,9 @@ def _check_holder(order_id, expert: Expert) -> Order | None:
 
 
 def order_take(*, order_id, expert: Expert) -> TransitionResult:
-    """The expert takes an order from the queue: the first one wins, the other gets AlreadyAssigned."""
-    return order_assign(order_id=order_id, expert=expert, actor=expert.user)
+    """The expert takes an order from the queue: the first one wins, another expert gets AlreadyAssigned,
+    and the winner's own repeat AlreadyDone."""
+    return _done_now(order_assign(order_id=order_id, expert=expert, actor=expert.user), "Cette commande est déjà à vous.")
 
 
 def order_assign_to(*, order_id, expert: Expert, by: Expert) -> TransitionResult:
@@ -135,7 +150,7 @@ def order_assigned_notify(*, order_id) -> None:
 
 def generation_start(*, order_id, expert: Expert, prompt: str, instructions: str = "", actor=None) -> TransitionResult:
     """`paid` → `processing` with the expert's prompt, and the generation request sent after commit.
-    Repeating it while the order is already processing changes nothing and sends nothing."""
+    Repeating it while the order is already processing changes nothing, sends nothing and raises AlreadyDone."""
     prompt, instructions = (prompt or "").strip(), (instructions or "").strip()
     if not prompt:
         raise OrderServiceError("Le prompt est obligatoire.")
@@ -146,14 +161,15 @@ def generation_start(*, order_id, expert: Expert, prompt: str, instructions: str
         )
         if result.changed:
             attempt_open(result.order)
-    return result
+    return _done_now(result, "Cette commande est déjà en cours de génération.")
 
 
 def content_validate(
     *, order_id, expert: Expert, action: str, notes: str = "", reason: str = "", actor=None
 ) -> TransitionResult:
     """Approve (the reading is delivered and the client emailed) or reject with a reason (a revision
-    generation starts with the reason, the notes and the previous version)."""
+    generation starts with the reason, the notes and the previous version). Of concurrent or repeated
+    validations exactly one has an effect; the others raise AlreadyDone or InvalidTransition (409)."""
     notes, reason = (notes or "").strip(), (reason or "").strip()
     actor = actor or expert.user
     order = _check_holder(order_id, expert)
@@ -164,7 +180,7 @@ def content_validate(
                 from .tasks import reading_ready_email
 
                 transaction.on_commit(lambda: reading_ready_email.delay(str(order_id)), robust=True)
-        return result
+        return _done_now(result, "Cette lecture est déjà approuvée et livrée.")
     if action == "reject":
         # `order_reject` treats an order already `processing` as done; that is only true for the same
         # rejection repeated, not for an order still in its first generation.
@@ -177,7 +193,7 @@ def content_validate(
             result = order_reject(order_id=order_id, expert=expert, reason=reason, notes=notes, actor=actor)
             if result.changed:
                 attempt_open(result.order)
-        return result
+        return _done_now(result, "Ce rejet est déjà pris en compte : la révision est en cours de génération.")
     raise OrderServiceError("Action inconnue : choisissez approuver ou rejeter.")
 
 
@@ -196,12 +212,14 @@ def dead_letter_replay(*, dead_letter_id: int, actor=None) -> str:
         order = letter.order
         outcome, note = "obsolete", f"La commande est « {order.get_status_display()} » : rien à rejouer."
         if order.status == OrderStatus.PAID and order.expert is not None:
-            result = generation_start(
-                order_id=order.pk, expert=order.expert, prompt=prompt_for(order),
-                instructions=order.expert_instructions, actor=actor,
-            )
-            if result.changed:
+            try:
+                generation_start(
+                    order_id=order.pk, expert=order.expert, prompt=prompt_for(order),
+                    instructions=order.expert_instructions, actor=actor,
+                )
                 outcome, note = "replayed", "Renvoyée en génération."
+            except AlreadyDone:
+                pass  # sent again by its expert meanwhile: nothing left to replay
         letter.status = DeadLetterStatus.REPLAYED if outcome == "replayed" else DeadLetterStatus.OBSOLETE
         letter.resolved_at = timezone.now()
         letter.resolved_by = actor

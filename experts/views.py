@@ -20,10 +20,12 @@ from orders.services import OrderServiceError
 from . import selectors, services
 from .auth import expert_required
 from .forms import AssignForm, GenerationForm, LoginForm, QueueFilterForm, ValidationForm
+from .generation import QUEUE_UNAVAILABLE
 from .models import Expert
 from .prompts import instructions_for, prompt_for
 
 LOGIN_ERROR = "E-mail ou mot de passe incorrect, ou compte expert désactivé."
+QUEUE_DELAYED = "Envoi différé : la file de génération est indisponible pour l'instant (détails ci-dessous)."
 
 
 def _page(request: HttpRequest, queryset):
@@ -203,12 +205,14 @@ def generate(request: HttpRequest, order_id) -> HttpResponse:
     if not form.is_valid():
         return _after_action(request, order.pk, status=400, generation_form=form)
     try:
-        services.generation_start(
+        result = services.generation_start(
             order_id=order.pk, expert=request.expert, prompt=form.cleaned_data["prompt"],
             instructions=form.cleaned_data["instructions"],
         )
     except OrderServiceError as error:
         return _refused(request, order.pk, error)
+    if result.order.last_error == QUEUE_UNAVAILABLE:
+        return _after_action(request, order.pk, QUEUE_DELAYED, level=messages.ERROR)
     return _after_action(request, order.pk, "Commande envoyée en génération.")
 
 

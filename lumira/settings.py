@@ -4,6 +4,7 @@ LUMIRA_ENV selects the safety level: "prod" (the default, so nothing insecure le
 production by omission), "dev" (demo and local work) or "test" (pytest sets it).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -339,3 +340,38 @@ if IS_PRODUCTION and GENERATION_BACKEND == "n8n" and not (N8N_WEBHOOK_URL and N8
     )
 if GENERATION_BACKEND not in {"local", "n8n"}:
     raise ImproperlyConfigured("GENERATION_BACKEND must be local or n8n.")
+
+# --- Reliability and security (issue 8) ---
+# /health/ answers browsers and load balancers (Accept: */*) with django-health-check's own page: its template
+# is found only with the package installed as an app (without it, a 500 TemplateDoesNotExist).
+INSTALLED_APPS += ["health_check"]
+# JSON bodies through Lumira's parser (a document nested thousands deep is a 400, not a 500).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["lumira.api.JSONParser"]
+# Largest request body read at all (bytes): above it, 413 before the body is read (file uploads included:
+# Django streams those to disk whatever their size). Two photos of SANCTUAIRE_PHOTO_MAX_BYTES fit below it.
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1024)
+# First, so that nothing (CSRF's form parsing included) reads an oversized body.
+MIDDLEWARE.insert(1, "lumira.middleware.RequestSizeLimitMiddleware")
+# Sign-in lockout for password accounts (desk, expert API, admin) with django-axes: see lumira/lockout.py.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["lumira.lockout.LockoutBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# Per account, from any address (a distributed guess at one expert's password is stopped too); per address,
+# django-ratelimit already throttles these views (EXPERT_LOGIN_RATE), hence axes.W006 silenced.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
+AXES_USERNAME_CALLABLE = "lumira.lockout.username_for"
+AXES_CLIENT_IP_CALLABLE = "lumira.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "lumira.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# DEBUG never with live Stripe keys, whatever STRIPE_LIVE_MODE says (a live key pasted into a dev .env counts).
+if DEBUG and any(
+    key.startswith(("sk_live_", "rk_live_", "pk_live_"))
+    for key in (STRIPE_LIVE_SECRET_KEY, STRIPE_TEST_SECRET_KEY, STRIPE_PUBLISHABLE_KEY)
+):
+    raise ImproperlyConfigured("DEBUG must never be on with live Stripe keys (sk_live_/rk_live_/pk_live_).")
+# The Stripe client logs whole API answers at DEBUG (client secrets, customers' names and emails): never
+# below INFO (request lines only), whatever LOG_LEVEL says. The redaction filter stays as a second net.
+LOGGING["loggers"]["stripe"] = {"level": "INFO"}

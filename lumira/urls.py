@@ -21,3 +21,11 @@ if settings.LUMIRA_BENCH:
     from lumira.bench_views import ceiling
 
     urlpatterns.insert(0, path("bench/ceiling/<uuid:order_id>", ceiling, name="bench-ceiling"))
+
+# Ahead of the admin's own URL (same path): dj-stripe's admin actions with a model permission check.
+from lumira.admin_guard import djstripe_custom_action  # noqa: E402
+
+urlpatterns.insert(0, path(
+    f"{settings.ADMIN_URL}djstripe/<str:admin_model>/action/<str:action_name>/<str:model_name>/",
+    djstripe_custom_action, name="djstripe-custom-action-guard",
+))

@@ -1,7 +1,10 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -19,6 +22,20 @@ from .pdf import reading_pdf as build_reading_pdf
 from .photos import photo_content_type, photo_max_size_label, photo_open
 
 MAGIC_LINK_BACKEND = "sanctuaire.backends.ClientMagicLinkBackend"
+
+
+def client_required(view):
+    """The Sanctuaire is the clients' space: signed out → the login page; staff and experts (signed in with
+    their password for the desk or the admin) → 403, as they never get a magic link either."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_staff:
+            raise PermissionDenied("Le Sanctuaire est réservé aux clientes et clients.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 PAID_ORDERS_SESSION_KEY = "lumira_paid_orders"  # filled by the payments app when this browser places an order
 
 
@@ -99,7 +116,7 @@ def enter_from_order(request, order_id):
 
 
 @never_cache
-@login_required
+@client_required
 @require_GET
 def home(request):
     profile = selectors.profile_for(request.user)
@@ -119,7 +136,7 @@ def home(request):
 
 
 @never_cache
-@login_required
+@client_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
     current = selectors.profile_for(request.user)
@@ -150,7 +167,7 @@ def profile(request):
 
 
 @never_cache
-@login_required
+@client_required
 @require_GET
 def order_detail(request, order_id):
     order = selectors.client_orders(request.user).filter(pk=order_id).first()
@@ -162,7 +179,7 @@ def order_detail(request, order_id):
 
 
 @never_cache
-@login_required
+@client_required
 @require_GET
 def reading_detail(request, order_id):
     order = selectors.client_reading_get(request.user, order_id)
@@ -179,7 +196,7 @@ def reading_detail(request, order_id):
 
 
 @never_cache
-@login_required
+@client_required
 @require_GET
 def reading_pdf(request, order_id):
     order = selectors.client_reading_get(request.user, order_id)
@@ -196,7 +213,7 @@ def pdf_response(order: Order, user) -> HttpResponse:
     return response
 
 
-@login_required
+@login_required  # not client_required: the expert assigned to the client's order sees the photo too
 @require_GET
 def photo(request, profile_id, kind):
     if kind not in PhotoKind.values:

@@ -4,6 +4,7 @@ import json
 import logging
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -24,7 +25,7 @@ from orders.services import OrderServiceError
 
 from .. import services, signing
 from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
-from ..generation import generation_deliver, generation_fail
+from ..generation import QUEUE_UNAVAILABLE, generation_deliver, generation_fail
 from ..models import Expert
 from ..selectors import order_for_action, order_for_expert, order_queue, order_stats, validation_queue
 from . import serializers as s
@@ -64,6 +65,8 @@ class LoginView(APIView):
                 status.HTTP_401_UNAUTHORIZED,
             )
         services.expert_record_login(expert=expert)
+        # A sign-in like the desk's `login()`: listeners such as the lockout's reset of failed attempts run.
+        user_logged_in.send(sender=type(expert.user), request=request._request, user=expert.user)
         refresh = RefreshToken.for_user(expert.user)
         return Response({
             "access": str(refresh.access_token),
@@ -165,13 +168,17 @@ class ProcessOrderView(ExpertAPIView):
         body.is_valid(raise_exception=True)
         order = order_for_action(order_id=body.validated_data["orderId"])
         try:
-            services.generation_start(
+            result = services.generation_start(
                 order_id=order.pk, expert=request.expert, prompt=body.validated_data["expertPrompt"],
                 instructions=body.validated_data["expertInstructions"],
             )
         except OrderServiceError as error:
             return _service_error(error)
-        return _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
+        response = _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
+        if result.order.last_error == QUEUE_UNAVAILABLE:
+            # Accepted all the same: the order waits in `processing` and the sweep sends it when the queue is back.
+            response.data["warning"] = QUEUE_UNAVAILABLE
+        return response
 
 
 class ValidateContentView(ExpertAPIView):
@@ -228,7 +235,7 @@ class N8nCallbackView(APIView):
             return error_response("stale_timestamp", "Horodatage trop ancien : rappel refusé.", status.HTTP_400_BAD_REQUEST)
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return error_response("invalid", "Corps JSON invalide.", status.HTTP_400_BAD_REQUEST)
         callback = s.CallbackSerializer(data=data if isinstance(data, dict) else {})
         callback.is_valid(raise_exception=True)

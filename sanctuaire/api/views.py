@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -24,6 +24,15 @@ from .serializers import (
     TokenPairSerializer,
     TokenRequestSerializer,
 )
+
+
+class IsClient(IsAuthenticated):
+    """The Sanctuaire API answers clients only: an expert's or staff token gets 403, as in the pages."""
+
+    message = "Le Sanctuaire est réservé aux clientes et clients."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and not request.user.is_staff
 
 
 class MagicTokenThrottle(AnonRateThrottle):
@@ -62,6 +71,7 @@ class TokenRefreshView(SimpleJWTRefreshView):
 
 
 class ProfileView(generics.RetrieveUpdateAPIView):
+    permission_classes = [IsClient]
     serializer_class = ProfileSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -75,6 +85,7 @@ class ProfileView(generics.RetrieveUpdateAPIView):
 class ReadingListView(generics.ListAPIView):
     """Delivered readings only, newest first, with the sections the client's level unlocks."""
 
+    permission_classes = [IsClient]
     serializer_class = ReadingSerializer
 
     def get_queryset(self):
@@ -93,6 +104,7 @@ def _reading_or_404(user, order_id):
 
 
 class ReadingDetailView(generics.RetrieveAPIView):
+    permission_classes = [IsClient]
     serializer_class = ReadingSerializer
 
     def get_object(self):
@@ -113,6 +125,7 @@ class _JSONForErrors(BaseContentNegotiation):
 
 
 class ReadingPdfView(APIView):
+    permission_classes = [IsClient]
     content_negotiation_class = _JSONForErrors
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
@@ -122,6 +135,8 @@ class ReadingPdfView(APIView):
 
 
 class EntitlementsView(APIView):
+    permission_classes = [IsClient]
+
     @extend_schema(responses=EntitlementsSerializer)
     def get(self, request):
         return Response(EntitlementsSerializer.from_entitlements(client_entitlements(request.user)))

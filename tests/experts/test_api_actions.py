@@ -47,11 +47,12 @@ def test_taking_an_order_another_expert_holds_is_a_409(expert, other_expert_api)
 
 
 @pytest.mark.django_db
-def test_taking_ones_own_order_again_changes_nothing(expert, expert_api):
+def test_taking_ones_own_order_again_changes_nothing_and_says_so_with_a_409(expert, expert_api):
     order = paid_order()
     expert_api.post(assign_url(order))
     again = expert_api.post(assign_url(order))
-    assert again.status_code == 200
+    assert again.status_code == 409
+    assert again.json()["error"] == {"code": "already_done", "message": "Cette commande est déjà à vous."}
     assert event_actions(order).count("assigned") == 1
 
 
@@ -129,7 +130,8 @@ def test_sending_twice_starts_one_generation(expert, expert_api, django_capture_
         first = expert_api.post(PROCESS, {"orderId": str(order.pk), "expertPrompt": "p"}, format="json")
         second = expert_api.post(PROCESS, {"orderId": str(order.pk), "expertPrompt": "p"}, format="json")
 
-    assert (first.status_code, second.status_code) == (202, 202)
+    assert (first.status_code, second.status_code) == (202, 409)
+    assert second.json()["error"]["code"] == "already_done"
     assert len(callbacks) == 1
     assert GenerationAttempt.objects.filter(order=order).count() == 1
 
@@ -194,7 +196,8 @@ def test_approving_twice_delivers_once(expert, expert_api, django_capture_on_com
         first = expert_api.post(VALIDATE, body, format="json")
         second = expert_api.post(VALIDATE, body, format="json")
 
-    assert (first.status_code, second.status_code) == (200, 200)
+    assert (first.status_code, second.status_code) == (200, 409)
+    assert second.json()["error"] == {"code": "already_done", "message": "Cette lecture est déjà approuvée et livrée."}
     assert len(mail.outbox) == 1
     assert event_actions(order).count("approved") == 1
 

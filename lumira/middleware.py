@@ -1,0 +1,31 @@
+"""Request guards that must run before anything reads the body."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+TOO_LARGE = "Requête trop volumineuse."
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than MAX_REQUEST_BODY_BYTES from its Content-Length, before it is read.
+
+    Django caps form and JSON bodies (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams file uploads to disk whatever
+    their size, and only then do the forms refuse a photo that is too big. This keeps a multi-gigabyte upload
+    from ever being read: 413, JSON for the API, a French page otherwise. (The proxy in front should cap it
+    too; this holds when it does not.)
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "too_large", "message": TOO_LARGE}}, status=413)
+            return HttpResponse(render_to_string("413.html", request=request), status=413)
+        return self.get_response(request)

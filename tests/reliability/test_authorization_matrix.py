@@ -1,0 +1,421 @@
+"""The authorization matrix: every URL of the site (the URLconf is walked, so a new URL without a row fails
+here) × every persona, with the status code each must get. Nobody reaches what is not theirs: another
+client's order, reading, PDF or photo is a 404; the desk and the expert API are closed to clients (403) and
+to anyone signed out or deactivated (login redirect / 401); the admin is closed to all but staff.
+
+Each persona is signed in both ways a browser or an API client would be: a session cookie (pages, desk,
+admin) and a JWT in `Authorization` (the JSON APIs). Each row runs in a savepoint rolled back afterwards, so
+rows do not see each other's effects (a take, an approval) and every row starts from the same world.
+"""
+
+import copy
+import io
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from experts.generation import generation_deliver
+from experts.models import GenerationAttempt
+from experts.services import expert_set_active, experts_group_ensure, generation_start
+from orders import services as order_services
+from orders.models import Offer, Order
+from payments.stripe_api import local_account_ensure
+from sanctuaire.services import profile_update
+from tests.experts.helpers import CONTENT, dead_letter
+from tests.factories import ExpertFactory, UserFactory, create_order, paid_order
+from tests.sanctuaire.conftest import complete_profile
+
+PERSONAS = ("anonymous", "client_a", "client_b", "expert", "other_expert", "inactive_expert", "admin")
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: Callable[[dict], str]
+    expected: tuple[int, ...]  # one status per persona, in PERSONAS order
+    data: dict | None = None
+    json: bool = False  # send `data` as a JSON body (APIs) rather than a form
+    htmx: bool = False
+
+
+def codes(anonymous, client_a, client_b, expert, other_expert, inactive_expert, admin_) -> tuple[int, ...]:
+    return (anonymous, client_a, client_b, expert, other_expert, inactive_expert, admin_)
+
+
+def same(code: int) -> tuple[int, ...]:
+    return (code,) * len(PERSONAS)
+
+
+# The usual shapes. Pages send the signed-out to a login page (302); APIs answer 401.
+CLIENTS_ONLY = codes(302, 200, 200, 403, 403, 302, 403)  # the Sanctuaire: clients, each their own
+CLIENT_A_ONLY = codes(302, 200, 404, 403, 403, 302, 403)  # client A's order, reading, PDF: B gets 404
+API_CLIENTS_ONLY = codes(401, 200, 200, 403, 403, 401, 403)
+API_CLIENT_A_ONLY = codes(401, 200, 404, 403, 403, 401, 403)
+DESK = codes(302, 403, 403, 200, 200, 302, 200)  # experts only; a deactivated expert is signed out
+API_EXPERTS = codes(401, 403, 403, 200, 200, 401, 200)
+STAFF = codes(302, 302, 302, 200, 200, 302, 200)  # the admin: staff only (experts are staff)
+ADMIN_ONLY = codes(302, 302, 302, 403, 403, 302, 200)
+
+
+# --- the world ----------------------------------------------------------------------------------------------
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), (120, 40, 190)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def build_world() -> dict:
+    """Client A's orders held by `expert` (one delivered, one to validate, one to send), client B's own
+    delivered order held by `other_expert`, A's profile with a photo; experts in the "Experts" group."""
+    group = experts_group_ensure()
+    client_a = UserFactory(email="client.a@example.com", first_name="Alice", last_name="Martin")
+    client_b = UserFactory(email="client.b@example.com", first_name="Bruno", last_name="Petit")
+    expert = ExpertFactory(name="Oriane Lune", user__email="oriane@lumira.local")
+    other_expert = ExpertFactory(name="Elias Soleil", user__email="elias@lumira.local")
+    inactive_expert = expert_set_active(
+        expert=ExpertFactory(name="Ancien Expert", user__email="ancien@lumira.local"), is_active=False
+    )
+    admin_expert = ExpertFactory(name="Alma Admin", user__email="admin@lumira.local", role="admin",
+                                 user__is_superuser=True)
+    for someone in (expert, other_expert, inactive_expert, admin_expert):
+        someone.user.groups.add(group)
+
+    def delivered(client, holder):
+        order = paid_order(client=client, expert=holder)
+        generation_start(order_id=order.pk, expert=holder, prompt="Lis.")
+        order.refresh_from_db()
+        generation_deliver(order_id=order.pk, attempt_id=order.generation_attempt_id, content=CONTENT)
+        return order_services.order_approve(order_id=order.pk, expert=holder).order
+
+    done_a = delivered(client_a, expert)
+    review_a = paid_order(client=client_a, expert=expert)
+    generation_start(order_id=review_a.pk, expert=expert, prompt="Lis.")
+    review_a.refresh_from_db()
+    generation_deliver(order_id=review_a.pk, attempt_id=review_a.generation_attempt_id, content=CONTENT)
+    paid_a = paid_order(client=client_a, expert=expert)
+    pending_a = create_order(client=client_a)
+    done_b = delivered(client_b, other_expert)
+    complete_profile(client_b)
+    complete_profile(client_a)
+    profile_a = profile_update(user=client_a, data={}, photos={"face": ContentFile(_jpeg(), name="face.jpg")})
+    letter = dead_letter(expert)
+    return {
+        "users": {
+            "client_a": client_a, "client_b": client_b, "expert": expert.user, "other_expert": other_expert.user,
+            "inactive_expert": inactive_expert.user, "admin": admin_expert.user,
+        },
+        "client_a": client_a, "done_a": done_a, "review_a": review_a, "paid_a": paid_a, "pending_a": pending_a, "done_b": done_b,
+        "profile_a": profile_a, "letter": letter, "expert": expert, "offer": Offer.objects.first(),
+        "attempt": GenerationAttempt.objects.filter(order=review_a).first(), "group": group,
+        "account": local_account_ensure(), "endpoint_uuid": uuid.uuid4(),
+        "order_ct": ContentType.objects.get_for_model(Order).pk,
+    }
+
+
+def signed_in(world: dict, persona: str) -> Client:
+    client = Client()
+    user = world["users"].get(persona)
+    if user is not None:
+        client.force_login(user)
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {RefreshToken.for_user(user).access_token}"
+    return client
+
+
+# --- the table ------------------------------------------------------------------------------------------------
+# Statuses: 200/201/202 done; 302 a redirect (to a login page when signed out); 400 refused input;
+# 401 not signed in (API); 403 signed in but not allowed; 404 not there *for this persona*; 405 wrong method;
+# 409 the order's state or holder forbids the action.
+
+def _order(key: str) -> Callable[[dict], str]:
+    return lambda world: str(world[key].pk)
+
+
+ROWS: dict[str, list[Row]] = {
+    # Public pages and endpoints.
+    "orders:landing": [Row("GET", lambda w: reverse("orders:landing"), same(200))],
+    "health": [Row("GET", lambda w: reverse("health"), same(200))],
+    # A refused token is a 401 even on a public page (DRF authenticates the header it is given).
+    "api-schema": [Row("GET", lambda w: reverse("api-schema"), codes(200, 200, 200, 200, 200, 401, 200))],
+    "api-docs": [Row("GET", lambda w: reverse("api-docs"), codes(200, 200, 200, 200, 200, 401, 200))],
+    "djstripe:djstripe_webhook_by_uuid": [  # no Stripe signature: refused, whoever sends it
+        Row("POST", lambda w: reverse("djstripe:djstripe_webhook_by_uuid", args=[w["endpoint_uuid"]]), same(400),
+            data={"id": "evt_x"}, json=True),
+    ],
+    # Sanctuaire pages (session): clients only, each their own; experts see an assigned client's photo.
+    "sanctuaire:home": [Row("GET", lambda w: reverse("sanctuaire:home"), CLIENTS_ONLY)],
+    "sanctuaire:login": [Row("GET", lambda w: reverse("sanctuaire:login"), codes(200, 302, 302, 200, 200, 200, 200))],
+    "sanctuaire:link_sent": [Row("GET", lambda w: reverse("sanctuaire:link_sent"), same(200))],
+    "sanctuaire:magic_link": [Row("GET", lambda w: reverse("sanctuaire:magic_link") + "?sesame=forged", same(400))],
+    "sanctuaire:logout": [Row("POST", lambda w: reverse("sanctuaire:logout"), same(302))],
+    # Only the browser that paid (order id in its session) enters this way: everyone else goes to the login.
+    "sanctuaire:enter_from_order": [Row("GET", lambda w: reverse("sanctuaire:enter_from_order", args=[w["done_a"].pk]),
+                                        same(302))],
+    "sanctuaire:profile": [Row("GET", lambda w: reverse("sanctuaire:profile"), CLIENTS_ONLY)],
+    "sanctuaire:order_detail": [Row("GET", lambda w: reverse("sanctuaire:order_detail", args=[w["done_a"].pk]),
+                                    CLIENT_A_ONLY)],
+    "sanctuaire:reading_detail": [Row("GET", lambda w: reverse("sanctuaire:reading_detail", args=[w["done_a"].pk]),
+                                      CLIENT_A_ONLY)],
+    "sanctuaire:reading_pdf": [Row("GET", lambda w: reverse("sanctuaire:reading_pdf", args=[w["done_a"].pk]),
+                                   CLIENT_A_ONLY)],
+    "sanctuaire:photo": [Row("GET", lambda w: reverse("sanctuaire:photo", args=[w["profile_a"].pk, "face"]),
+                             codes(302, 200, 404, 200, 404, 302, 404))],
+    # Sanctuaire API (JWT).
+    "sanctuaire:api_token": [Row("POST", lambda w: reverse("sanctuaire:api_token"), same(401), data={"token": "forged"},
+                                 json=True)],
+    "sanctuaire:api_token_refresh": [Row("POST", lambda w: reverse("sanctuaire:api_token_refresh"), same(401),
+                                         data={"refresh": "forged"}, json=True)],
+    "sanctuaire:api_profile": [Row("GET", lambda w: reverse("sanctuaire:api_profile"), API_CLIENTS_ONLY)],
+    "sanctuaire:api_readings": [Row("GET", lambda w: reverse("sanctuaire:api_readings"), API_CLIENTS_ONLY)],
+    "sanctuaire:api_reading": [Row("GET", lambda w: reverse("sanctuaire:api_reading", args=[w["done_a"].pk]),
+                                   API_CLIENT_A_ONLY)],
+    "sanctuaire:api_reading_pdf": [Row("GET", lambda w: reverse("sanctuaire:api_reading_pdf", args=[w["done_a"].pk]),
+                                       API_CLIENT_A_ONLY)],
+    "sanctuaire:api_entitlements": [Row("GET", lambda w: reverse("sanctuaire:api_entitlements"), API_CLIENTS_ONLY)],
+    # Payments: public by design; an order is reached only by its unguessable id and shows no personal data.
+    "payments:order": [Row("GET", lambda w: reverse("payments:order"), same(200))],
+    "payments:confirmation": [Row("GET", lambda w: reverse("payments:confirmation", args=[w["done_a"].pk]), same(200))],
+    "payments:confirmation_status": [Row("GET", lambda w: reverse("payments:confirmation_status", args=[w["done_a"].pk]),
+                                         same(200))],
+    "payments:api_create_payment_intent": [Row("POST", lambda w: reverse("payments:api_create_payment_intent"), same(400),
+                                               data={"level": "nope"}, json=True)],
+    "payments:api_confirm_payment": [  # a paid order: "succeeded", nothing else
+        Row("POST", lambda w: reverse("payments:api_confirm_payment"), same(200),
+            data={"orderId": "DONE_A", "setupIntentId": "seti_forged"}, json=True),
+    ],
+    "payments:api_setup_intent": [Row("POST", lambda w: reverse("payments:api_setup_intent"), same(409),
+                                      data={"orderId": "DONE_A"}, json=True)],
+    "payments:api_order_status": [Row("GET", lambda w: reverse("payments:api_order_status", args=[w["done_a"].pk]),
+                                      same(200))],
+    # The desk (session): A's orders are held by `expert`; `other_expert` may not see them (404) or act (409).
+    "experts:queue": [Row("GET", lambda w: reverse("experts:queue"), DESK)],
+    "experts:login": [Row("GET", lambda w: reverse("experts:login"), codes(200, 200, 200, 302, 302, 200, 302))],
+    "experts:logout": [Row("POST", lambda w: reverse("experts:logout"), same(302))],
+    "experts:validation_queue": [Row("GET", lambda w: reverse("experts:validation_queue"), DESK)],
+    "experts:stats": [Row("GET", lambda w: reverse("experts:stats"), DESK)],
+    "experts:order": [Row("GET", lambda w: reverse("experts:order", args=[w["review_a"].pk]),
+                          codes(302, 403, 403, 200, 404, 302, 200))],
+    "experts:take": [Row("POST", lambda w: reverse("experts:take", args=[w["paid_a"].pk]),
+                         codes(302, 403, 403, 409, 409, 302, 409), htmx=True)],
+    "experts:assign": [  # admins only (400: the service refuses an expert); the admin's no-op is a 200
+        Row("POST", lambda w: reverse("experts:assign", args=[w["paid_a"].pk]), codes(302, 403, 403, 400, 400, 302, 200),
+            data={"expert": "EXPERT"}, htmx=True),
+    ],
+    "experts:generate": [
+        Row("POST", lambda w: reverse("experts:generate", args=[w["paid_a"].pk]), codes(302, 403, 403, 200, 409, 302, 200),
+            data={"prompt": "Lis.", "instructions": ""}, htmx=True),
+    ],
+    "experts:validate": [
+        Row("POST", lambda w: reverse("experts:validate", args=[w["review_a"].pk]), codes(302, 403, 403, 200, 409, 302, 200),
+            data={"action": "approve", "notes": "", "reason": ""}, htmx=True),
+    ],
+    # The expert API (JWT) and the n8n callback (signed).
+    "experts:api_login": [Row("POST", lambda w: reverse("experts:api_login"), same(401),
+                              data={"email": "oriane@lumira.local", "password": "faux"}, json=True)],
+    "experts:api_token_refresh": [Row("POST", lambda w: reverse("experts:api_token_refresh"), same(401),
+                                      data={"refresh": "forged"}, json=True)],
+    "experts:api_orders": [Row("GET", lambda w: reverse("experts:api_orders"), API_EXPERTS)],
+    "experts:api_validation_queue": [Row("GET", lambda w: reverse("experts:api_validation_queue"), API_EXPERTS)],
+    "experts:api_order": [Row("GET", lambda w: reverse("experts:api_order", args=[w["review_a"].pk]),
+                              codes(401, 403, 403, 200, 404, 401, 200))],
+    "experts:api_assign": [Row("POST", lambda w: reverse("experts:api_assign", args=[w["paid_a"].pk]),
+                               codes(401, 403, 403, 409, 409, 401, 409), json=True)],
+    "experts:api_process_order": [
+        Row("POST", lambda w: reverse("experts:api_process_order"), codes(401, 403, 403, 202, 409, 401, 202),
+            data={"orderId": "PAID_A", "expertPrompt": "Lis."}, json=True),
+    ],
+    "experts:api_validate_content": [
+        Row("POST", lambda w: reverse("experts:api_validate_content"), codes(401, 403, 403, 200, 409, 401, 200),
+            data={"orderId": "REVIEW_A", "action": "approve"}, json=True),
+    ],
+    "experts:api_stats": [Row("GET", lambda w: reverse("experts:api_stats"), API_EXPERTS)],
+    "experts:api_n8n_callback": [Row("POST", lambda w: reverse("experts:api_n8n_callback"), same(401),
+                                     data={"orderId": "REVIEW_A"}, json=True)],
+}
+
+
+# --- the admin ---------------------------------------------------------------------------------------------
+# Its own pages; and, for every registered model, the URLs the admin generates (changelist, add, change,
+# history, delete). Signed-out, client and deactivated personas are sent to the admin login (302); experts
+# are staff in the "Experts" group, which may only view orders; the admin (superuser) sees everything the
+# ModelAdmins allow (history is read-only: nobody adds or deletes orders, dead letters or attempts there).
+
+def _admin(name: str, *args) -> Callable[[dict], str]:
+    return lambda world: reverse(f"admin:{name}", args=[arg(world) if callable(arg) else arg for arg in args])
+
+
+ADMIN_ROWS: dict[str, list[Row]] = {
+    "admin:index": [Row("GET", _admin("index"), STAFF)],
+    "admin:login": [Row("GET", _admin("login"), codes(200, 200, 200, 302, 302, 200, 302))],
+    "admin:logout": [Row("POST", _admin("logout"), STAFF)],
+    "admin:password_change": [Row("GET", _admin("password_change"), STAFF)],
+    "admin:password_change_done": [Row("GET", _admin("password_change_done"), STAFF)],
+    "admin:jsi18n": [Row("GET", _admin("jsi18n"), STAFF)],
+    "admin:autocomplete": [Row("GET", lambda w: reverse("admin:autocomplete") + "?app_label=orders&model_name=order"
+                               "&field_name=expert&term=a", ADMIN_ONLY)],
+    "admin:view_on_site": [Row("GET", lambda w: reverse("admin:view_on_site", args=[w["order_ct"], w["done_a"].pk]),
+                               codes(302, 302, 302, 404, 404, 302, 404))],
+    "admin:app_list": [Row("GET", lambda w: reverse("admin:app_list", args=["orders"]), STAFF)],
+    # dj-stripe's admin actions call Stripe: staff is not enough, the model's change permission is needed.
+    "admin:djstripe_custom_action": [
+        Row("POST", lambda w: reverse("admin:djstripe_custom_action", args=["_resync_instances", "account"]), ADMIN_ONLY),
+    ],
+    "djstripe-custom-action-guard": [
+        Row("POST", lambda w: reverse("djstripe-custom-action-guard", args=["account", "_resync_instances", "account"]),
+            ADMIN_ONLY),
+    ],
+    "admin:auth_user_password_change": [Row("GET", _admin("auth_user_password_change", lambda w: w["client_a"].pk),
+                                             ADMIN_ONLY)],
+    "admin (object shortcut)": [Row("GET", lambda w: reverse("admin:index") + f"orders/order/{w['done_a'].pk}/",
+                                    same(302))],
+    "admin (any other path)": [Row("GET", lambda w: reverse("admin:index") + "nulle-part/",
+                                   codes(302, 302, 302, 404, 404, 302, 404))],
+}
+
+# The objects whose admin pages (change, history, delete) the matrix opens, by model.
+ADMIN_OBJECTS = {
+    "accounts.user": "client_a", "auth.group": "group", "orders.offer": "offer", "orders.order": "done_a",
+    "experts.expert": "expert", "experts.deadletter": "letter", "experts.generationattempt": "attempt",
+    "sanctuaire.clientprofile": "profile_a", "djstripe.account": "account",
+}
+
+
+# What the "Experts" group may open in the admin (viewing orders); everything else is 403 to an expert.
+EXPERT_ADMIN_VIEWS = {"orders.order": {"changelist", "change", "history"}}
+# What the ModelAdmins refuse even to a superuser (history and Stripe's own records are read-only).
+ADMIN_REFUSED = {
+    ("orders.order", "add"), ("orders.order", "delete"), ("experts.deadletter", "add"),
+    ("experts.generationattempt", "add"), ("experts.generationattempt", "delete"),
+    *(("djstripe." + name, "add") for name in (
+        "idempotencykey", "webhookeventtrigger", "balancetransaction", "discount", "dispute", "event")),
+}
+MODEL_VIEWS = ("changelist", "add", "change", "history", "delete")
+ADMIN_REFUSED_KEYS = {key for key, _ in ADMIN_REFUSED}
+
+
+def _admin_model_expected(key: str, view: str) -> tuple[int, ...]:
+    expert = 200 if view in EXPERT_ADMIN_VIEWS.get(key, ()) else 403
+    return codes(302, 302, 302, expert, expert, 302, 403 if (key, view) in ADMIN_REFUSED else 200)
+
+
+def admin_model_rows() -> dict[str, list[Row]]:
+    """Every registered model's changelist; add, change, history and delete for the models above and the add
+    page of those that refuse it (the other models' same views are the admin's same code and checks)."""
+    rows: dict[str, list[Row]] = {}
+    for model in admin.site._registry:
+        key = f"{model._meta.app_label}.{model._meta.model_name}"
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}"
+        for view in MODEL_VIEWS:
+            if view == "changelist" or (view == "add" and (key in ADMIN_OBJECTS or key in ADMIN_REFUSED_KEYS)):
+                path = _admin(f"{prefix}_{view}")
+            elif key in ADMIN_OBJECTS:
+                path = _admin(f"{prefix}_{view}", (lambda k: lambda world: world[k].pk)(ADMIN_OBJECTS[key]))
+            else:
+                continue
+            rows[f"admin:{prefix}_{view}"] = [Row("GET", path, _admin_model_expected(key, view))]
+    return rows
+
+
+def _fill(data: dict | None, world: dict) -> dict | None:
+    """Placeholders in bodies: the world's ids."""
+    if data is None:
+        return None
+    ids = {"DONE_A": str(world["done_a"].pk), "PAID_A": str(world["paid_a"].pk), "REVIEW_A": str(world["review_a"].pk),
+           "EXPERT": str(world["expert"].pk)}
+    return {key: ids.get(value, value) if isinstance(value, str) else value for key, value in data.items()}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def call(client: Client, row: Row, world: dict) -> int:
+    """One request in a savepoint that is rolled back, and the client's cookies restored (a logout row
+    would sign it out): the next row sees the world and the persona unchanged."""
+    status = 0
+    cookies = copy.deepcopy(client.cookies)
+    headers = {"HTTP_HX_REQUEST": "true"} if row.htmx else {}
+    try:
+        with transaction.atomic():
+            path, data = row.path(world), _fill(row.data, world)
+            if row.method == "GET":
+                response = client.get(path, **headers)
+            elif row.json:
+                response = client.post(path, data=json.dumps(data or {}), content_type="application/json", **headers)
+            else:
+                response = client.post(path, data=data or {}, **headers)
+            status = response.status_code
+            raise _Rollback
+    except _Rollback:
+        pass
+    client.cookies = cookies
+    return status
+
+
+def _url_patterns(patterns=None, prefix: str = "", namespace: str | None = None):
+    """(route, name) of every URL pattern of the site, namespaces included (admin:…, experts:…)."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            yield from _url_patterns(pattern.url_patterns, prefix + str(pattern.pattern),
+                                     f"{namespace}:{inner}" if namespace and inner else inner or namespace)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield prefix + str(pattern.pattern), name
+
+
+def _row_key(route: str, name: str | None, registered: set[str]) -> str | None:
+    """The row that stands for this URL, or None when it has none."""
+    if name and name in ALL_ROWS:
+        return name
+    model_view = re.fullmatch(r"admin:(\w+?)_(\w+)_(changelist|add|change|history|delete)", name or "")
+    if model_view and f"{model_view[1]}.{model_view[2]}" in registered:
+        return "admin model views"  # generated by the admin for a registered model: rows from the registry
+    if name is None and re.fullmatch(r".*/(\w+)/(\w+)/<path:object_id>/", route):
+        return "admin (object shortcut)"
+    if name is None and route.endswith("(?P<url>.*)$"):
+        return "admin (any other path)"
+    return None
+
+
+ALL_ROWS: dict[str, list[Row]] = {**ROWS, **ADMIN_ROWS}
+
+
+def test_every_url_of_the_site_has_a_row_in_the_matrix():
+    registered = {f"{model._meta.app_label}.{model._meta.model_name}" for model in admin.site._registry}
+    urls = list(_url_patterns())
+    missing = [(route, name) for route, name in urls if _row_key(route, name, registered) is None]
+    assert not missing, f"URLs without a row in the authorization matrix: {missing}"
+    assert len(urls) > 300  # the admin's URLs included
+    assert not set(ALL_ROWS) - {name for _, name in urls} - {"admin (object shortcut)", "admin (any other path)"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_exactly_the_expected_status_on_every_url(persona, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # A's photo
+    cache.clear()
+    world = build_world()
+    client = signed_in(world, persona)
+    column = PERSONAS.index(persona)
+    rows = {**ALL_ROWS, **admin_model_rows()}
+
+    got = {(name, index): call(client, row, world) for name, entries in rows.items() for index, row in enumerate(entries)}
+
+    expected = {(name, index): row.expected[column] for name, entries in rows.items() for index, row in enumerate(entries)}
+    wrong = {key: f"expected {expected[key]}, got {status}" for key, status in got.items() if status != expected[key]}
+    assert not wrong, f"{persona}: {wrong}"
+    assert len(got) > 130  # ~60 site URLs and ~80 admin pages
