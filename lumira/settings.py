@@ -339,3 +339,13 @@ if IS_PRODUCTION and GENERATION_BACKEND == "n8n" and not (N8N_WEBHOOK_URL and N8
     )
 if GENERATION_BACKEND not in {"local", "n8n"}:
     raise ImproperlyConfigured("GENERATION_BACKEND must be local or n8n.")
+
+# --- The whole API in OpenAPI (issue 6) ---
+# Every operation also documents the error answers its view implies (400/401/403/404/429), in the shape
+# of lumira/api.py's ErrorSerializer.
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "lumira.api.LumiraAutoSchema"
+# Separate request and response components: request strings that may not be blank get minLength 1,
+# read-only fields stay out of requests.
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# `page` is a page number or absent (DRF's own class also takes `page=` and `page=last`).
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "lumira.pagination.PageNumberPagination"

@@ -21,3 +21,7 @@ if settings.LUMIRA_BENCH:
     from lumira.bench_views import ceiling
 
     urlpatterns.insert(0, path("bench/ceiling/<uuid:order_id>", ceiling, name="bench-ceiling"))
+
+# Unmatched URLs and crashes answer in the API's JSON error shape under /api/ (lumira/api.py).
+handler404 = "lumira.api.not_found"
+handler500 = "lumira.api.server_error"
