@@ -43,7 +43,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journey"
 BROKER = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}"
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=fr-FR",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -97,9 +97,6 @@ def worker(site):
 
 @pytest.fixture
 def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):
-        old.unlink()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
@@ -108,23 +105,31 @@ def browser():
 
 class Journey:
     """Numbered screenshots, and an axe-core check of every page they show (all its findings, whatever their
-    impact, go to test-artifacts/journey/axe.json; serious and critical ones fail the test)."""
+    impact, go to test-artifacts/journey/axe.json with the time they took; serious and critical ones fail
+    the test)."""
 
     def __init__(self) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for old in ARTIFACTS.glob("*.png"):  # the screenshots of this run only
+            old.unlink()
         self.count = 0
         self.checked: list[str] = []
         self.findings: dict[str, list[dict]] = {}
+        self.axe_seconds = 0.0
 
     def step(self, page, name: str) -> None:
         self.count += 1
         page.screenshot(path=ARTIFACTS / f"{self.count:02d}-{name}.png", full_page=True)
         # localstripe's fake card element (absent with real Stripe, whose card iframe is Stripe's) is not ours.
+        started = time.monotonic()
         violations = Axe().run(page, context={"exclude": [["#card-element"]]}).response["violations"]
+        self.axe_seconds += time.monotonic() - started
         self.findings[name] = [
             {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
             for v in violations
         ]
-        (ARTIFACTS / "axe.json").write_text(json.dumps(self.findings, indent=2, ensure_ascii=False))
+        report = {"seconds": round(self.axe_seconds, 2), "violations": self.findings}
+        (ARTIFACTS / "axe.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
         serious = [f for f in self.findings[name] if f["impact"] in ("serious", "critical")]
         assert serious == [], f"{name} ({page.url}): {serious}"
         self.checked.append(name)
