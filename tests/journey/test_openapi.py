@@ -156,7 +156,7 @@ def _strategy(operation, order_id: str):
 # unknown expertId, or a rejection without its reason.)
 # Examples per operation and persona (positive, negative, the persona's own order): few, for speed; raise
 # FUZZ_EXAMPLES to search harder by hand.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or 12)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
 
