@@ -143,7 +143,16 @@ def celery_choose() -> tuple[str, str]:
     return "false", broker
 
 
+def _read_dotenv() -> None:
+    """A local .env counts here as it does for Django (lumira/settings.py): the environment wins over it."""
+    import environ
+
+    if (BASE_DIR / ".env").exists():
+        environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
 def main() -> int:
+    _read_dotenv()
     host = os.environ.get("DEMO_HOST", "127.0.0.1")
     try:
         site_port = port_choose(host=host, what="site", variable="DEMO_PORT", default=8000)
