@@ -48,3 +48,10 @@ bench: $(STAMP)
 	bash scripts/ensure_services.sh
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## make journey: the whole-journey browser test (with its axe checks), the OpenAPI checks and the API fuzzing.
+.PHONY: journey
+journey: $(STAMP)
+	bash scripts/ensure_services.sh
+	bash scripts/ensure_chromium.sh
+	LUMIRA_ENV=test $(BIN)/pytest tests/journey $(PYTEST_ARGS)

@@ -346,7 +346,7 @@ if GENERATION_BACKEND not in {"local", "n8n"}:
 # is found only with the package installed as an app (without it, a 500 TemplateDoesNotExist).
 INSTALLED_APPS += ["health_check"]
 # JSON bodies through Lumira's parser (a document nested thousands deep is a 400, not a 500).
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["lumira.api.JSONParser"]
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["lumira.parsers.JSONParser"]
 # Largest request body read at all (bytes): above it, 413 before the body is read (file uploads included:
 # Django streams those to disk whatever their size). Two photos of SANCTUAIRE_PHOTO_MAX_BYTES fit below it.
 MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=12 * 1024 * 1024)
@@ -375,3 +375,13 @@ if DEBUG and any(
 # The Stripe client logs whole API answers at DEBUG (client secrets, customers' names and emails): never
 # below INFO (request lines only), whatever LOG_LEVEL says. The redaction filter stays as a second net.
 LOGGING["loggers"]["stripe"] = {"level": "INFO"}
+
+# --- The whole API in OpenAPI (issue 6) ---
+# Every operation also documents the error answers its view implies (400/401/403/404/429), in the shape
+# of lumira/api.py's ErrorSerializer.
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "lumira.api.LumiraAutoSchema"
+# Separate request and response components: request strings that may not be blank get minLength 1,
+# read-only fields stay out of requests.
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+# `page` is a page number or absent (DRF's own class also takes `page=` and `page=last`).
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "lumira.pagination.PageNumberPagination"

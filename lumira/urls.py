@@ -29,3 +29,6 @@ urlpatterns.insert(0, path(
     f"{settings.ADMIN_URL}djstripe/<str:admin_model>/action/<str:action_name>/<str:model_name>/",
     djstripe_custom_action, name="djstripe-custom-action-guard",
 ))
+# Unmatched URLs and crashes answer in the API's JSON error shape under /api/ (lumira/api.py).
+handler404 = "lumira.api.not_found"
+handler500 = "lumira.api.server_error"

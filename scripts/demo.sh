@@ -1,75 +1,92 @@
 #!/usr/bin/env bash
 # make demo: everything the journey needs, on this machine, with nothing to install by hand.
-# Falls back to SQLite and eager tasks when PostgreSQL or Redis are not reachable, and says so.
+# Falls back to SQLite and eager tasks when PostgreSQL or Redis are not reachable, and says so
+# (scripts/demo_env.py decides: database, Celery mode, free ports). Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export LUMIRA_ENV=dev
 export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
+export PYTHONUNBUFFERED=1  # console emails (magic links) and logs show up at once
 HOST=${DEMO_HOST:-127.0.0.1}
-PORT=${DEMO_PORT:-8000}
-export SITE_URL="http://$HOST:$PORT"
-
-pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
-redis_up() { (exec 3<>/dev/tcp/127.0.0.1/6379 && printf 'PING\r\n' >&3 && read -r -t 2 line <&3 && [[ "$line" == *PONG* ]]) 2>/dev/null; }
 
 bash scripts/ensure_services.sh >/dev/null 2>&1 || true
-if [ -z "${DATABASE_URL:-}" ]; then
-  if pg_up; then
-    psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='lumira'" | grep -q 1 \
-      || psql -h 127.0.0.1 -U postgres -q -c "CREATE DATABASE lumira"
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/lumira
-    echo "[demo] database: PostgreSQL (lumira on 127.0.0.1:5432)"
-  else
-    mkdir -p var && export DATABASE_URL="sqlite:///$(pwd)/var/demo.sqlite3"
-    echo "[demo] PostgreSQL is not reachable: falling back to SQLite ($DATABASE_URL)"
-  fi
-fi
-if [ -z "${CELERY_TASK_ALWAYS_EAGER:-}" ] && ! redis_up; then
-  export CELERY_TASK_ALWAYS_EAGER=true
-  echo "[demo] Redis is not reachable: Celery tasks run eagerly inside the web process"
-fi
-
+DECISIONS=$($BIN/python scripts/demo_env.py) || exit 2
+eval "$DECISIONS"
+export SITE_URL="http://$HOST:$DEMO_PORT"
+export STRIPE_API_BASE="http://127.0.0.1:$DEMO_STRIPE_PORT"
+export STRIPE_JS_URL="$STRIPE_API_BASE/js.stripe.com/v3/"
 mkdir -p var
-echo "[demo] applying migrations (the first run takes a minute)"
+
+echo "[demo] migrations (the first run takes about two minutes: dj-stripe's migrations)"
 $BIN/python manage.py migrate -v 0
-$BIN/python manage.py load_demo_data
+LOGINS=$($BIN/python manage.py load_demo_data)
+echo "$LOGINS"
 
-PIDS=()
-cleanup() { echo; echo "[demo] stopping"; for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+# Each service runs in its own session (setsid), so stopping it stops its children too (Celery's pool, beat).
+PGIDS=()
+start() { setsid "$@" & PGIDS+=($!); }
+stopping=""
+cleanup() {
+  [ -n "$stopping" ] && return
+  stopping=1
+  echo; echo "[demo] stopping (${#PGIDS[@]} services)"
+  for pgid in "${PGIDS[@]}"; do kill -TERM -- "-$pgid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0
+    for pgid in "${PGIDS[@]}"; do kill -0 -- "-$pgid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  for pgid in "${PGIDS[@]}"; do kill -KILL -- "-$pgid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "[demo] stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
-# Stripe's API for the demo: localstripe (a stateful fake Stripe), with our webhook registered there.
-STRIPE_PORT=${DEMO_STRIPE_PORT:-8420}
-export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT" STRIPE_JS_URL="http://127.0.0.1:$STRIPE_PORT/js.stripe.com/v3/"
-$BIN/localstripe --port "$STRIPE_PORT" --from-scratch >var/localstripe.log 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 40); do curl -sf "$STRIPE_JS_URL" >/dev/null && break; sleep 0.25; done
+# Stripe's API for the demo: localstripe (a stateful fake Stripe, with its fake Stripe.js), our webhook registered.
+start $BIN/localstripe --port "$DEMO_STRIPE_PORT" --from-scratch >var/localstripe.log 2>&1
+for _ in $(seq 1 80); do curl -sf -o /dev/null "$STRIPE_JS_URL" && break; sleep 0.25; done
+curl -sf -o /dev/null "$STRIPE_JS_URL" || { echo "[demo] localstripe did not start (var/localstripe.log):"; tail -20 var/localstripe.log; exit 1; }
 $BIN/python manage.py stripe_bootstrap
-echo "[demo] localstripe on $STRIPE_API_BASE, webhook registered"
+echo "[demo] localstripe on $STRIPE_API_BASE (log: var/localstripe.log)"
 
-if [ "${CELERY_TASK_ALWAYS_EAGER:-false}" != "true" ]; then
+if [ "$CELERY_TASK_ALWAYS_EAGER" = "true" ]; then
+  CELERY_LINE="eager: tasks run inside the web server (no worker); emails are printed by the web server"
+else
   # Generation and emails run in Celery: a real worker through Redis, with the periodic tasks (beat).
-  $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 --schedule=var/celerybeat-schedule &
-  PIDS+=($!)
-  echo "[demo] Celery worker started (Redis at 127.0.0.1:6379, GENERATION_BACKEND=${GENERATION_BACKEND:-local})"
+  start $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 --schedule=var/celerybeat-schedule \
+    -n "demo-$DEMO_PORT@%h"
+  CELERY_LINE="worker + beat on $CELERY_BROKER_URL; emails are printed by the worker"
 fi
 
-$BIN/python manage.py runserver "$HOST:$PORT" --noreload &
-PIDS+=($!)
+start $BIN/python manage.py runserver "$HOST:$DEMO_PORT" --noreload
+for _ in $(seq 1 80); do curl -sf -o /dev/null "$SITE_URL/" && break; sleep 0.25; done
 
 cat <<EOT
 
 ==================== Lumira demo ====================
 Site       $SITE_URL/
-Order      $SITE_URL/commander/   (test card 4242 4242 4242 4242, any future date, any CVC)
-Desk       $SITE_URL/desk/       (experts: take an order, generate, validate)
-Sanctuaire $SITE_URL/sanctuaire/  (magic link: printed in this console, as emails are)
+Order      $SITE_URL/commander/   (card 4242 4242 4242 4242, any future date, any CVC)
+Desk       $SITE_URL/desk/       (experts: take an order, generate, reject/approve)
+Sanctuaire $SITE_URL/sanctuaire/  (magic link: printed in this console, as every email is)
 Admin      $SITE_URL/admin/
-API docs   $SITE_URL/api/docs/
+API docs   $SITE_URL/api/docs/   (schema: $SITE_URL/api/schema/)
 Health     $SITE_URL/health/
-Logins     see "Connexions de démo" above (experts and admin); clients sign in by magic link.
+Stripe     $STRIPE_API_BASE (localstripe)
+Database   $DATABASE_URL
+Celery     $CELERY_LINE
+Generator  ${GENERATION_BACKEND:-local}
+$LOGINS
 Ctrl-C stops everything.
 =====================================================
 EOT
-wait
+
+# Until Ctrl-C, or until a service dies (then everything stops, and the reason is above).
+set +e
+wait -n
+echo "[demo] a service stopped unexpectedly"
+exit 1

@@ -29,10 +29,10 @@ class OrderListSerializer(serializers.ModelSerializer):
     revisionCount = serializers.IntegerField(source="revision_count")
     lastError = serializers.CharField(source="last_error")
     createdAt = serializers.DateTimeField(source="created_at")
-    paidAt = serializers.DateTimeField(source="paid_at")
-    assignedAt = serializers.DateTimeField(source="assigned_at")
-    generationStartedAt = serializers.DateTimeField(source="generation_started_at")
-    deliveredAt = serializers.DateTimeField(source="delivered_at")
+    paidAt = serializers.DateTimeField(source="paid_at", allow_null=True)
+    assignedAt = serializers.DateTimeField(source="assigned_at", allow_null=True)
+    generationStartedAt = serializers.DateTimeField(source="generation_started_at", allow_null=True)
+    deliveredAt = serializers.DateTimeField(source="delivered_at", allow_null=True)
 
     class Meta:
         model = Order
@@ -71,8 +71,8 @@ class ClientInputsSerializer(serializers.Serializer):
 class VersionSerializer(serializers.ModelSerializer):
     rejectionReason = serializers.CharField(source="rejection_reason")
     validationNotes = serializers.CharField(source="validation_notes")
-    reviewedBy = serializers.EmailField(source="reviewed_by.email", default=None)
-    reviewedAt = serializers.DateTimeField(source="reviewed_at")
+    reviewedBy = serializers.EmailField(source="reviewed_by.email", default=None, allow_null=True)
+    reviewedAt = serializers.DateTimeField(source="reviewed_at", allow_null=True)
     createdAt = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -84,7 +84,7 @@ class VersionSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     fromStatus = serializers.CharField(source="from_status")
     toStatus = serializers.CharField(source="to_status")
-    actor = serializers.EmailField(source="actor.email", default=None)
+    actor = serializers.EmailField(source="actor.email", default=None, allow_null=True)
     createdAt = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -193,3 +193,7 @@ class CallbackSerializer(serializers.Serializer):
         if attrs["success"] and "content" not in attrs:
             raise serializers.ValidationError({"content": ["Le contenu est obligatoire quand success vaut true."]})
         return attrs
+
+
+class CallbackResponseSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="content_received, or failure_recorded for an answer with success false.")

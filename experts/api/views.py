@@ -6,11 +6,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django_ratelimit.core import is_ratelimited
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +17,8 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from lumira.api import error_response
+from lumira.api import error_response, error_responses
+from lumira.pagination import PageNumberPagination
 from orders.models import Order
 from orders.services import OrderServiceError
 
@@ -51,7 +50,18 @@ class LoginView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=s.LoginSerializer, responses={200: s.LoginResponseSerializer, 401: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.LoginSerializer,
+        responses={
+            200: s.LoginResponseSerializer,
+            **error_responses({
+                400: None,
+                401: "Wrong email or password, or a deactivated expert (`error.code` invalid_credentials).",
+                429: "Too many sign-in attempts from this address (EXPERT_LOGIN_RATE).",
+            }),
+        },
+        summary="Sign an expert in: JWT access and refresh tokens.",
+    )
     def post(self, request: Request) -> Response:
         if is_ratelimited(request, group="experts:login", key="ip", rate=settings.EXPERT_LOGIN_RATE,
                           method="POST", increment=True):
@@ -99,7 +109,17 @@ class TokenRefreshView(APIView):
         # No authentication class here, but a refused token is still a 401 (DRF would answer 403).
         return ExpertJWTAuthentication().authenticate_header(request)
 
-    @extend_schema(request=ExpertTokenRefreshSerializer, responses={200: ExpertTokenRefreshSerializer})
+    @extend_schema(
+        request=ExpertTokenRefreshSerializer,
+        responses={
+            200: ExpertTokenRefreshSerializer,
+            **error_responses({
+                400: None,
+                401: "Invalid or expired refresh token, or the expert was deactivated since.",
+            }),
+        },
+        summary="A new access token for a still active expert.",
+    )
     def post(self, request: Request) -> Response:
         serializer = ExpertTokenRefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -111,13 +131,20 @@ class QueuePagination(PageNumberPagination):
 
 
 class OrderQueueView(ExpertAPIView):
+    pagination_class = QueuePagination  # read by the OpenAPI schema: the list is paginated
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, enum=["paid", "processing", "awaiting_validation", "completed", "all"]),
-            OpenApiParameter("level", str, enum=["simple", "intuitive", "alchimique", "integrale"]),
+            OpenApiParameter("status", str, enum=["paid", "processing", "awaiting_validation", "completed", "all", ""],
+                             description="Default (and empty): paid. `all`: every status of the desk."),
+            OpenApiParameter("level", str, enum=["simple", "intuitive", "alchimique", "integrale", ""],
+                             description="Empty or absent: every level."),
             OpenApiParameter("page", int),
         ],
-        responses=s.OrderListSerializer(many=True),
+        responses={
+            200: s.OrderListSerializer(many=True),
+            **error_responses({400: "Unknown status or level filter.", 404: "Page number out of range."}),
+        },
+        summary="The queue: own and unassigned orders (admins: all), filtered, paginated.",
     )
     def get(self, request: Request) -> Response:
         query = s.QueueQuerySerializer(data=request.query_params)
@@ -129,7 +156,12 @@ class OrderQueueView(ExpertAPIView):
 
 
 class ValidationQueueView(ExpertAPIView):
-    @extend_schema(parameters=[OpenApiParameter("page", int)], responses=s.ValidationQueueSerializer(many=True))
+    pagination_class = QueuePagination
+    @extend_schema(
+        parameters=[OpenApiParameter("page", int)],
+        responses={200: s.ValidationQueueSerializer(many=True), **error_responses({404: "Page number out of range."})},
+        summary="Orders whose generated content waits for validation, with a preview.",
+    )
     def get(self, request: Request) -> Response:
         paginator = QueuePagination()
         page = paginator.paginate_queryset(validation_queue(expert=request.expert), request, view=self)
@@ -137,13 +169,27 @@ class ValidationQueueView(ExpertAPIView):
 
 
 class OrderDetailView(ExpertAPIView):
-    @extend_schema(responses={200: s.OrderEnvelopeSerializer})
+    @extend_schema(
+        responses={200: s.OrderEnvelopeSerializer, **error_responses({404: "No such order in this expert's reach."})},
+        summary="An order with the client's inputs, its versions and its events.",
+    )
     def get(self, request: Request, order_id) -> Response:
         return _order_response(request, order_id)
 
 
 class AssignView(ExpertAPIView):
-    @extend_schema(request=s.AssignSerializer, responses={200: s.OrderEnvelopeSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.AssignSerializer,
+        responses={
+            200: s.OrderEnvelopeSerializer,
+            **error_responses({
+                400: "Invalid body, unknown expert, or only admins may assign to someone else.",
+                404: "Unknown order.",
+                409: "Another expert holds the order, or its state does not allow it.",
+            }),
+        },
+        summary="Take an order (or, for an admin, give it to an expert).",
+    )
     def post(self, request: Request, order_id) -> Response:
         body = s.AssignSerializer(data=request.data or {})
         body.is_valid(raise_exception=True)
@@ -162,7 +208,14 @@ class AssignView(ExpertAPIView):
 
 
 class ProcessOrderView(ExpertAPIView):
-    @extend_schema(request=s.ProcessOrderSerializer, responses={202: s.OrderEnvelopeSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.ProcessOrderSerializer,
+        responses={
+            202: s.OrderEnvelopeSerializer,
+            **error_responses({404: "Unknown order.", 409: "The order is not paid, or another expert holds it."}),
+        },
+        summary="Send an order to generation (Celery → n8n or the local generator).",
+    )
     def post(self, request: Request) -> Response:
         body = s.ProcessOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -182,7 +235,18 @@ class ProcessOrderView(ExpertAPIView):
 
 
 class ValidateContentView(ExpertAPIView):
-    @extend_schema(request=s.ValidateContentSerializer, responses={200: s.OrderEnvelopeSerializer, 409: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=s.ValidateContentSerializer,
+        responses={
+            200: s.OrderEnvelopeSerializer,
+            **error_responses({
+                400: "Invalid body; a rejection needs its `rejectionReason`.",
+                404: "Unknown order.",
+                409: "No content waits for validation, or another expert holds the order.",
+            }),
+        },
+        summary="Approve (deliver to the client) or reject (start a revision) the generated content.",
+    )
     def post(self, request: Request) -> Response:
         body = s.ValidateContentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -199,7 +263,7 @@ class ValidateContentView(ExpertAPIView):
 
 
 class StatsView(ExpertAPIView):
-    @extend_schema(responses=s.StatsSerializer)
+    @extend_schema(responses=s.StatsSerializer, summary="Orders per status, and how many this expert treated today.")
     def get(self, request: Request) -> Response:
         stats = order_stats(expert=request.expert)
         return Response({"counts": stats["counts"], "treatedToday": stats["treated_today"]})
@@ -217,9 +281,16 @@ class N8nCallbackView(APIView):
             OpenApiParameter(signing.TIMESTAMP_HEADER, str, OpenApiParameter.HEADER, required=True),
             OpenApiParameter(signing.SIGNATURE_HEADER, str, OpenApiParameter.HEADER, required=True),
         ],
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiResponse(description="Stale or malformed"),
-                   401: OpenApiResponse(description="Bad signature"), 404: OpenApiResponse(description="Unknown order"),
-                   409: OpenApiResponse(description="Replayed, old attempt, or order in another state")},
+        responses={
+            200: s.CallbackResponseSerializer,
+            **error_responses({
+                400: "Stale timestamp, malformed JSON or invalid body.",
+                401: "Missing or wrong signature.",
+                404: "Unknown order.",
+                409: "Replayed, for an old attempt, or the order is in another state.",
+            }),
+        },
+        summary="n8n's answer to a generation request, signed with N8N_CALLBACK_SECRET.",
     )
     def post(self, request: Request) -> Response:
         body = request._request.body  # the exact bytes that were signed, read before any parsing

@@ -1,5 +1,6 @@
 import re
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from experts.models import Expert
@@ -7,6 +8,13 @@ from orders.models import LEVEL_BY_SLUG, Level, Offer, Service
 
 # Digits with the usual separators and an optional leading +; 6 to 15 digits (E.164 allows 15).
 PHONE_PATTERN = re.compile(r"\+?[\d\s().-]+")
+# The same rule as one regular expression, for the OpenAPI schema (clients and the fuzzer read it there).
+PHONE_SCHEMA_PATTERN = r"^\+?(?:[\s().-]*\d){6,15}[\s().-]*$"
+
+
+@extend_schema_field({"type": "string", "maxLength": 40, "pattern": PHONE_SCHEMA_PATTERN, "example": "06 12 34 56 78"})
+class PhoneField(serializers.CharField):
+    """A phone number (checked by CreatePaymentIntentSerializer.validate_phone), documented with its pattern."""
 
 
 class CreatePaymentIntentSerializer(serializers.Serializer):
@@ -22,7 +30,7 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
     expertId = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(min_length=2, max_length=150)
-    phone = serializers.CharField(max_length=40)
+    phone = PhoneField(max_length=40)
 
     def validate_phone(self, value: str) -> str:
         digits = re.sub(r"\D", "", value)

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lumira.api import error_response
+from lumira.api import error_response, error_responses
 from orders.models import Order
 from orders.services import OrderServiceError
 
@@ -54,9 +54,11 @@ class CreatePaymentIntentView(PublicAPIView):
         request=CreatePaymentIntentSerializer,
         responses={
             201: CreatePaymentIntentResponseSerializer,
-            400: OpenApiResponse(description="Invalid form, unknown or inactive offer."),
-            429: OpenApiResponse(description="Too many orders from this address."),
-            503: OpenApiResponse(description="Stripe unavailable."),
+            **error_responses({
+                400: "Invalid form (`error.fields`), or an unknown or inactive offer.",
+                429: "Too many orders from this address (PAYMENTS_CREATE_RATE).",
+                503: "Stripe is unavailable: nothing was charged, try again.",
+            }),
         },
         summary="Create a pending order and its PaymentIntent (amount from the offer).",
     )
@@ -93,10 +95,14 @@ class ConfirmPaymentView(PublicAPIView):
         request=ConfirmPaymentSerializer,
         responses={
             200: ConfirmPaymentResponseSerializer,
-            400: OpenApiResponse(description="The SetupIntent is not this order's, or not confirmed."),
-            402: OpenApiResponse(description="Card declined: the order stays pending, another card may be tried."),
-            404: OpenApiResponse(description="Unknown order."),
-            409: OpenApiResponse(description="The order can no longer be paid."),
+            **error_responses({
+                400: "Invalid request, or the SetupIntent is not this order's, or not confirmed.",
+                402: "Card declined (`error.code` card_declined, French message): the order stays pending, "
+                     "another card may be tried.",
+                404: "Unknown order.",
+                409: "The order can no longer be paid.",
+                503: "Stripe is unavailable: try again.",
+            }),
         },
         summary="Pay the order with the card set up in the browser (server-side confirmation).",
     )
@@ -125,8 +131,12 @@ class SetupIntentView(PublicAPIView):
         request=OrderIdSerializer,
         responses={
             201: SetupIntentResponseSerializer,
-            404: OpenApiResponse(description="Unknown order."),
-            409: OpenApiResponse(description="The order can no longer be paid."),
+            **error_responses({
+                400: None,
+                404: "Unknown order.",
+                409: "The order can no longer be paid.",
+                503: "Stripe is unavailable: try again.",
+            }),
         },
         summary="A fresh SetupIntent for a pending order, to try another card after a refusal.",
     )
@@ -146,7 +156,7 @@ class SetupIntentView(PublicAPIView):
 
 class OrderPaymentStatusView(PublicAPIView):
     @extend_schema(
-        responses={200: OrderPaymentStatusResponseSerializer, 404: OpenApiResponse(description="Unknown order.")},
+        responses={200: OrderPaymentStatusResponseSerializer, **error_responses({404: "Unknown order."})},
         summary="An order's status, without personal data.",
     )
     def get(self, request: Request, order_id: str) -> Response:

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orders.models import Order
@@ -17,13 +18,18 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "08:30"})
+class BirthTimeField(serializers.TimeField):
+    """A birth time, answered as "HH:MM" (the JSON Schema "time" format would require seconds and an offset)."""
+
+
 class ProfileSerializer(serializers.ModelSerializer):
     """The client profile in camelCase (SPEC §9). Photos are sent through the Sanctuaire's form."""
 
     email = serializers.EmailField(source="user.email", read_only=True)
     name = serializers.CharField(source="user.display_name", read_only=True)
     birthDate = serializers.DateField(source="birth_date", validators=[birth_date_validate])
-    birthTime = serializers.TimeField(source="birth_time", format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    birthTime = BirthTimeField(source="birth_time", format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
     birthPlace = serializers.CharField(source="birth_place", max_length=200)
     question = serializers.CharField(max_length=2000)
     objective = serializers.CharField(max_length=2000)
@@ -41,6 +47,8 @@ class ProfileSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: ClientProfile) -> dict:
         data = super().to_representation(instance)
         data["birthTime"] = instance.birth_time or None  # stored as "HH:MM" text
+        for key in ("birthPlace", "question", "objective"):
+            data[key] = data[key] or ""  # an empty encrypted field reads back as None: always a string here
         return data
 
     def validate_birthTime(self, value) -> str:
@@ -51,6 +59,16 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     def get_palmPhotoUrl(self, profile: ClientProfile) -> str | None:
         return profile.photo_url(PhotoKind.PALM) or None
+
+
+class ProfileResponseSerializer(ProfileSerializer):
+    """The profile as answered (OpenAPI only): birth date and time are null until the client gives them."""
+
+    birthDate = serializers.DateField(source="birth_date", allow_null=True)
+    birthTime = BirthTimeField(source="birth_time", format="%H:%M", allow_null=True)
+
+    class Meta(ProfileSerializer.Meta):
+        pass
 
 
 class SectionSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
@@ -9,16 +9,18 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView as SimpleJWTRefreshView
 
-from lumira.api import error_response
+from lumira.api import error_response, error_responses
 
 from .. import selectors, services
 from ..access import client_entitlements
 from ..views import pdf_response
 from .serializers import (
     EntitlementsSerializer,
+    ProfileResponseSerializer,
     ProfileSerializer,
     ReadingSerializer,
     TokenPairSerializer,
@@ -51,8 +53,15 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenPairSerializer, 400: OpenApiResponse(description="No token"),
-                   401: OpenApiResponse(description="Invalid, expired or already used link")},
+        responses={
+            200: TokenPairSerializer,
+            **error_responses({
+                400: "No token, or not a string.",
+                401: "Invalid, expired or already used link (`error.code` invalid_token).",
+                429: "Too many attempts from this address (SANCTUAIRE_TOKEN_RATE_PER_IP).",
+            }),
+        },
+        summary="Exchange a magic-link token for JWTs (spends the link).",
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
@@ -66,10 +75,26 @@ class TokenView(APIView):
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: TokenRefreshSerializer,
+            **error_responses({400: None, 401: "Invalid or expired refresh token."}),
+        },
+        summary="A new access token from a refresh token.",
+    )
+)
 class TokenRefreshView(SimpleJWTRefreshView):
     """`{"refresh"}` → `{"access"}`."""
 
 
+@extend_schema_view(
+    get=extend_schema(responses=ProfileResponseSerializer, summary="The client's profile (created empty on first use)."),
+    patch=extend_schema(
+        responses=ProfileResponseSerializer,
+        summary="Update some fields of the profile; copied onto the orders waiting for generation.",
+    ),
+)
 class ProfileView(generics.RetrieveUpdateAPIView):
     permission_classes = [IsClient]
     serializer_class = ProfileSerializer
@@ -82,6 +107,7 @@ class ProfileView(generics.RetrieveUpdateAPIView):
         serializer.instance = services.profile_update(user=self.request.user, data=serializer.validated_data)
 
 
+@extend_schema_view(get=extend_schema(summary="The client's delivered readings, newest first (paginated)."))
 class ReadingListView(generics.ListAPIView):
     """Delivered readings only, newest first, with the sections the client's level unlocks."""
 
@@ -103,6 +129,12 @@ def _reading_or_404(user, order_id):
         raise NotFound("Lecture introuvable.") from exc
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: ReadingSerializer, **error_responses({404: "No delivered reading with this id for this client."})},
+        summary="One delivered reading, with the sections the client's level unlocks.",
+    )
+)
 class ReadingDetailView(generics.RetrieveAPIView):
     permission_classes = [IsClient]
     serializer_class = ReadingSerializer
@@ -128,7 +160,13 @@ class ReadingPdfView(APIView):
     permission_classes = [IsClient]
     content_negotiation_class = _JSONForErrors
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **error_responses({404: "No delivered reading with this id for this client."}),
+        },
+        summary="One delivered reading as a PDF.",
+    )
     def get(self, request, order_id):
         order = _reading_or_404(request.user, order_id)
         return pdf_response(order, request.user)
@@ -137,6 +175,6 @@ class ReadingPdfView(APIView):
 class EntitlementsView(APIView):
     permission_classes = [IsClient]
 
-    @extend_schema(responses=EntitlementsSerializer)
+    @extend_schema(responses=EntitlementsSerializer, summary="The client's access level and the sections it unlocks.")
     def get(self, request):
         return Response(EntitlementsSerializer.from_entitlements(client_entitlements(request.user)))
