@@ -100,10 +100,13 @@ def compose_reading(order: Order) -> dict[str, str]:
     objective = (order.objective or "").strip()
 
     opening = _OPENINGS[seed % len(_OPENINGS)]
-    paragraphs = [
-        f"{first_name}, {opening[0].lower()}{opening[1:]} Votre archétype, {name}, évoque {meaning}.",
-        f"Né(e){place}, vous portez cette énergie depuis toujours ; elle se manifeste aujourd'hui avec plus de netteté.",
-    ]
+    paragraphs = [f"{first_name}, {opening[0].lower()}{opening[1:]} Votre archétype, {name}, évoque {meaning}."]
+    if place:
+        paragraphs.append(
+            f"Né(e){place}, vous portez cette énergie depuis toujours ; elle se manifeste aujourd'hui avec plus de netteté."
+        )
+    else:
+        paragraphs.append("Vous portez cette énergie depuis toujours ; elle se manifeste aujourd'hui avec plus de netteté.")
     if question:
         paragraphs.append(
             f"À votre question « {question} », les cartes répondent par l'image de {name} : "

@@ -13,7 +13,8 @@ _PATTERNS = [
     # Bearer tokens (JWT).
     (re.compile(r"(Bearer\s+)[A-Za-z0-9._-]+"), r"\1[redacted]"),
     # Anything that looks like a card number (13-19 digits, spaces or dashes allowed).
-    (re.compile(r"\b(?:\d[ -]?){12,18}\d\b"), "[redacted-card]"),
+    # (Not inside a longer token, so that UUIDs whose groups happen to be all digits stay readable.)
+    (re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])"), "[redacted-card]"),
 ]
 
 

@@ -52,3 +52,8 @@ def test_logs_never_contain_tokens_keys_or_card_numbers(secret, caplog):
 
 def test_redaction_leaves_ordinary_text_alone():
     assert redact("Commande LU2026112500001 payée") == "Commande LU2026112500001 payée"
+
+
+def test_redaction_leaves_uuids_alone_even_when_their_groups_are_digits():
+    order_id = "12345678-1234-5678-1234-567812345678"
+    assert redact(f"order {order_id} paid") == f"order {order_id} paid"
