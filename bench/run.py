@@ -60,6 +60,8 @@ def bench_env(extra: dict | None = None) -> dict:
         "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
         "N8N_WEBHOOK_SECRET": "bench-n8n-webhook",
         "N8N_CALLBACK_SECRET": "bench-n8n-callback",
+        # Required in production settings; nothing in the bench starts a generation, so nothing calls it.
+        "N8N_WEBHOOK_URL": "http://127.0.0.1:9/n8n-not-used",
     })
     env.update(extra or {})
     return env
