@@ -36,7 +36,7 @@ SEED_DB_NAME = f"{DB_NAME}_seed"  # the seeded original; each run works on a cop
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 BENCH_REDIS_URL = "redis://127.0.0.1:6379/9"
 # Bump when seed_bench_data changes what it writes: a seed with another mark is rebuilt.
-SEED_VERSION = 2
+SEED_VERSION = 3
 
 
 def free_port() -> int:
@@ -279,6 +279,10 @@ def run(args: argparse.Namespace, processes: Processes, started: float) -> int:
     if args.only:
         wanted = set(args.only.split(",")) | {"ceiling"}
         endpoints = [e for e in endpoints if e.key in wanted]
+    # The ceiling again at the end: if the machine got busier (or quieter) during the run, it shows.
+    endpoints.append(scenarios.Endpoint("ceiling, again at the end", endpoints[0].path, key="ceiling-end",
+                                        note="the same view: how much the machine drifted during the run"))
+    load_before = os.getloadavg()
     for endpoint in endpoints:
         queries, queries_note = scenarios.count_queries(endpoint)
         if endpoint.prepare:
@@ -302,9 +306,12 @@ def run(args: argparse.Namespace, processes: Processes, started: float) -> int:
         result.ratio_to_ceiling = result.requests_per_s / ceiling.requests_per_s if ceiling.requests_per_s else 0.0
         result.p99_to_ceiling = result.p99_ms / ceiling.p99_ms if ceiling.p99_ms else 0.0
         result.target = scenarios.target_verdict(endpoint, result)
+    load_after = os.getloadavg()
     print_table(results)
+    print(f"[bench] load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+          f"on {os.cpu_count()} CPUs; other work on the machine lowers every figure")
     report = {
-        "machine": machine(),
+        "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
         "settings": {"orders": args.orders, "duration_s": args.duration, "connections": args.connections,
                      "wrk_threads": args.threads, "gunicorn_workers": args.workers, "stripe_api": "local stand-in"},
         "results": [asdict(r) for r in results],

@@ -107,31 +107,39 @@ def page_size(size: int | None) -> Iterator[None]:
         QueuePagination.page_size = previous
 
 
-def _count(method: str, path: str, headers: dict[str, str], size: int | None = None) -> int:
+def _count(method: str, path: str, headers: dict[str, str], size: int | None = None, *, cache: bool = False) -> int:
+    """Queries of one request; with `cache`, of a second identical request (served from the view cache)."""
     client = Client()
-    with page_size(size), CaptureQueriesContext(connection) as queries:
-        response = client.generic(method, path, headers=headers)
+    with page_size(size), override_settings(VIEW_CACHE_SECONDS=settings.VIEW_CACHE_SECONDS if cache else 0):
+        if cache:
+            client.generic(method, path, headers=headers)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.generic(method, path, headers=headers)
     if response.status_code >= 400 or response.status_code in (301, 302):
         raise RuntimeError(f"{path}: {response.status_code} {response.content[:300]!r}")
     return len(queries)
 
 
 def count_queries(endpoint: Endpoint) -> tuple[int, str]:
-    """SQL queries for one request, counted in-process with the same settings and database; and whether
-    the count stays the same for the endpoint's variants (bigger pages, later pages, more orders)."""
+    """SQL queries for one request, counted in-process with the same settings and database, with the view
+    cache off (every query the page needs); whether that count stays the same for the endpoint's variants
+    (bigger pages, later pages, more orders); and the queries left when the cache serves it."""
     if endpoint.count is not None:
         return endpoint.count(), endpoint.queries_note
-    main = _count(endpoint.method, endpoint.path, endpoint.headers)
+    cold = _count(endpoint.method, endpoint.path, endpoint.headers)
     seen = []
     for variant in endpoint.variants:
         n = _count(endpoint.method, variant.path or endpoint.path, variant.headers or endpoint.headers, variant.page_size)
-        seen.append(f"{variant.label}: {n}" if n != main else variant.label)
-        if n != main:
+        seen.append(f"{variant.label}: {n}" if n != cold else variant.label)
+        if n != cold:
             endpoint.queries_note = "QUERIES GROW"
-    if not seen:
-        return main, ""
-    prefix = "queries differ — " if endpoint.queries_note else "same queries with "
-    return main, prefix + ", ".join(seen)
+    notes = []
+    if seen:
+        notes.append(("queries differ — " if endpoint.queries_note else "same queries with ") + ", ".join(seen))
+    warm = _count(endpoint.method, endpoint.path, endpoint.headers, cache=True)
+    if warm != cold:
+        notes.append(f"{warm} when served from the view cache")
+    return cold, "; ".join(notes)
 
 
 def target_verdict(endpoint: Endpoint, result) -> str:

@@ -339,3 +339,8 @@ if IS_PRODUCTION and GENERATION_BACKEND == "n8n" and not (N8N_WEBHOOK_URL and N8
     )
 if GENERATION_BACKEND not in {"local", "n8n"}:
     raise ImproperlyConfigured("GENERATION_BACKEND must be local or n8n.")
+
+# --- Cached reads (lumira/view_cache.py): the desk's queues and the Sanctuaire dashboard ---
+# Seconds a cached page part may be kept; entries are retired as soon as the data they show changes, so
+# this only bounds a write that bypasses the ORM. 0 turns the cache off.
+VIEW_CACHE_SECONDS = env.int("VIEW_CACHE_SECONDS", default=300)

@@ -4,15 +4,20 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from sesame import settings as sesame_settings
 
+from lumira.view_cache import cached
 from orders.models import Order, OrderStatus
 
 from . import selectors, services
 from .access import SECTIONS_BY_KEY, client_entitlements
+from .caching import client_generation
 from .forms import MagicLinkRequestForm, ProfileForm
 from .models import PhotoKind
 from .pdf import reading_pdf as build_reading_pdf
@@ -106,15 +111,18 @@ def home(request):
     if not profile.is_complete:
         messages.info(request, "Commencez par compléter votre profil : il sert à préparer votre lecture.")
         return redirect("sanctuaire:profile")
-    entitlements = client_entitlements(request.user)
-    orders = list(selectors.client_orders(request.user))
-    context = {
-        "profile": profile,
-        "entitlements": entitlements,
-        "orders": [(order, selectors.order_timeline(order)) for order in orders],
-        "readings": [order for order in orders if order.status == OrderStatus.COMPLETED],
-        "nav": "home",
-    }
+    user = request.user
+
+    def build() -> str:
+        orders = list(selectors.client_orders(user))
+        return render_to_string("sanctuaire/includes/dashboard_body.html", {
+            "entitlements": client_entitlements(user),
+            "orders": [(order, selectors.order_timeline(order)) for order in orders],
+            "readings": [order for order in orders if order.status == OrderStatus.COMPLETED],
+        })
+
+    body = cached("sanctuaire-dashboard", (user.pk, get_language()), depends_on=[client_generation(user.pk)], build=build)
+    context = {"profile": profile, "dashboard_body": mark_safe(body), "nav": "home"}  # noqa: S308 - our own template
     return render(request, "sanctuaire/dashboard.html", context)
 
 

@@ -133,5 +133,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  orders: {made}/{orders}")
 
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # Statistics for the planner, and the visibility map autovacuum keeps on a live database (without
+            # it every count would read the table's pages instead of an index: not how production runs).
+            cursor.execute("VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Seeded {orders} orders in {time.monotonic() - started:.1f} s"))

@@ -1,0 +1,87 @@
+"""Cached reads that are never stale: entries are tagged with generation tokens, which change on every write.
+
+A page such as an expert's queue or a client's dashboard is rebuilt only when something it shows has
+changed. Each cached entry records the tokens of the generations it depends on (e.g. "desk", or
+"client:42"); a write retires the token (`generation_bump`, from post_save receivers, so that services,
+the admin and commands are all covered), and later reads see a different token and rebuild.
+
+A write happens inside a transaction that commits a little later, and a read in between would build
+from the snapshot without it. So the bump first marks the generation as *settling* for SETTLE_SECONDS:
+meanwhile reads are built fresh and not stored; afterwards a new token starts and caching resumes. This
+assumes a transaction commits within SETTLE_SECONDS of its last order save, which holds in this code
+(services save last, then commit). The bump needs no on_commit hook, so it adds nothing to a transaction.
+
+Entries also expire after VIEW_CACHE_SECONDS, which bounds what a write that bypasses the ORM (raw SQL)
+could leave behind. VIEW_CACHE_SECONDS=0 turns the cache off. When the cache itself fails (Redis down)
+reads are rebuilt and writes go on: a cache never breaks a request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+SETTLE_SECONDS = 2
+_SETTLING = "settling"
+
+
+def _generation_key(name: str) -> str:
+    return f"lumira:gen:{name}"
+
+
+def generation_bump(name: str) -> None:
+    """Retire every cached entry that depends on `name` (see the module docstring for the settling time)."""
+    if not settings.VIEW_CACHE_SECONDS:
+        return
+    try:
+        cache.set(_generation_key(name), _SETTLING, timeout=SETTLE_SECONDS)
+    except Exception:  # a cache outage must not fail the write that bumps it
+        logger.warning("view cache: could not bump generation %s", name, exc_info=True)
+
+
+def cached(view: str, parts: Iterable, *, depends_on: Iterable[str], build: Callable[[], T]) -> T:
+    """`build()`'s value for this view and these key parts, from the cache while `depends_on` are unchanged.
+
+    `parts` must hold everything the value depends on besides the generations (user, role, path, language).
+    """
+    timeout = settings.VIEW_CACHE_SECONDS
+    if not timeout:
+        return build()
+    digest = hashlib.sha256(repr((view, *parts)).encode()).hexdigest()[:32]
+    key = f"lumira:view:{view}:{digest}"
+    generation_keys = [_generation_key(name) for name in depends_on]
+    try:
+        found = cache.get_many([key, *generation_keys])
+    except Exception:
+        logger.warning("view cache: unavailable, %s rebuilt", view, exc_info=True)
+        return build()
+    tokens = [found.get(generation_key) for generation_key in generation_keys]
+    if _SETTLING in tokens:
+        return build()  # a write may not be committed yet: serve fresh, store nothing
+    entry = found.get(key)
+    if entry is not None and None not in tokens and entry[0] == tokens:
+        return entry[1]
+    try:
+        for index, generation_key in enumerate(generation_keys):
+            if tokens[index] is None:  # never bumped yet, or evicted: start one (or take a concurrent one)
+                cache.add(generation_key, uuid.uuid4().hex, timeout=None)
+                tokens[index] = cache.get(generation_key)
+    except Exception:
+        return build()
+    if None in tokens or _SETTLING in tokens:
+        return build()
+    # Tokens read before building: a write during the build leaves this entry under retired tokens.
+    value = build()
+    try:
+        cache.set(key, (tokens, value), timeout)
+    except Exception:
+        logger.warning("view cache: could not store %s", view, exc_info=True)
+    return value

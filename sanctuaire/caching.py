@@ -1,0 +1,20 @@
+"""The Sanctuaire dashboard's cached part (orders, readings, what the level unlocks): per client, rebuilt only
+after one of the client's orders changed (one generation per client, see lumira/view_cache.py)."""
+
+from django.db.models.signals import post_delete, post_save
+
+from lumira.view_cache import generation_bump
+from orders.models import Order
+
+
+def client_generation(user_id) -> str:
+    return f"client:{user_id}"
+
+
+def _client_orders_changed(sender, instance: Order, **kwargs) -> None:
+    generation_bump(client_generation(instance.client_id))
+
+
+def connect() -> None:
+    post_save.connect(_client_orders_changed, sender=Order, dispatch_uid="sanctuaire-dashboard-cache-save")
+    post_delete.connect(_client_orders_changed, sender=Order, dispatch_uid="sanctuaire-dashboard-cache-delete")
