@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,9 +128,12 @@ class Result:
     p50_ms: float
     p99_ms: float
     queries: int | None
-    ratio_to_ceiling: float = 0.0
+    ratio_to_ceiling: float = 0.0  # against the ceiling measured just before and just after this endpoint
     p99_to_ceiling: float = 0.0
+    ceiling_rps: float = 0.0
+    ceiling_p99_ms: float = 0.0
     non_2xx: int = 0
+    cpu_ms_per_request: float = 0.0
     duration_s: float = 0.0
     target: str = ""
     note: str = ""
@@ -140,22 +144,68 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(base: str, endpoint: Endpoint, *, duration: float, connections: int, threads: int) -> tuple[float, float, float, int]:
+@dataclass
+class Measure:
+    rps: float
+    p50: float
+    p99: float
+    non_2xx: int
+    requests: int
+    cpu_ms: float  # CPU time of the app's processes (gunicorn workers, PostgreSQL backends, stand-in) per request
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process (from /proc: no extra dependency)."""
+    times = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    return times
+
+
+def run_wrk(base: str, endpoint: Endpoint, *, duration: float, connections: int, threads: int,
+            app_pids: Callable[[], list[int]] = list) -> Measure:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s"]
     for key, value in endpoint.headers.items():
         command += ["-H", f"{key}: {value}"]
     if endpoint.lua:
         command += ["-s", endpoint.lua]
     command.append(base + endpoint.path)
+    pids = app_pids()
+    before = cpu_seconds(pids)
     finished = subprocess.run(command, capture_output=True, text=True)
+    after = cpu_seconds(pids)
     if finished.returncode != 0:
         raise RuntimeError(f"wrk failed ({finished.returncode}): {finished.stdout[-2000:]} {finished.stderr[-2000:]}")
     output = finished.stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = _ms(re.search(r"\s50%\s+(\S+)", output).group(1))
-    p99 = _ms(re.search(r"\s99%\s+(\S+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    cpu = sum(after[pid] - before[pid] for pid in after if pid in before)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return rps, p50, p99, int(non_2xx.group(1)) if non_2xx else 0
+    return Measure(
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50=_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        p99=_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        requests=requests,
+        cpu_ms=1000 * cpu / requests if requests else 0.0,
+    )
+
+
+def app_pids_finder(gunicorn: subprocess.Popen, standin: subprocess.Popen) -> Callable[[], list[int]]:
+    """The processes that serve a request: gunicorn's workers, this database's PostgreSQL backends, the stand-in."""
+
+    def find() -> list[int]:
+        workers = Path(f"/proc/{gunicorn.pid}/task/{gunicorn.pid}/children").read_text().split()
+        backends = psql(f"SELECT pid FROM pg_stat_activity WHERE datname = '{DB_NAME}' AND pid <> pg_backend_pid()").split()
+        return [int(pid) for pid in (*workers, *backends)] + [standin.pid]
+
+    return find
 
 
 class Processes:
@@ -195,7 +245,7 @@ def wait_for_port(process: subprocess.Popen, port: int, name: str, timeout: floa
     raise RuntimeError(f"{name} did not start")
 
 
-def start_gunicorn(processes: Processes, env: dict, port: int, workers: int) -> None:
+def start_gunicorn(processes: Processes, env: dict, port: int, workers: int) -> subprocess.Popen:
     process = processes.start(
         "gunicorn",
         [str(BIN / "gunicorn"), "lumira.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
@@ -203,14 +253,36 @@ def start_gunicorn(processes: Processes, env: dict, port: int, workers: int) -> 
         env=env,
     )
     wait_for_port(process, port, "gunicorn")
+    return process
 
 
-def start_stripe_standin(processes: Processes, port: int) -> str:
+def start_stripe_standin(processes: Processes, port: int) -> tuple[subprocess.Popen, str]:
     process = processes.start(
         "stripe stand-in", [str(BIN / "python"), "-m", "bench.stripe_standin", "--port", str(port)],
     )
     wait_for_port(process, port, "the Stripe stand-in")
-    return f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def start_profiler(processes: Processes, gunicorn: subprocess.Popen, endpoint: Endpoint, duration: float):
+    """py-spy on gunicorn's workers for the length of the measure (raw stacks, full file names)."""
+    folder = ROOT / "bench" / "profiles"
+    folder.mkdir(exist_ok=True)
+    raw = folder / f"{endpoint.key}.txt"
+    command = [str(BIN / "py-spy"), "record", "--pid", str(gunicorn.pid), "--subprocesses", "--rate", "250",
+               "--duration", str(max(1, round(duration))), "--format", "raw", "--full-filenames", "--gil",
+               "--output", str(raw)]
+    process = processes.start("py-spy", command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return process, raw
+
+
+def finish_profiler(process: subprocess.Popen, raw: Path) -> str:
+    from bench.profile import summarise
+
+    _, errors = process.communicate(timeout=60)
+    if process.returncode != 0 or not raw.exists():
+        return f"py-spy failed ({process.returncode}): {errors.decode(errors='replace')[-500:]}"
+    return summarise(raw) + f"\n  raw stacks: {raw.relative_to(ROOT)}"
 
 
 def machine() -> dict:
@@ -230,12 +302,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--ceiling-slice", type=int, default=5, help="seconds of each ceiling slice")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--fresh", action="store_true", help="drop and reseed the bench database")
-    parser.add_argument("--only", help="comma-separated endpoint keys (ceiling is always measured): "
+    parser.add_argument("--only", help="comma-separated endpoint keys (the ceiling is always measured): "
                         "landing, webhooks, queue-api, desk, validation-api, dashboard, status-api")
+    parser.add_argument("--profile", default="", help="comma-separated endpoint keys to sample with py-spy "
+                        "during a warm-up as long as the measure (summary printed; raw stacks in bench/profiles/)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
 
@@ -252,7 +327,7 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace, processes: Processes, started: float) -> int:
-    stripe_base = start_stripe_standin(processes, free_port())
+    standin, stripe_base = start_stripe_standin(processes, free_port())
     print(f"[bench] Stripe API: a local stand-in at {stripe_base} (bench/stripe_standin.py) answers dj-stripe's "
           "PaymentIntent retrievals (not localstripe: see its docstring)")
     env = bench_env({"STRIPE_API_BASE": stripe_base})
@@ -271,50 +346,84 @@ def run(args: argparse.Namespace, processes: Processes, started: float) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="lumira-bench-"))
     context = scenarios.Context(workdir=workdir, env=env, threads=args.threads, stripe_base=stripe_base)
     port = free_port()
-    start_gunicorn(processes, env, port, args.workers)
+    gunicorn = start_gunicorn(processes, env, port, args.workers)
     base = f"http://127.0.0.1:{port}"
-    wrk_options = {"connections": args.connections, "threads": args.threads}
+    wrk_options = {"connections": args.connections, "threads": args.threads,
+                   "app_pids": app_pids_finder(gunicorn, standin)}
     results: list[Result] = []
     endpoints = scenarios.endpoints(context)
+    ceiling_endpoint, endpoints = endpoints[0], endpoints[1:]
     if args.only:
-        wanted = set(args.only.split(",")) | {"ceiling"}
-        endpoints = [e for e in endpoints if e.key in wanted]
-    # The ceiling again at the end: if the machine got busier (or quieter) during the run, it shows.
-    endpoints.append(scenarios.Endpoint("ceiling, again at the end", endpoints[0].path, key="ceiling-end",
-                                        note="the same view: how much the machine drifted during the run"))
+        endpoints = [e for e in endpoints if e.key in set(args.only.split(","))]
     load_before = os.getloadavg()
+    profiled = set(filter(None, args.profile.split(",")))
+    profiles: dict[str, str] = {}
+
+    # The ceiling is measured between every two endpoints, and each endpoint is compared with the mean of
+    # the two ceiling slices around it: other work on a shared machine moves both alike.
+    def ceiling_slice() -> Measure:
+        return run_wrk(base, ceiling_endpoint, duration=args.ceiling_slice, **wrk_options)
+
+    ceiling_queries, _ = scenarios.count_queries(ceiling_endpoint)
+    run_wrk(base, ceiling_endpoint, duration=2, **wrk_options)  # warm-up
+    slices = [ceiling_slice()]
     for endpoint in endpoints:
         queries, queries_note = scenarios.count_queries(endpoint)
         if endpoint.prepare:
             endpoint.prepare("warmup")
-        warm_rps = run_wrk(base, endpoint, duration=2, **wrk_options)[0]
+        # A profiled endpoint is sampled during a longer warm-up, so that py-spy never slows the measure itself.
+        profiling = endpoint.key in profiled
+        sampler = start_profiler(processes, gunicorn, endpoint, args.duration) if profiling else None
+        warm_rps = run_wrk(base, endpoint, duration=args.duration if profiling else 2, **wrk_options).rps
+        if sampler:
+            profiles[endpoint.name] = finish_profiler(*sampler)
         duration = float(args.duration)
         if endpoint.max_requests:
             # Requests that are used up (one webhook per order): measure no longer than the pool lasts.
             duration = max(2.0, min(duration, endpoint.max_requests() / (warm_rps * 1.3)))
         if endpoint.prepare:
             endpoint.prepare("measure")
-        rps, p50, p99, non_2xx = run_wrk(base, endpoint, duration=duration, **wrk_options)
+        measure = run_wrk(base, endpoint, duration=duration, **wrk_options)
+        rps, p50, p99 = measure.rps, measure.p50, measure.p99
         note = endpoint.verify() if endpoint.verify else endpoint.note
         note = "; ".join(part for part in (note, queries_note) if part)
-        results.append(Result(endpoint.name, rps, p50, p99, queries, non_2xx=non_2xx, duration_s=round(duration),
-                              note=note))
-        print(f"[bench] {endpoint.name}: {rps:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {queries} queries")
-
-    ceiling = next(r for r in results if r.name == "ceiling")
-    for result, endpoint in zip(results, endpoints, strict=True):
-        result.ratio_to_ceiling = result.requests_per_s / ceiling.requests_per_s if ceiling.requests_per_s else 0.0
-        result.p99_to_ceiling = result.p99_ms / ceiling.p99_ms if ceiling.p99_ms else 0.0
+        slices.append(ceiling_slice())
+        around = slices[-2:]
+        result = Result(endpoint.name, rps, p50, p99, queries, non_2xx=measure.non_2xx, duration_s=round(duration),
+                        note=note, cpu_ms_per_request=measure.cpu_ms,
+                        ceiling_rps=sum(c.rps for c in around) / 2, ceiling_p99_ms=sum(c.p99 for c in around) / 2)
+        result.ratio_to_ceiling = rps / result.ceiling_rps if result.ceiling_rps else 0.0
+        result.p99_to_ceiling = p99 / result.ceiling_p99_ms if result.ceiling_p99_ms else 0.0
         result.target = scenarios.target_verdict(endpoint, result)
+        results.append(result)
+        print(f"[bench] {endpoint.name}: {rps:.0f} req/s ({result.ratio_to_ceiling:.0%} of the ceiling around it, "
+              f"{result.ceiling_rps:.0f}), p50 {p50:.1f} ms, p99 {p99:.1f} ms, {queries} queries, "
+              f"{measure.cpu_ms:.2f} CPU ms per request")
+
+    rates = [c.rps for c in slices]
+    count = len(slices)
+    ceiling = Result(
+        "ceiling", sum(rates) / count, sum(c.p50 for c in slices) / count, sum(c.p99 for c in slices) / count,
+        ceiling_queries, non_2xx=sum(c.non_2xx for c in slices), duration_s=round(args.ceiling_slice * count),
+        cpu_ms_per_request=sum(c.cpu_ms for c in slices) / count, ceiling_rps=sum(rates) / count,
+        ceiling_p99_ms=sum(c.p99 for c in slices) / count, ratio_to_ceiling=1.0, p99_to_ceiling=1.0,
+        note=f"{ceiling_endpoint.note}; mean of {len(slices)} slices between the endpoints, "
+             f"{min(rates):.0f}–{max(rates):.0f} req/s",
+    )
+    results.insert(0, ceiling)
     load_after = os.getloadavg()
+    for name, summary in profiles.items():
+        print(f"\n[bench] profile of {name} (py-spy, gunicorn workers, CPU only):\n{summary}")
     print_table(results)
     print(f"[bench] load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
           f"on {os.cpu_count()} CPUs; other work on the machine lowers every figure")
     report = {
         "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
         "settings": {"orders": args.orders, "duration_s": args.duration, "connections": args.connections,
-                     "wrk_threads": args.threads, "gunicorn_workers": args.workers, "stripe_api": "local stand-in"},
+                     "wrk_threads": args.threads, "gunicorn_workers": args.workers, "ceiling_slice_s": args.ceiling_slice,
+                     "stripe_api": "local stand-in (bench/stripe_standin.py)"},
         "results": [asdict(r) for r in results],
+        "profiles": profiles,
     }
     Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"[bench] written to {args.output} ({time.monotonic() - started:.0f} s in all)")
@@ -323,15 +432,16 @@ def run(args: argparse.Namespace, processes: Processes, started: float) -> int:
 
 
 def print_table(results: list[Result]) -> None:
-    header = (f"{'endpoint':<34} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} "
-              f"{'÷ceiling':>8} {'p99÷ceil':>8}  target")
+    header = (f"{'endpoint':<34} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} {'CPU ms':>6} "
+              f"{'ceiling':>7} {'÷ceiling':>8} {'p99÷ceil':>8}  target")
     print()
     print(header)
-    print("-" * (len(header) + 20))
+    print("-" * (len(header) + 24))
     for r in results:
         queries = "-" if r.queries is None else str(r.queries)
         print(f"{r.name:<34} {r.requests_per_s:>7.0f} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f} {queries:>7} "
-              f"{r.ratio_to_ceiling:>8.0%} {r.p99_to_ceiling:>7.1f}x  {r.target}")
+              f"{r.cpu_ms_per_request:>6.2f} {r.ceiling_rps:>7.0f} {r.ratio_to_ceiling:>8.0%} "
+              f"{r.p99_to_ceiling:>7.1f}x  {r.target}")
         if r.note:
             print(f"{'':<36}{r.note}")
         if r.non_2xx:
