@@ -107,8 +107,7 @@ def enter_from_order(request, order_id):
 @login_required
 @require_GET
 def home(request):
-    profile = selectors.profile_for(request.user)
-    if not profile.is_complete:
+    if not selectors.profile_is_complete(request.user):
         messages.info(request, "Commencez par compléter votre profil : il sert à préparer votre lecture.")
         return redirect("sanctuaire:profile")
     user = request.user
@@ -122,7 +121,7 @@ def home(request):
         })
 
     body = cached("sanctuaire-dashboard", (user.pk, get_language()), depends_on=[client_generation(user.pk)], build=build)
-    context = {"profile": profile, "dashboard_body": mark_safe(body), "nav": "home"}  # noqa: S308 - our own template
+    context = {"dashboard_body": mark_safe(body), "nav": "home"}  # noqa: S308 - our own template
     return render(request, "sanctuaire/dashboard.html", context)
 
 

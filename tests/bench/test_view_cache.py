@@ -199,3 +199,17 @@ def test_the_status_api_follows_the_order_and_never_caches_an_unknown_id(client)
 
 def _status_entries() -> int:
     return len([key for key in cache._cache if ":view:order-status-api:" in key])  # locmem's own table
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("missing", ["birth_date", "birth_time", "birth_place", "question", "objective"])
+def test_the_dashboard_checks_the_profile_without_decrypting_it_and_still_asks_for_a_missing_field(missing):
+    user = UserFactory()
+    client = _signed_in_client(user)
+    profile = ClientProfile.objects.get(user=user)
+    setattr(profile, missing, None if missing == "birth_date" else "")
+    profile.save()
+
+    response = client.get(HOME)
+
+    assert response.status_code == 302 and response.url == reverse("sanctuaire:profile")
