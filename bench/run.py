@@ -11,6 +11,7 @@ Results: a table on stdout and bench/results.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -324,6 +325,8 @@ def main() -> int:
         return run(args, processes, started)
     finally:
         processes.stop_all()
+        with contextlib.suppress(Exception):
+            flush_bench_redis()  # the queued "paid" emails and cached pages of this run
 
 
 def run(args: argparse.Namespace, processes: Processes, started: float) -> int:

@@ -15,15 +15,13 @@ from orders.models import Order
 from .models import Expert
 
 DESK_GENERATION = "desk"
-# Stands for the CSRF token in cached HTML (a token differs per session): replaced by the requesting
-# session's token in every response. Only ever shown to the expert whose cached page it is.
-CSRF_SLOT = "lumira-csrf-slot-5d0c9b7e2a41f3c6"
 
 
 def request_parts(request: HttpRequest, page_size: int) -> tuple:
     """What a desk page or API answer depends on besides the data: who asks, in which role, for which URL."""
     expert = request.expert
-    return (expert.pk, expert.role, request.scheme, request.get_host(), request.get_full_path(), get_language(), page_size)
+    return (expert.pk, expert.role, expert.name, request.scheme, request.get_host(), request.get_full_path(),
+            get_language(), page_size)
 
 
 def _desk_changed(sender, **kwargs) -> None:

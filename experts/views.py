@@ -9,21 +9,19 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from lumira.view_cache import cached
+from lumira.view_cache import CSRF_SLOT, cached_page
 from orders.models import OrderStatus
 from orders.services import OrderServiceError
 
 from . import selectors, services
 from .auth import expert_required
-from .caching import CSRF_SLOT, DESK_GENERATION, request_parts
+from .caching import DESK_GENERATION, request_parts
 from .forms import AssignForm, GenerationForm, LoginForm, QueueFilterForm, ValidationForm
 from .models import Expert
 from .prompts import instructions_for, prompt_for
@@ -86,16 +84,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     cleaned = filters.cleaned_data if filters.is_valid() else {"status": OrderStatus.PAID, "level": None}
 
     def build() -> str:
-        # Rendered without the request's context processors: the CSRF token goes in as a slot, filled below.
         orders = selectors.order_queue(expert=request.expert, status=cleaned["status"] or None, level=cleaned["level"])
         context = {"filters": filters, "page": _page(request, orders), "querystring": _querystring(request),
-                   "request": request, "csrf_token": CSRF_SLOT}
-        return render_to_string("experts/partials/queue_body.html", context)
+                   "csrf_token": CSRF_SLOT}
+        return render_to_string("experts/order_queue.html", context, request)
 
     parts = request_parts(request, settings.EXPERT_DESK_PAGE_SIZE)
-    html = cached("desk-queue", parts, depends_on=[DESK_GENERATION], build=build)
-    queue_html = mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308 - our own rendered template
-    return render(request, "experts/order_queue.html", {"queue_html": queue_html})
+    return cached_page(request, "desk-queue", parts, depends_on=[DESK_GENERATION], build=build)
 
 
 @require_GET

@@ -25,12 +25,19 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 SETTLE_SECONDS = 2
 _SETTLING = "settling"
+# Stands for the CSRF token in a cached page (a token differs per session): a page is rendered with it as
+# `csrf_token` and every response puts the requesting session's token in its place.
+CSRF_SLOT = "lumira-csrf-slot-5d0c9b7e2a41f3c6"
 
 
 def _generation_key(name: str) -> str:
@@ -85,3 +92,26 @@ def cached(view: str, parts: Iterable, *, depends_on: Iterable[str], build: Call
     except Exception:
         logger.warning("view cache: could not store %s", view, exc_info=True)
     return value
+
+
+def _static_version() -> str:
+    """Changes with every collectstatic that changes a file (hashed names in the page): "" without a manifest."""
+    return getattr(staticfiles_storage, "manifest_hash", "")
+
+
+def cached_page(request: HttpRequest, view: str, parts: Iterable, *, depends_on: Iterable[str],
+                build: Callable[[], str]) -> HttpResponse:
+    """A whole HTML page from the cache (see `cached`), built with `csrf_token` set to CSRF_SLOT.
+
+    `parts` must name whose page it is (user, role, name shown...); the URL, the language and the static
+    files' version are added here. A request with messages waiting is rendered for itself (they are shown
+    once), and is never stored.
+    """
+    storage = getattr(request, "_messages", None)
+    if storage is not None and len(storage):  # len() does not mark them as shown
+        html = build()
+    else:
+        page_parts = (*parts, request.scheme, request.get_host(), request.get_full_path(), get_language(),
+                      _static_version())
+        html = cached(view, page_parts, depends_on=depends_on, build=build)
+    return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))

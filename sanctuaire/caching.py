@@ -1,5 +1,5 @@
-"""The Sanctuaire dashboard's cached part (orders, readings, what the level unlocks): per client, rebuilt only
-after one of the client's orders changed (one generation per client, see lumira/view_cache.py)."""
+"""The Sanctuaire dashboard, cached as a whole page per client (orders, readings, what the level unlocks):
+rebuilt only after one of the client's orders changed (one generation per client, see lumira/view_cache.py)."""
 
 from django.db.models.signals import post_delete, post_save
 

@@ -5,14 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from sesame import settings as sesame_settings
 
-from lumira.view_cache import cached
+from lumira.view_cache import CSRF_SLOT, cached_page
 from orders.models import Order, OrderStatus
 
 from . import selectors, services
@@ -113,16 +111,20 @@ def home(request):
     user = request.user
 
     def build() -> str:
+        entitlements = client_entitlements(user)
         orders = list(selectors.client_orders(user))
-        return render_to_string("sanctuaire/includes/dashboard_body.html", {
-            "entitlements": client_entitlements(user),
+        context = {
+            "entitlements": entitlements,
             "orders": [(order, selectors.order_timeline(order)) for order in orders],
             "readings": [order for order in orders if order.status == OrderStatus.COMPLETED],
-        })
+            "nav": "home",
+            "csrf_token": CSRF_SLOT,
+        }
+        return render_to_string("sanctuaire/dashboard.html", context, request)
 
-    body = cached("sanctuaire-dashboard", (user.pk, get_language()), depends_on=[client_generation(user.pk)], build=build)
-    context = {"dashboard_body": mark_safe(body), "nav": "home"}  # noqa: S308 - our own template
-    return render(request, "sanctuaire/dashboard.html", context)
+    # The page shows the client's first name besides their orders (a rename rebuilds it).
+    parts = (user.pk, user.first_name)
+    return cached_page(request, "sanctuaire-dashboard", parts, depends_on=[client_generation(user.pk)], build=build)
 
 
 @never_cache

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from experts.caching import CSRF_SLOT
 from lumira import view_cache
+from lumira.view_cache import CSRF_SLOT
 from orders import services as order_services
 from orders.models import Order
 from sanctuaire.models import ClientProfile
@@ -213,3 +213,52 @@ def test_the_dashboard_checks_the_profile_without_decrypting_it_and_still_asks_f
     response = client.get(HOME)
 
     assert response.status_code == 302 and response.url == reverse("sanctuaire:profile")
+
+
+def _csrf_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+@pytest.mark.django_db
+def test_a_cached_dashboard_carries_the_csrf_token_of_the_session_that_reads_it():
+    user = UserFactory()
+    first = _signed_in_client(user)
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(user)
+    settle()
+    first.get(HOME)  # builds and caches the page, its logout form included
+
+    html = second.get(HOME).content.decode()
+    response = second.post(reverse("sanctuaire:logout"), {"csrfmiddlewaretoken": _csrf_token(html)})
+
+    assert CSRF_SLOT not in html
+    assert response.status_code == 302 and "_auth_user_id" not in second.session
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_message_waiting_is_rendered_for_that_request_and_shows_it_once(expert):
+    client = Client()
+    client.force_login(expert.user)
+    settle()
+    client.get(QUEUE)  # cached without any message
+    order = paid_order()
+    settle()
+    client.get(QUEUE)
+    client.post(reverse("experts:take", args=[order.pk]))  # "Commande prise" waits for the next page
+
+    with_message = client.get(QUEUE).content.decode()
+    after = client.get(QUEUE).content.decode()
+
+    assert "Commande prise" in with_message and "Commande prise" not in after
+
+
+def test_new_static_files_rebuild_a_cached_page(monkeypatch, rf):
+    build = Builds()
+    request = rf.get(QUEUE)
+
+    def page(static_version: str) -> bytes:
+        monkeypatch.setattr(view_cache, "_static_version", lambda: static_version)
+        return view_cache.cached_page(request, "test-page", ("someone",), depends_on=["g"],
+                                      build=lambda: str(build())).content
+
+    assert [page("v1"), page("v1"), page("v2")] == [b"1", b"1", b"2"]
