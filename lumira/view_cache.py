@@ -115,3 +115,14 @@ def cached_page(request: HttpRequest, view: str, parts: Iterable, *, depends_on:
                       _static_version())
         html = cached(view, page_parts, depends_on=depends_on, build=build)
     return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
+
+
+def cached_json(view: str, parts: Iterable, *, depends_on: Iterable[str], build: Callable[[], dict]) -> HttpResponse:
+    """An API answer from the cache (see `cached`), stored already rendered: a hit skips the JSON encoding.
+
+    For the JSON-only API (DEFAULT_RENDERER_CLASSES): the same bytes DRF's JSONRenderer would send.
+    """
+    from rest_framework.renderers import JSONRenderer
+
+    body = cached(view, parts, depends_on=depends_on, build=lambda: JSONRenderer().render(build()))
+    return HttpResponse(body, content_type="application/json")

@@ -19,7 +19,7 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from lumira.api import error_response
-from lumira.view_cache import cached
+from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
 
@@ -129,7 +129,7 @@ class OrderQueueView(ExpertAPIView):
             return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data).data
 
         parts = request_parts(request, QueuePagination.page_size)
-        return Response(cached("expert-queue-api", parts, depends_on=[DESK_GENERATION], build=build))
+        return cached_json("expert-queue-api", parts, depends_on=[DESK_GENERATION], build=build)
 
 
 class ValidationQueueView(ExpertAPIView):
@@ -141,7 +141,7 @@ class ValidationQueueView(ExpertAPIView):
             return paginator.get_paginated_response(s.ValidationQueueSerializer(page, many=True).data).data
 
         parts = request_parts(request, QueuePagination.page_size)
-        return Response(cached("expert-validation-api", parts, depends_on=[DESK_GENERATION], build=build))
+        return cached_json("expert-validation-api", parts, depends_on=[DESK_GENERATION], build=build)
 
 
 class OrderDetailView(ExpertAPIView):

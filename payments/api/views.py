@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lumira.api import error_response
-from lumira.view_cache import cached
+from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
 
@@ -163,4 +163,4 @@ class OrderPaymentStatusView(PublicAPIView):
                 raise NotFound(ORDER_NOT_FOUND)  # unknown ids are never cached
             return {"order": OrderPaymentStatusSerializer(order).data}
 
-        return Response(cached("order-status-api", (order_uuid,), depends_on=[order_generation(order_uuid)], build=build))
+        return cached_json("order-status-api", (order_uuid,), depends_on=[order_generation(order_uuid)], build=build)
