@@ -75,11 +75,16 @@ class Context:
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def session_cookie(user, backend: str) -> str:
-    """A signed-in session (stored where the app stores sessions), as a Cookie header."""
+def session_cookie(user, backend: str, page: str) -> str:
+    """A signed-in session (stored where the app stores sessions) and the CSRF cookie a browser gets from
+    `page` and sends back from then on, as a Cookie header."""
     client = Client()
     client.force_login(user, backend=backend)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    if client.get(page).status_code != 200:
+        raise RuntimeError(f"{page} refused {user}")
+    return "; ".join(
+        f"{name}={client.cookies[name].value}" for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    )
 
 
 def jwt_header(user) -> str:
@@ -368,10 +373,11 @@ def endpoints(context: Context) -> list[Endpoint]:
     # An admin sees every desk order (~75k): the "more orders" variant of the queues.
     Expert.objects.filter(pk=admin.pk).update(role="admin")
     admin_bearer = {"Authorization": jwt_header(admin.user)}
-    desk_cookie = {"Cookie": session_cookie(expert.user, "django.contrib.auth.backends.ModelBackend")}
-    admin_cookie = {"Cookie": session_cookie(admin.user, "django.contrib.auth.backends.ModelBackend")}
-    client_cookie = {"Cookie": session_cookie(client, "sanctuaire.backends.ClientMagicLinkBackend")}
-    light_cookie = {"Cookie": session_cookie(light_client, "sanctuaire.backends.ClientMagicLinkBackend")}
+    model_backend, magic_link = "django.contrib.auth.backends.ModelBackend", "sanctuaire.backends.ClientMagicLinkBackend"
+    desk_cookie = {"Cookie": session_cookie(expert.user, model_backend, "/desk/")}
+    admin_cookie = {"Cookie": session_cookie(admin.user, model_backend, "/desk/")}
+    client_cookie = {"Cookie": session_cookie(client, magic_link, "/sanctuaire/")}
+    light_cookie = {"Cookie": session_cookie(light_client, magic_link, "/sanctuaire/")}
     status_order = Order.objects.filter(status=OrderStatus.PAID).values_list("pk", flat=True).first()
     read = {"min_ratio": 0.5, "max_p99_ratio": 4.0, "max_queries": 6}
     webhooks = Webhooks(context)

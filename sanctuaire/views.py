@@ -101,16 +101,21 @@ def enter_from_order(request, order_id):
     return redirect("sanctuaire:home")
 
 
+class _ProfileIncomplete(Exception):
+    pass
+
+
 @never_cache
 @login_required
 @require_GET
 def home(request):
-    if not selectors.profile_is_complete(request.user):
-        messages.info(request, "Commencez par compléter votre profil : il sert à préparer votre lecture.")
-        return redirect("sanctuaire:profile")
     user = request.user
 
     def build() -> str:
+        # Checked when the page is built: a cached page was built for a complete profile, and any profile
+        # save retires it (sanctuaire/caching.py), so a page served from the cache needs no check.
+        if not selectors.profile_is_complete(user):
+            raise _ProfileIncomplete
         entitlements = client_entitlements(user)
         orders = list(selectors.client_orders(user))
         context = {
@@ -124,7 +129,11 @@ def home(request):
 
     # The page shows the client's first name besides their orders (a rename rebuilds it).
     parts = (user.pk, user.first_name)
-    return cached_page(request, "sanctuaire-dashboard", parts, depends_on=[client_generation(user.pk)], build=build)
+    try:
+        return cached_page(request, "sanctuaire-dashboard", parts, depends_on=[client_generation(user.pk)], build=build)
+    except _ProfileIncomplete:
+        messages.info(request, "Commencez par compléter votre profil : il sert à préparer votre lecture.")
+        return redirect("sanctuaire:profile")
 
 
 @never_cache
