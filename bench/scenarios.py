@@ -373,9 +373,11 @@ def endpoints(context: Context) -> list[Endpoint]:
     # An admin sees every desk order (~75k): the "more orders" variant of the queues.
     Expert.objects.filter(pk=admin.pk).update(role="admin")
     admin_bearer = {"Authorization": jwt_header(admin.user)}
-    model_backend, magic_link = "django.contrib.auth.backends.ModelBackend", "sanctuaire.backends.ClientMagicLinkBackend"
-    desk_cookie = {"Cookie": session_cookie(expert.user, model_backend, "/desk/")}
-    admin_cookie = {"Cookie": session_cookie(admin.user, model_backend, "/desk/")}
+    from experts.auth import DESK_SESSION_BACKEND  # the sessions the desk login opens
+
+    magic_link = "sanctuaire.backends.ClientMagicLinkBackend"
+    desk_cookie = {"Cookie": session_cookie(expert.user, DESK_SESSION_BACKEND, "/desk/")}
+    admin_cookie = {"Cookie": session_cookie(admin.user, DESK_SESSION_BACKEND, "/desk/")}
     client_cookie = {"Cookie": session_cookie(client, magic_link, "/sanctuaire/")}
     light_cookie = {"Cookie": session_cookie(light_client, magic_link, "/sanctuaire/")}
     status_order = Order.objects.filter(status=OrderStatus.PAID).values_list("pk", flat=True).first()

@@ -20,7 +20,7 @@ from orders.models import OrderStatus
 from orders.services import OrderServiceError
 
 from . import selectors, services
-from .auth import expert_required
+from .auth import DESK_SESSION_BACKEND, expert_required
 from .caching import DESK_GENERATION, request_parts
 from .forms import AssignForm, GenerationForm, LoginForm, QueueFilterForm, ValidationForm
 from .models import Expert
@@ -54,7 +54,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             expert = services.expert_authenticate(request, **form.cleaned_data)
             if expert is not None:
-                login(request, expert.user)
+                login(request, expert.user, backend=DESK_SESSION_BACKEND)
                 services.expert_record_login(expert=expert)
                 next_url = request.POST.get("next") or request.GET.get("next")
                 if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):

@@ -350,3 +350,5 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if IS_PRODUCTION e
 # Django's Redis cache backend, but reusing its Redis client between calls (lumira/redis_cache.py).
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "lumira.redis_cache.RedisCache"
+# A desk session loads the user with their Expert row in one query (experts/auth.py).
+AUTHENTICATION_BACKENDS += ["experts.auth.ExpertSessionBackend"]

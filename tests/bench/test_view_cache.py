@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from experts.models import Expert
 from lumira import view_cache
 from lumira.view_cache import CSRF_SLOT
 from orders import services as order_services
@@ -264,3 +265,28 @@ def test_new_static_files_rebuild_a_cached_page(monkeypatch, rf):
                                       build=lambda: str(build())).content
 
     assert [page("v1"), page("v1"), page("v2")] == [b"1", b"1", b"2"]
+
+
+@pytest.mark.django_db
+def test_signing_in_at_the_desk_loads_the_user_with_their_expert_row_in_one_query(expert, django_assert_num_queries):
+    client = Client()
+    client.post(reverse("experts:login"), {"email": expert.user.email, "password": "expert-password-123"})
+    settle()
+    client.get(QUEUE)
+
+    with django_assert_num_queries(2):  # session, user with their expert row (the page comes from the cache)
+        page = client.get(QUEUE)
+
+    assert page.status_code == 200 and expert.name in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_desk_session_stops_working_as_soon_as_the_expert_is_deactivated(expert):
+    client = Client()
+    client.post(reverse("experts:login"), {"email": expert.user.email, "password": "expert-password-123"})
+    assert client.get(QUEUE).status_code == 200
+
+    Expert.objects.filter(pk=expert.pk).update(is_active=False)  # no save(), no signal: checked per request
+
+    response = client.get(QUEUE)
+    assert response.status_code == 302 and response.url == reverse("experts:login")
