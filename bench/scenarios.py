@@ -50,7 +50,7 @@ class Endpoint:
     headers: dict[str, str] = field(default_factory=dict)
     lua: str | None = None  # a wrk script, for requests that differ from one to the next
     note: str = ""
-    # Targets (SPEC/issue 7): requests/s ÷ ceiling at least, p99 ÷ ceiling's p99 at most, queries at most.
+    # Targets (issue 7): requests/s ÷ ceiling at least, p99 ÷ ceiling's p99 at most, queries at most.
     min_ratio: float | None = None
     max_p99_ratio: float | None = None
     max_queries: int | None = None
@@ -69,7 +69,6 @@ class Context:
     env: dict
     threads: int = 2
     stripe_base: str = ""
-    state: dict = field(default_factory=dict)
 
 
 # --- helpers -----------------------------------------------------------------------------------------
