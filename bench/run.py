@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -157,6 +158,8 @@ class Measure:
     non_2xx: int
     requests: int
     cpu_ms: float  # CPU time of the app's processes (gunicorn workers, PostgreSQL backends, stand-in) per request
+    seconds: float = 0.0  # wall time of the run
+    other_cpu_s: float = 0.0  # CPU the rest of the machine used meanwhile (neither the app nor wrk)
 
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -174,6 +177,13 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return times
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all CPUs, from /proc/stat)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / _CLOCK_TICKS
+
+
 def run_wrk(base: str, endpoint: Endpoint, *, duration: float, connections: int, threads: int,
             app_pids: Callable[[], list[int]] = list) -> Measure:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "10s"]
@@ -183,14 +193,17 @@ def run_wrk(base: str, endpoint: Endpoint, *, duration: float, connections: int,
         command += ["-s", endpoint.lua]
     command.append(base + endpoint.path)
     pids = app_pids()
-    before = cpu_seconds(pids)
+    before, busy_before, wrk_before = cpu_seconds(pids), machine_busy_seconds(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
     finished = subprocess.run(command, capture_output=True, text=True)
-    after = cpu_seconds(pids)
+    after, busy_after, wrk_after = cpu_seconds(pids), machine_busy_seconds(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = time.monotonic() - started
     if finished.returncode != 0:
         raise RuntimeError(f"wrk failed ({finished.returncode}): {finished.stdout[-2000:]} {finished.stderr[-2000:]}")
     output = finished.stdout
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     cpu = sum(after[pid] - before[pid] for pid in after if pid in before)
+    wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     return Measure(
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
@@ -199,6 +212,8 @@ def run_wrk(base: str, endpoint: Endpoint, *, duration: float, connections: int,
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
         requests=requests,
         cpu_ms=1000 * cpu / requests if requests else 0.0,
+        seconds=seconds,
+        other_cpu_s=max(0.0, (busy_after - busy_before) - cpu - wrk_cpu),
     )
 
 
@@ -372,14 +387,15 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
     ceiling_endpoint, endpoints = endpoints[0], endpoints[1:]
     if args.only:
         endpoints = [e for e in endpoints if e.key in set(args.only.split(","))]
-    load_before = os.getloadavg()
+    measures: list[Measure] = []
     profiled = set(filter(None, args.profile.split(",")))
     profiles: dict[str, str] = {}
 
     # The ceiling is measured between every two endpoints, and each endpoint is compared with the mean of
     # the two ceiling slices around it: other work on a shared machine moves both alike.
     def ceiling_slice() -> Measure:
-        return run_wrk(base, ceiling_endpoint, duration=args.ceiling_slice, **wrk_options)
+        measures.append(run_wrk(base, ceiling_endpoint, duration=args.ceiling_slice, **wrk_options))
+        return measures[-1]
 
     ceiling_queries, _ = scenarios.count_queries(ceiling_endpoint)
     run_wrk(base, ceiling_endpoint, duration=2, **wrk_options)  # warm-up
@@ -401,6 +417,7 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
         if endpoint.prepare:
             endpoint.prepare("measure")
         measure = run_wrk(base, endpoint, duration=duration, **wrk_options)
+        measures.append(measure)
         rps, p50, p99 = measure.rps, measure.p50, measure.p99
         note = endpoint.verify() if endpoint.verify else endpoint.note
         note = "; ".join(part for part in (note, queries_note) if part)
@@ -428,14 +445,16 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
              f"{min(rates):.0f}–{max(rates):.0f} req/s",
     )
     results.insert(0, ceiling)
-    load_after = os.getloadavg()
+    # What other work took from the machine while wrk ran (neither the app, PostgreSQL for it, nor wrk).
+    measured = sum(m.seconds for m in measures)
+    others = sum(m.other_cpu_s for m in measures) / (measured * (os.cpu_count() or 1)) if measured else 0.0
     for name, summary in profiles.items():
         print(f"\n[bench] profile of {name} (py-spy, gunicorn workers, CPU only):\n{summary}")
     print_table(results)
-    print(f"[bench] load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
-          f"on {os.cpu_count()} CPUs; other work on the machine lowers every figure")
+    print(f"[bench] other processes used {others:.0%} of the machine's {os.cpu_count()} CPUs while wrk ran "
+          "(they lower every figure; the ratios, measured against the ceiling around each endpoint, less so)")
     report = {
-        "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
+        "machine": {**machine(), "other_processes_cpu_share": round(others, 3)},
         "settings": {"orders": args.orders, "duration_s": args.duration, "connections": args.connections,
                      "wrk_threads": args.threads, "gunicorn_workers": args.workers, "ceiling_slice_s": args.ceiling_slice,
                      "stripe_api": "local stand-in (bench/stripe_standin.py)"},
