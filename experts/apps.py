@@ -6,4 +6,6 @@ class ExpertsConfig(AppConfig):
     verbose_name = "Experts"
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401 - registers the OpenAPI extension
+        from . import caching, schema  # noqa: F401 - schema registers the OpenAPI extension
+
+        caching.connect()

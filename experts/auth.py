@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -22,6 +23,24 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
 INACTIVE_MESSAGE = "Ce compte expert est désactivé."
+# The backend a desk session is opened with (experts.views.login_view).
+DESK_SESSION_BACKEND = "experts.auth.ExpertSessionBackend"
+
+
+class ExpertSessionBackend(ModelBackend):
+    """Loads a desk session's user together with their Expert row (one query instead of two per page).
+
+    It authenticates nobody (the desk checks passwords with ModelBackend); the desk login names it for
+    the session, so each later request finds `request.user.expert` already loaded. Whether the expert may
+    still work is checked on every request all the same (`expert_required`).
+    """
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        user = get_user_model()._default_manager.select_related("expert").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class ExpertJWTAuthentication(JWTAuthentication):

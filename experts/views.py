@@ -10,15 +10,18 @@ from django.contrib.auth import login, logout
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from lumira.view_cache import CSRF_SLOT, cached_page
 from orders.models import OrderStatus
 from orders.services import OrderServiceError
 
 from . import selectors, services
-from .auth import expert_required
+from .auth import DESK_SESSION_BACKEND, expert_required
+from .caching import DESK_GENERATION, request_parts
 from .forms import AssignForm, GenerationForm, LoginForm, QueueFilterForm, ValidationForm
 from .generation import QUEUE_UNAVAILABLE
 from .models import Expert
@@ -53,7 +56,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             expert = services.expert_authenticate(request, **form.cleaned_data)
             if expert is not None:
-                login(request, expert.user)
+                login(request, expert.user, backend=DESK_SESSION_BACKEND)
                 services.expert_record_login(expert=expert)
                 next_url = request.POST.get("next") or request.GET.get("next")
                 if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
@@ -81,9 +84,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     data.setdefault("status", OrderStatus.PAID)  # the queue of paid orders unless another status is asked
     filters = QueueFilterForm(data)
     cleaned = filters.cleaned_data if filters.is_valid() else {"status": OrderStatus.PAID, "level": None}
-    orders = selectors.order_queue(expert=request.expert, status=cleaned["status"] or None, level=cleaned["level"])
-    context = {"filters": filters, "page": _page(request, orders), "querystring": _querystring(request)}
-    return render(request, "experts/order_queue.html", context)
+
+    def build() -> str:
+        orders = selectors.order_queue(expert=request.expert, status=cleaned["status"] or None, level=cleaned["level"])
+        context = {"filters": filters, "page": _page(request, orders), "querystring": _querystring(request),
+                   "csrf_token": CSRF_SLOT}
+        return render_to_string("experts/order_queue.html", context, request)
+
+    parts = request_parts(request, settings.EXPERT_DESK_PAGE_SIZE)
+    return cached_page(request, "desk-queue", parts, depends_on=[DESK_GENERATION], build=build)
 
 
 @require_GET

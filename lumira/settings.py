@@ -385,3 +385,16 @@ REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "lumira.api.LumiraAutoSchema"
 SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
 # `page` is a page number or absent (DRF's own class also takes `page=` and `page=last`).
 REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "lumira.pagination.PageNumberPagination"
+
+# --- Cached reads (lumira/view_cache.py): the desk's queues and the Sanctuaire dashboard ---
+# Seconds a cached page part may be kept; entries are retired as soon as the data they show changes, so
+# this only bounds a write that bypasses the ORM. 0 turns the cache off.
+VIEW_CACHE_SECONDS = env.int("VIEW_CACHE_SECONDS", default=300)
+# Sessions in production: read from the cache (Redis), written through to PostgreSQL (Django's cached_db
+# engine), which saves a query on every signed-in page. Development and tests keep the database engine.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if IS_PRODUCTION else "django.contrib.sessions.backends.db"
+# Django's Redis cache backend, but reusing its Redis client between calls (lumira/redis_cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "lumira.redis_cache.RedisCache"
+# A desk session loads the user with their Expert row in one query (experts/auth.py).
+AUTHENTICATION_BACKENDS += ["experts.auth.ExpertSessionBackend"]

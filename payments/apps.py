@@ -14,9 +14,10 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Paiements"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects Lumira's dj-stripe webhook receivers)
+        from . import caching, receivers  # noqa: F401  (receivers: Lumira's dj-stripe webhook receivers)
         from .stripe_api import configure_stripe
 
         configure_stripe()
+        caching.connect()
         # Tests that override STRIPE_API_BASE (a localstripe on a free port) move the client with it.
         setting_changed.connect(_reconfigure_stripe, dispatch_uid="payments-stripe-api-base")

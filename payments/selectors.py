@@ -6,6 +6,12 @@ from djstripe.models import PaymentIntent as StripePaymentIntent
 
 from orders.models import Order
 
+# What the status API and the confirmation page show: never the encrypted client inputs, which would be
+# read and decrypted for nothing (the status API is polled while a payment settles).
+STATUS_FIELDS = (
+    "id", "number", "status", "level", "service", "amount", "currency", "duration", "created_at", "paid_at", "offer",
+)
+
 
 def order_with_payment_status(order_id) -> Order | None:
     """The order with `payment_status`: its PaymentIntent's status in dj-stripe's mirror (one query)."""
@@ -15,6 +21,7 @@ def order_with_payment_status(order_id) -> Order | None:
     return (
         Order.objects.annotate(payment_status=Subquery(intent_status))
         .select_related("offer")
+        .only(*STATUS_FIELDS)
         .filter(pk=order_id)
         .first()
     )

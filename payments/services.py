@@ -293,16 +293,22 @@ def checkout_confirm(*, order: Order, setup_intent_id: str) -> Confirmation:
 # --- What Stripe reports: shared by the webhook receivers and reconciliation ---------------------------
 
 
+# What the webhook receivers read from the order before a transition locks and reloads it: the
+# encrypted client inputs are neither read nor decrypted on this path.
+_WEBHOOK_ORDER_FIELDS = ("id", "number", "status", "amount", "currency", "stripe_payment_intent_id", "paid_at")
+
+
 def order_for_payment_intent(intent: Mapping) -> Order | None:
     """The order a PaymentIntent pays: by the order id in its metadata, else by the stored intent id."""
+    orders = Order.objects.only(*_WEBHOOK_ORDER_FIELDS)
     order_id = (intent.get("metadata") or {}).get(ORDER_ID_KEY)
     if order_id:
         try:
-            return Order.objects.get(pk=order_id)
+            return orders.get(pk=order_id)
         except (Order.DoesNotExist, ValidationError, ValueError):
             return None
     intent_id = intent.get("id")
-    return Order.objects.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
+    return orders.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
 
 
 def mirrored_payment_intent(intent_id: str) -> Mapping | None:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SanctuaireConfig(AppConfig):
     name = "sanctuaire"
     verbose_name = "Sanctuaire"
+
+    def ready(self) -> None:
+        from . import caching
+
+        caching.connect()

@@ -73,6 +73,13 @@ def profile_for(user) -> ClientProfile:
     return ClientProfile.objects.filter(user=user).first() or ClientProfile(user=user)
 
 
+def profile_is_complete(user) -> bool:
+    """Whether the client filled in every required field, without reading (nor decrypting) any of them:
+    the encrypted fields store an empty value as NULL (one query)."""
+    required = {f"{name}__isnull": False for name in ClientProfile.REQUIRED_FIELDS}
+    return ClientProfile.objects.filter(user=user, **required).exists()
+
+
 def profile_photo_get(viewer, profile_id, kind: str) -> tuple[ClientProfile, str]:
     """A photo for its owner or for an active expert assigned to one of the owner's orders; else 404."""
     profile = ClientProfile.objects.filter(pk=profile_id).select_related("user").first()

@@ -7,15 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from sesame import settings as sesame_settings
 
+from lumira.view_cache import CSRF_SLOT, cached_page
 from orders.models import Order, OrderStatus
 
 from . import selectors, services
 from .access import SECTIONS_BY_KEY, client_entitlements
+from .caching import client_generation
 from .forms import MagicLinkRequestForm, ProfileForm
 from .models import PhotoKind
 from .pdf import reading_pdf as build_reading_pdf
@@ -115,24 +118,39 @@ def enter_from_order(request, order_id):
     return redirect("sanctuaire:home")
 
 
+class _ProfileIncomplete(Exception):
+    pass
+
+
 @never_cache
 @client_required
 @require_GET
 def home(request):
-    profile = selectors.profile_for(request.user)
-    if not profile.is_complete:
+    user = request.user
+
+    def build() -> str:
+        # Checked when the page is built: a cached page was built for a complete profile, and any profile
+        # save retires it (sanctuaire/caching.py), so a page served from the cache needs no check.
+        if not selectors.profile_is_complete(user):
+            raise _ProfileIncomplete
+        entitlements = client_entitlements(user)
+        orders = list(selectors.client_orders(user))
+        context = {
+            "entitlements": entitlements,
+            "orders": [(order, selectors.order_timeline(order)) for order in orders],
+            "readings": [order for order in orders if order.status == OrderStatus.COMPLETED],
+            "nav": "home",
+            "csrf_token": CSRF_SLOT,
+        }
+        return render_to_string("sanctuaire/dashboard.html", context, request)
+
+    # The page shows the client's first name besides their orders (a rename rebuilds it).
+    parts = (user.pk, user.first_name)
+    try:
+        return cached_page(request, "sanctuaire-dashboard", parts, depends_on=[client_generation(user.pk)], build=build)
+    except _ProfileIncomplete:
         messages.info(request, "Commencez par compléter votre profil : il sert à préparer votre lecture.")
         return redirect("sanctuaire:profile")
-    entitlements = client_entitlements(request.user)
-    orders = list(selectors.client_orders(request.user))
-    context = {
-        "profile": profile,
-        "entitlements": entitlements,
-        "orders": [(order, selectors.order_timeline(order)) for order in orders],
-        "readings": [order for order in orders if order.status == OrderStatus.COMPLETED],
-        "nav": "home",
-    }
-    return render(request, "sanctuaire/dashboard.html", context)
 
 
 @never_cache

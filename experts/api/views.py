@@ -19,11 +19,13 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from lumira.api import error_response, error_responses
 from lumira.pagination import PageNumberPagination
+from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
 
 from .. import services, signing
 from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
+from ..caching import DESK_GENERATION, request_parts
 from ..generation import QUEUE_UNAVAILABLE, generation_deliver, generation_fail
 from ..models import Expert
 from ..selectors import order_for_action, order_for_expert, order_queue, order_stats, validation_queue
@@ -149,10 +151,15 @@ class OrderQueueView(ExpertAPIView):
     def get(self, request: Request) -> Response:
         query = s.QueueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        orders = order_queue(expert=request.expert, **query.validated_data)
-        paginator = QueuePagination()
-        page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data)
+
+        def build() -> dict:
+            orders = order_queue(expert=request.expert, **query.validated_data)
+            paginator = QueuePagination()
+            page = paginator.paginate_queryset(orders, request, view=self)
+            return paginator.get_paginated_response(s.OrderListSerializer(page, many=True).data).data
+
+        parts = request_parts(request, QueuePagination.page_size)
+        return cached_json("expert-queue-api", parts, depends_on=[DESK_GENERATION], build=build)
 
 
 class ValidationQueueView(ExpertAPIView):
@@ -163,9 +170,13 @@ class ValidationQueueView(ExpertAPIView):
         summary="Orders whose generated content waits for validation, with a preview.",
     )
     def get(self, request: Request) -> Response:
-        paginator = QueuePagination()
-        page = paginator.paginate_queryset(validation_queue(expert=request.expert), request, view=self)
-        return paginator.get_paginated_response(s.ValidationQueueSerializer(page, many=True).data)
+        def build() -> dict:
+            paginator = QueuePagination()
+            page = paginator.paginate_queryset(validation_queue(expert=request.expert), request, view=self)
+            return paginator.get_paginated_response(s.ValidationQueueSerializer(page, many=True).data).data
+
+        parts = request_parts(request, QueuePagination.page_size)
+        return cached_json("expert-validation-api", parts, depends_on=[DESK_GENERATION], build=build)
 
 
 class OrderDetailView(ExpertAPIView):

@@ -14,9 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lumira.api import error_response, error_responses
+from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
 
+from ..caching import order_generation
 from ..selectors import order_with_payment_status
 from ..services import PaymentError, checkout_confirm, checkout_setup_renew, checkout_start
 from .serializers import (
@@ -161,9 +163,14 @@ class OrderPaymentStatusView(PublicAPIView):
     )
     def get(self, request: Request, order_id: str) -> Response:
         try:
-            order = order_with_payment_status(uuid.UUID(order_id))
-        except ValueError:
-            order = None
-        if order is None:
-            raise NotFound(ORDER_NOT_FOUND)
-        return Response({"order": OrderPaymentStatusSerializer(order).data})
+            order_uuid = uuid.UUID(order_id)
+        except ValueError as error:
+            raise NotFound(ORDER_NOT_FOUND) from error
+
+        def build() -> dict:
+            order = order_with_payment_status(order_uuid)
+            if order is None:
+                raise NotFound(ORDER_NOT_FOUND)  # unknown ids are never cached
+            return {"order": OrderPaymentStatusSerializer(order).data}
+
+        return cached_json("order-status-api", (order_uuid,), depends_on=[order_generation(order_uuid)], build=build)

@@ -1,5 +1,7 @@
 """The expert desk (templated pages, session login, htmx fragments)."""
 
+import html
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -259,7 +261,8 @@ def test_generating_from_the_desk_shows_the_content_to_validate(expert, django_c
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_VALIDATION
-    assert "Contenu à valider" in page and order.generated_content["archetype"] in page
+    # The page escapes the archetype ("L'Ermite" is "L&#x27;Ermite" in HTML).
+    assert "Contenu à valider" in page and html.escape(order.generated_content["archetype"]) in page
     assert 'src="data:image/svg+xml;base64,' in page  # the mandala, as an image
     assert "Approuver et livrer" in page and "Rejeter et demander une révision" in page
 

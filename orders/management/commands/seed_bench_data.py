@@ -3,7 +3,7 @@
 import random
 import time
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -11,9 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.stripe_standin import payment_intent_id
 from experts.models import Expert
 from orders.catalogue import seed_offers
 from orders.models import ContentVersion, Offer, Order, OrderStatus
+from payments.stripe_api import local_account_ensure
+from sanctuaire.models import ClientProfile
 
 S = OrderStatus
 # Roughly what a live shop looks like: most orders delivered, a working set in the queues.
@@ -29,6 +32,13 @@ CONTENT = {
     "synthesis": "Confiance et patience.",
     "guidance": "Semaine 1 : observer. Semaine 2 : choisir. Semaines 3 et 4 : agir.",
 }
+# A returning client's completed Sanctuaire profile; their orders carry the same inputs (as the
+# Sanctuaire copies them), so a webhook's profile copy finds them up to date, as in a live shop.
+PROFILE = {
+    "birth_date": date(1988, 4, 12), "birth_time": "06:30", "birth_place": "Lyon",
+    "question": "Quel chemin pour cette année ?", "objective": "Retrouver confiance et clarté.",
+}
+PROFILE_SHARE = 0.5  # of the clients (bench-client-0, the dashboard's client, always has one)
 BATCH = 5000
 
 
@@ -70,7 +80,15 @@ class Command(BaseCommand):
                     for i in range(start, min(start + BATCH, clients))
                 ])
             client_ids = list(User.objects.filter(email__startswith="bench-client-").order_by("id").values_list("id", flat=True))
-            self.stdout.write(f"{clients} clients")
+            profiled = {client_ids[0], *rng.sample(client_ids, int(len(client_ids) * PROFILE_SHARE))}
+            ClientProfile.objects.bulk_create(
+                [ClientProfile(user_id=client_id, **PROFILE) for client_id in sorted(profiled)], batch_size=BATCH
+            )
+            self.stdout.write(f"{clients} clients, {len(profiled)} with a complete profile")
+
+            # dj-stripe's owner Account and APIKey, as the payments app seeds them for localstripe (the
+            # bench registers its webhook endpoint through the payments app against the Stripe stand-in).
+            local_account_ensure()
 
         statuses, weights = zip(*STATUS_WEIGHTS.items(), strict=True)
         now = timezone.now()
@@ -86,14 +104,19 @@ class Command(BaseCommand):
                 paid = status not in (S.PENDING, S.FAILED, S.CANCELED)
                 # Some paid orders wait unassigned in the shared queue.
                 has_expert = status != S.PENDING and (status != S.PAID or rng.random() < 0.5)
+                order_id = uuid.uuid4()
+                inputs = PROFILE if client_id in profiled else {"question": "Quel chemin pour cette année ?"}
                 order = Order(
-                    id=uuid.uuid4(), number=f"LUB{i:08d}", status=status, client_id=client_id, offer=offer,
+                    id=order_id, number=f"LUB{i:08d}", status=status, client_id=client_id, offer=offer,
                     level=offer.level, service=offer.service, amount=offer.price_cents, currency=offer.currency,
                     duration=offer.duration_minutes, expert_id=rng.choice(expert_ids) if has_expert else None,
                     client_name=f"Client {i}", client_email=f"bench-client-{i}@example.com", client_phone="+33600000000",
-                    question="Quel chemin pour cette année ?", created_at=created,
-                    paid_at=created + timedelta(minutes=2) if paid else None,
-                    stripe_payment_intent_id=f"pi_bench_{i}",
+                    created_at=created, paid_at=created + timedelta(minutes=2) if paid else None,
+                    # An id the bench's Stripe stand-in answers from (amount, currency and order id in it).
+                    stripe_payment_intent_id=payment_intent_id(
+                        order_id=order_id, amount=offer.price_cents, currency=offer.currency
+                    ),
+                    **inputs,
                     generated_content=CONTENT if status in (S.AWAITING_VALIDATION, S.COMPLETED, S.REFUNDED) else None,
                     generation_attempt_id=uuid.uuid4() if status in (S.PROCESSING, S.AWAITING_VALIDATION) else None,
                     delivered_at=created + timedelta(days=1) if status in (S.COMPLETED, S.REFUNDED) else None,
@@ -110,5 +133,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  orders: {made}/{orders}")
 
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # Statistics for the planner, and the visibility map autovacuum keeps on a live database (without
+            # it every count would read the table's pages instead of an index: not how production runs).
+            # VACUUM cannot run inside a transaction (a test's): ANALYZE alone there.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Seeded {orders} orders in {time.monotonic() - started:.1f} s"))
