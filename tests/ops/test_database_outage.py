@@ -4,24 +4,14 @@ Runs the app as in production (gunicorn, persistent connections) against the tes
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.server_support import gunicorn_server
+
 APP_NAME = "lumira-outage-test"  # tags the app's connections so the test kills those and no other
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> int:
@@ -34,7 +24,6 @@ def _get(url: str) -> int:
 
 @pytest.fixture
 def gunicorn_app(transactional_db):
-    port = _free_port()
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -45,20 +34,8 @@ def gunicorn_app(transactional_db):
         ),
         "DATABASE_CONN_MAX_AGE": "600",
     }
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "lumira.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with gunicorn_server(env) as url:
+        yield url
 
 
 def _kill_app_connections() -> int:

@@ -6,10 +6,8 @@ headers in test mode are in tests/ops/test_production.py.)"""
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from tests.factories import ExpertFactory
+from tests.server_support import gunicorn_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PREFIX = f"gestion-{secrets.token_hex(4)}/"
@@ -43,29 +42,10 @@ def _production_env(**extra: str) -> dict[str, str]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def production_app(transactional_db):
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "lumira.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
-        cwd=ROOT, env=_production_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with gunicorn_server(_production_env()) as url:
+        yield url
 
 
 HTTPS = {"X-Forwarded-Proto": "https"}  # what the TLS proxy in front sets
