@@ -6,7 +6,8 @@
    under gunicorn with production settings (DEBUG off); wrk loads it from a second process on loopback.
 3. Each endpoint is measured for requests/s, p50 and p99, CPU per request of the app's processes, and SQL
    queries per request (counted in-process with the same settings), then compared with the ceiling (a
-   bare JSON view doing one primary-key lookup, lumira/bench_views.py) measured just before and after it.
+   bare JSON view doing one primary-key lookup, lumira/bench_views.py) measured beside it, in slices
+   interleaved with the endpoint's.
 4. `--profile KEY,...` samples the gunicorn workers with py-spy during a warm-up of those endpoints.
 Results: a table on stdout and bench/results.json. Every process started here is stopped at the end,
 also on error, Ctrl-C or SIGTERM.
@@ -134,7 +135,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     queries: int | None
-    ratio_to_ceiling: float = 0.0  # against the ceiling measured just before and just after this endpoint
+    ratio_to_ceiling: float = 0.0  # against the ceiling measured beside this endpoint (interleaved slices)
     p99_to_ceiling: float = 0.0
     ceiling_rps: float = 0.0
     ceiling_p99_ms: float = 0.0
@@ -175,6 +176,22 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
             continue
         times[pid] = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
     return times
+
+
+def combine(runs: list[Measure]) -> Measure:
+    """Several wrk runs of one endpoint as one: rates over their summed run time, latency percentiles and CPU
+    per request weighted by requests (an approximation for percentiles, close when the runs are alike)."""
+    requests = sum(m.requests for m in runs)
+    runtime = sum(m.requests / m.rps for m in runs if m.rps)
+
+    def weighted(value) -> float:
+        return sum(value(m) * m.requests for m in runs) / requests if requests else 0.0
+
+    return Measure(
+        rps=requests / runtime if runtime else 0.0, p50=weighted(lambda m: m.p50), p99=weighted(lambda m: m.p99),
+        non_2xx=sum(m.non_2xx for m in runs), requests=requests, cpu_ms=weighted(lambda m: m.cpu_ms),
+        seconds=sum(m.seconds for m in runs), other_cpu_s=sum(m.other_cpu_s for m in runs),
+    )
 
 
 def machine_busy_seconds() -> float:
@@ -322,7 +339,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
-    parser.add_argument("--ceiling-slice", type=int, default=5, help="seconds of each ceiling slice")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="slices each endpoint's measure is cut into, each after a ceiling slice as long")
+    parser.add_argument("--ceiling-slice", type=int, default=5, help="seconds of the ceiling before and after webhooks")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
@@ -391,15 +410,22 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
     profiled = set(filter(None, args.profile.split(",")))
     profiles: dict[str, str] = {}
 
-    # The ceiling is measured between every two endpoints, and each endpoint is compared with the mean of
-    # the two ceiling slices around it: other work on a shared machine moves both alike.
-    def ceiling_slice() -> Measure:
-        measures.append(run_wrk(base, ceiling_endpoint, duration=args.ceiling_slice, **wrk_options))
+    # The ceiling is measured next to every endpoint, interleaved slice by slice (ceiling, endpoint, ceiling,
+    # endpoint...), and each endpoint is compared with the ceiling slices of its own turn: other work on a
+    # shared machine then weighs on both alike.
+    ceiling_slices: list[Measure] = []
+
+    def ceiling_run(seconds: float) -> Measure:
+        measures.append(run_wrk(base, ceiling_endpoint, duration=seconds, **wrk_options))
+        ceiling_slices.append(measures[-1])
+        return measures[-1]
+
+    def endpoint_run(endpoint, seconds: float) -> Measure:
+        measures.append(run_wrk(base, endpoint, duration=seconds, **wrk_options))
         return measures[-1]
 
     ceiling_queries, _ = scenarios.count_queries(ceiling_endpoint)
     run_wrk(base, ceiling_endpoint, duration=2, **wrk_options)  # warm-up
-    slices = [ceiling_slice()]
     for endpoint in endpoints:
         queries, queries_note = scenarios.count_queries(endpoint)
         if endpoint.prepare:
@@ -412,37 +438,39 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
             profiles[endpoint.name] = finish_profiler(*sampler)
         duration = float(args.duration)
         if endpoint.max_requests:
-            # Requests that are used up (one webhook per order): measure no longer than the pool lasts.
+            # Requests that are used up (one webhook per order): one run, no longer than the pool lasts,
+            # between two ceiling slices.
             duration = max(2.0, min(duration, endpoint.max_requests() / (warm_rps * 1.3)))
-        if endpoint.prepare:
+            around = [ceiling_run(args.ceiling_slice)]
             endpoint.prepare("measure")
-        measure = run_wrk(base, endpoint, duration=duration, **wrk_options)
-        measures.append(measure)
-        rps, p50, p99 = measure.rps, measure.p50, measure.p99
+            runs = [endpoint_run(endpoint, duration)]
+            around.append(ceiling_run(args.ceiling_slice))
+        else:
+            around, runs = [], []
+            for _ in range(args.rounds):
+                around.append(ceiling_run(duration / args.rounds))
+                runs.append(endpoint_run(endpoint, duration / args.rounds))
+        measure, ceiling_here = combine(runs), combine(around)
         note = endpoint.verify() if endpoint.verify else endpoint.note
         note = "; ".join(part for part in (note, queries_note) if part)
-        slices.append(ceiling_slice())
-        around = slices[-2:]
-        result = Result(endpoint.name, rps, p50, p99, queries, non_2xx=measure.non_2xx, duration_s=round(duration),
-                        note=note, cpu_ms_per_request=measure.cpu_ms,
-                        ceiling_rps=sum(c.rps for c in around) / 2, ceiling_p99_ms=sum(c.p99 for c in around) / 2)
-        result.ratio_to_ceiling = rps / result.ceiling_rps if result.ceiling_rps else 0.0
-        result.p99_to_ceiling = p99 / result.ceiling_p99_ms if result.ceiling_p99_ms else 0.0
+        result = Result(endpoint.name, measure.rps, measure.p50, measure.p99, queries, non_2xx=measure.non_2xx,
+                        duration_s=round(duration), note=note, cpu_ms_per_request=measure.cpu_ms,
+                        ceiling_rps=ceiling_here.rps, ceiling_p99_ms=ceiling_here.p99)
+        result.ratio_to_ceiling = measure.rps / ceiling_here.rps if ceiling_here.rps else 0.0
+        result.p99_to_ceiling = measure.p99 / ceiling_here.p99 if ceiling_here.p99 else 0.0
         result.target = scenarios.target_verdict(endpoint, result)
         results.append(result)
-        print(f"[bench] {endpoint.name}: {rps:.0f} req/s ({result.ratio_to_ceiling:.0%} of the ceiling around it, "
-              f"{result.ceiling_rps:.0f}), p50 {p50:.1f} ms, p99 {p99:.1f} ms, {queries} queries, "
-              f"{measure.cpu_ms:.2f} CPU ms per request")
+        print(f"[bench] {endpoint.name}: {measure.rps:.0f} req/s ({result.ratio_to_ceiling:.0%} of the ceiling "
+              f"beside it, {ceiling_here.rps:.0f}), p50 {measure.p50:.1f} ms, p99 {measure.p99:.1f} ms, "
+              f"{queries} queries, {measure.cpu_ms:.2f} CPU ms per request")
 
-    rates = [c.rps for c in slices]
-    count = len(slices)
+    overall = combine(ceiling_slices)
+    rates = [c.rps for c in ceiling_slices]
     ceiling = Result(
-        "ceiling", sum(rates) / count, sum(c.p50 for c in slices) / count, sum(c.p99 for c in slices) / count,
-        ceiling_queries, non_2xx=sum(c.non_2xx for c in slices), duration_s=round(args.ceiling_slice * count),
-        cpu_ms_per_request=sum(c.cpu_ms for c in slices) / count, ceiling_rps=sum(rates) / count,
-        ceiling_p99_ms=sum(c.p99 for c in slices) / count, ratio_to_ceiling=1.0, p99_to_ceiling=1.0,
-        note=f"{ceiling_endpoint.note}; mean of {len(slices)} slices between the endpoints, "
-             f"{min(rates):.0f}–{max(rates):.0f} req/s",
+        "ceiling", overall.rps, overall.p50, overall.p99, ceiling_queries, non_2xx=overall.non_2xx,
+        duration_s=round(sum(c.seconds for c in ceiling_slices)), cpu_ms_per_request=overall.cpu_ms,
+        ceiling_rps=overall.rps, ceiling_p99_ms=overall.p99, ratio_to_ceiling=1.0, p99_to_ceiling=1.0,
+        note=f"{ceiling_endpoint.note}; {len(rates)} slices next to the endpoints, {min(rates):.0f}–{max(rates):.0f} req/s",
     )
     results.insert(0, ceiling)
     # What other work took from the machine while wrk ran (neither the app, PostgreSQL for it, nor wrk).
@@ -452,11 +480,11 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
         print(f"\n[bench] profile of {name} (py-spy, gunicorn workers, CPU only):\n{summary}")
     print_table(results)
     print(f"[bench] other processes used {others:.0%} of the machine's {os.cpu_count()} CPUs while wrk ran "
-          "(they lower every figure; the ratios, measured against the ceiling around each endpoint, less so)")
+          "(they lower every figure; the ratios, measured against the ceiling beside each endpoint, less so)")
     report = {
         "machine": {**machine(), "other_processes_cpu_share": round(others, 3)},
         "settings": {"orders": args.orders, "duration_s": args.duration, "connections": args.connections,
-                     "wrk_threads": args.threads, "gunicorn_workers": args.workers, "ceiling_slice_s": args.ceiling_slice,
+                     "wrk_threads": args.threads, "gunicorn_workers": args.workers, "rounds": args.rounds,
                      "stripe_api": "local stand-in (bench/stripe_standin.py)"},
         "results": [asdict(r) for r in results],
         "profiles": profiles,

@@ -39,8 +39,12 @@ class ExpertSessionBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("expert").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("expert").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 class ExpertJWTAuthentication(JWTAuthentication):

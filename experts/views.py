@@ -80,12 +80,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @expert_required
 def queue(request: HttpRequest) -> HttpResponse:
-    data = request.GET.copy()
-    data.setdefault("status", OrderStatus.PAID)  # the queue of paid orders unless another status is asked
-    filters = QueueFilterForm(data)
-    cleaned = filters.cleaned_data if filters.is_valid() else {"status": OrderStatus.PAID, "level": None}
-
     def build() -> str:
+        # The filters come from the URL, which is part of the cache key: a cached page needs no form.
+        data = request.GET.copy()
+        data.setdefault("status", OrderStatus.PAID)  # the queue of paid orders unless another status is asked
+        filters = QueueFilterForm(data)
+        cleaned = filters.cleaned_data if filters.is_valid() else {"status": OrderStatus.PAID, "level": None}
         orders = selectors.order_queue(expert=request.expert, status=cleaned["status"] or None, level=cleaned["level"])
         context = {"filters": filters, "page": _page(request, orders), "querystring": _querystring(request),
                    "csrf_token": CSRF_SLOT}
