@@ -139,7 +139,8 @@ MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "
 # Personal data at rest (lumira/encryption.py): Fernet keys, newest first. The first encrypts, every one
 # decrypts; `manage.py reencrypt_fields` moves old rows to the first. Independent of SECRET_KEY.
 _DEV_FIELD_ENCRYPTION_KEY = "bHVtaXJhLWRldi1vbmx5LWZpZWxkLWtleS0wMDAwMDA="
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[] if IS_PRODUCTION else [_DEV_FIELD_ENCRYPTION_KEY])
+# An empty value (as in .env.example) counts as unset.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or ([] if IS_PRODUCTION else [_DEV_FIELD_ENCRYPTION_KEY])
 if IS_PRODUCTION and (not FIELD_ENCRYPTION_KEYS or _DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production (Fernet keys, newest first).")
 for _key in FIELD_ENCRYPTION_KEYS:
@@ -152,8 +153,8 @@ for _key in FIELD_ENCRYPTION_KEYS:
         ) from None
 # Before FIELD_ENCRYPTION_KEYS, the key was derived from SECRET_KEY (and its fallbacks) with these salts:
 # still accepted for decryption only, so a database written then stays readable until re-encrypted.
-FIELD_ENCRYPTION_LEGACY_SALTS = env.list(
-    "FIELD_ENCRYPTION_SALT", default=[] if IS_PRODUCTION else ["dev-only-field-salt"]
+FIELD_ENCRYPTION_LEGACY_SALTS = env.list("FIELD_ENCRYPTION_SALT", default=[]) or (
+    [] if IS_PRODUCTION else ["dev-only-field-salt"]
 )
 
 EMAIL_BACKEND = env.str(
