@@ -60,7 +60,8 @@ def bench_env(extra: dict | None = None) -> dict:
         "LUMIRA_ENV": "prod",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-" + "k" * 60),
-        "FIELD_ENCRYPTION_SALT": "bench-salt",
+        # A fixed Fernet key for the bench database only (it holds made-up clients).
+        "FIELD_ENCRYPTION_KEYS": os.environ.get("BENCH_FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktMDAwMDAwMDAwMDA="),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": DATABASE_URL,

@@ -24,7 +24,7 @@ class ExpertAdmin(admin.ModelAdmin):
 class DeadLetterAdmin(admin.ModelAdmin):
     list_display = ("created_at", "order", "reason", "status", "tries", "error", "resolved_at")
     list_filter = ("status", "reason")
-    search_fields = ("order__number", "error")
+    search_fields = ("order__number",)  # `error` is encrypted: SQL cannot search it
     list_select_related = ("order",)
     date_hierarchy = "created_at"
     actions = ("replay",)

@@ -314,7 +314,12 @@ def _sweep_one(attempt_id, now) -> str:
 def _resend(order_id, attempt_id) -> None:
     if _enqueue(order_id, attempt_id):
         # Queued at last: the order no longer waits for the queue (its next error, if any, is the generator's).
-        Order.objects.filter(pk=order_id, last_error=QUEUE_UNAVAILABLE).update(last_error="")
+        # last_error is encrypted, so SQL cannot compare it: compared here under the row's lock.
+        with transaction.atomic():
+            order = Order.objects.select_for_update().only("last_error").filter(pk=order_id).first()
+            if order is not None and order.last_error == QUEUE_UNAVAILABLE:
+                order.last_error = ""
+                order.save(update_fields=["last_error"])
 
 
 def _adopt_orphans(now) -> None:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from lumira.encryption import EncryptedTextField
+
 
 class ExpertRole(models.TextChoices):
     EXPERT = "expert", "Expert"
@@ -70,7 +72,8 @@ class GenerationAttempt(models.Model):
     outcome = models.CharField("résultat", max_length=16, choices=AttemptOutcome.choices, default=AttemptOutcome.PENDING)
     sends = models.PositiveIntegerField("envois", default=0, help_text="Requêtes faites au générateur.")
     resends = models.PositiveIntegerField("relances", default=0, help_text="Renvois par le balayage des commandes bloquées.")
-    last_error = models.TextField("dernière erreur", blank=True, default="")
+    # Encrypted: the generator's error messages may quote the content or the client's inputs.
+    last_error = EncryptedTextField("dernière erreur", blank=True, default="")
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
     # Past this moment with no answer, the sweep resends the request or gives up on it.
     deadline_at = models.DateTimeField("échéance")
@@ -120,7 +123,7 @@ class DeadLetter(models.Model):
     )
     task = models.CharField("tâche", max_length=100)
     reason = models.CharField("motif", max_length=32, choices=DeadLetterReason.choices)
-    error = models.TextField("erreur", blank=True, default="")
+    error = EncryptedTextField("erreur", blank=True, default="")  # may quote the client's inputs, as above
     tries = models.PositiveIntegerField("essais", default=0)
     payload = models.JSONField("requête", default=dict, blank=True)
     status = models.CharField("état", max_length=16, choices=DeadLetterStatus.choices, default=DeadLetterStatus.PENDING)

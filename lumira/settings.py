@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +29,9 @@ if IS_PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY or "
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a real secret (50+ random characters) in production.")
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG cannot be on in production.")
+# Previous secret keys, newest first: signed values made with them (sessions, magic links, password reset
+# tokens) stay valid while a new DJANGO_SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -132,10 +136,26 @@ STORAGES = {
 # Private uploads (client photos) live outside any public URL and are served by permission-checked views.
 MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 
-# Personal data at rest: encrypted fields derive their key from SECRET_KEY and this salt.
-SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=[] if IS_PRODUCTION else ["dev-only-field-salt"])
-if not SALT_KEY:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_SALT must be set in production.")
+# Personal data at rest (lumira/encryption.py): Fernet keys, newest first. The first encrypts, every one
+# decrypts; `manage.py reencrypt_fields` moves old rows to the first. Independent of SECRET_KEY.
+_DEV_FIELD_ENCRYPTION_KEY = "bHVtaXJhLWRldi1vbmx5LWZpZWxkLWtleS0wMDAwMDA="
+# An empty value (as in .env.example) counts as unset.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or ([] if IS_PRODUCTION else [_DEV_FIELD_ENCRYPTION_KEY])
+if IS_PRODUCTION and (not FIELD_ENCRYPTION_KEYS or _DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production (Fernet keys, newest first).")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (make one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)."
+        ) from None
+# Before FIELD_ENCRYPTION_KEYS, the key was derived from SECRET_KEY (and its fallbacks) with these salts:
+# still accepted for decryption only, so a database written then stays readable until re-encrypted.
+FIELD_ENCRYPTION_LEGACY_SALTS = env.list("FIELD_ENCRYPTION_SALT", default=[]) or (
+    [] if IS_PRODUCTION else ["dev-only-field-salt"]
+)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

@@ -3,7 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+from lumira.encryption import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 
 class PhotoKind(models.TextChoices):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 from axes.models import AccessAttempt
+from cryptography.fernet import Fernet
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -141,7 +142,8 @@ def test_order_creation_is_limited_per_address_before_anything_is_created(settin
 
 def test_production_refuses_a_per_process_cache_for_the_rate_limit_counters():
     env = {k: v for k, v in os.environ.items() if k not in {"LUMIRA_ENV", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({"LUMIRA_ENV": "prod", "DJANGO_SECRET_KEY": "p" * 60 + "-real-secret", "FIELD_ENCRYPTION_SALT": "salt",
+    env.update({"LUMIRA_ENV": "prod", "DJANGO_SECRET_KEY": "p" * 60 + "-real-secret",
+                "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
                 "DJANGO_ALLOWED_HOSTS": "lumira.example", "STRIPE_TEST_SECRET_KEY": "sk_test_x",
                 "CACHE_URL": "locmemcache://lumira"})
 
