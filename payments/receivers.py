@@ -4,6 +4,8 @@ dj-stripe has already checked the signature, dropped a duplicate event id, store
 re-retrieved the object from the Stripe API (its own handler runs first) when these run, all inside
 one transaction: an exception here rolls the event back and answers 500, so Stripe delivers it again.
 Business refusals (an order that moved on) are not exceptions: they are logged and answered 200.
+Nothing is applied from the event body alone: each receiver acts on dj-stripe's fresh copy of the object
+(Stripe's own word); an event whose object Stripe does not know never reaches here (webhooks.py).
 """
 
 import logging
@@ -50,8 +52,12 @@ def on_payment_intent_canceled(sender, event: Event, **kwargs) -> None:
 
 @djstripe_receiver("charge.refunded")
 def on_charge_refunded(sender, event: Event, **kwargs) -> None:
-    charge = event.data["object"]
-    intent_id = charge.get("payment_intent")
+    # Stripe's copy of the charge, never the event's: a forged refund event must not withdraw any access.
+    charge = services.mirrored_charge(event.data["object"].get("id"))
+    if charge is None:
+        logger.warning("payments: %s %s: the charge is unknown to Stripe, ignored", event.type, event.id)
+        return
+    intent_id = services.object_id(charge.get("payment_intent"))
     intent = services.mirrored_payment_intent(intent_id) if intent_id else None
     order = services.order_for_payment_intent(intent or {"id": intent_id})
     if order is None:

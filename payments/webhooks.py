@@ -5,6 +5,7 @@ has no webhook-endpoint API: the row is created here with a fresh secret, and th
 are registered with localstripe's `POST /_config/webhooks/<name>` (kept in memory: again after a restart).
 """
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -18,7 +19,9 @@ from djstripe.enums import WebhookEndpointStatus
 from djstripe.models import WebhookEndpoint
 from djstripe.settings import djstripe_settings
 
-from .stripe_api import is_localstripe, local_account_ensure, secret_key
+from .stripe_api import is_localstripe, local_account_ensure, secret_key, stripe_object_unknown
+
+logger = logging.getLogger(__name__)
 
 # What Lumira listens to (the receivers in receivers.py).
 ENABLED_EVENTS = [
@@ -103,3 +106,42 @@ def _register_with_stripe(base_url: str) -> WebhookRegistration:
         endpoint.djstripe_uuid = endpoint_uuid
         endpoint.save(update_fields=["secret", "djstripe_uuid"])
     return WebhookRegistration(endpoint=endpoint, url=url, created=True)
+
+
+# The objects an event may name that Lumira checks exist at Stripe before anything is applied.
+_RETRIEVERS = {"payment_intent": stripe.PaymentIntent, "charge": stripe.Charge, "customer": stripe.Customer}
+
+
+def _named_objects(event: dict) -> list[tuple[str, str]]:
+    """(type, id) of the event's object and of the customer it belongs to."""
+    obj = (event.get("data") or {}).get("object") or {}
+    named = [(obj.get("object"), obj.get("id"))]
+    customer = obj.get("customer")
+    named.append(("customer", customer if isinstance(customer, str) else (customer or {}).get("id")))
+    return [(kind, object_id) for kind, object_id in named if kind in _RETRIEVERS and isinstance(object_id, str)]
+
+
+def webhook_event_process(trigger, api_key: str | None = None) -> None:
+    """DJSTRIPE_WEBHOOK_EVENT_CALLBACK: dj-stripe's processing, except for an event naming a PaymentIntent,
+    charge or customer the Stripe API does not know. Stripe retries a 5xx for days, so such an event is
+    acknowledged (2xx), logged and left alone: nothing is synced and no receiver runs.
+
+    The objects are looked up first because dj-stripe silently skips an object missing with Stripe's
+    `resource_missing` (the receivers would then act on a stale copy or the event body alone), and raises
+    on localstripe's 404 and on an unknown customer.
+    """
+    event = trigger.json_body
+    key = api_key or secret_key()
+    try:
+        for kind, object_id in _named_objects(event):
+            _RETRIEVERS[kind].retrieve(object_id, api_key=key)
+        with transaction.atomic():
+            trigger.process(save=False, api_key=api_key)
+    except stripe.InvalidRequestError as error:
+        if not stripe_object_unknown(error):
+            raise
+        logger.warning(
+            "payments: Stripe event %s (%s) names an object the Stripe API does not know: acknowledged, ignored",
+            event.get("id"), event.get("type"),
+        )
+        trigger.exception = "Unknown Stripe object: event acknowledged and ignored."
