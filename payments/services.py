@@ -312,16 +312,24 @@ def order_for_payment_intent(intent: Mapping) -> Order | None:
     return orders.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
 
 
-def mirrored_payment_intent(intent_id: str) -> Mapping | None:
-    """dj-stripe's copy, re-retrieved from the Stripe API while it processed the event."""
-    mirror = StripePaymentIntent.objects.filter(id=intent_id).only("stripe_data").first()
+def _mirror(model, object_id: str | None, synced_since) -> Mapping | None:
+    mirrors = model.objects.filter(id=object_id)
+    if synced_since is not None:
+        mirrors = mirrors.filter(djstripe_updated__gte=synced_since)
+    mirror = mirrors.only("stripe_data").first() if object_id else None
     return mirror.stripe_data if mirror else None
 
 
-def mirrored_charge(charge_id: str | None) -> Mapping | None:
-    """dj-stripe's copy of a charge, re-retrieved from the Stripe API while it processed the event."""
-    mirror = StripeCharge.objects.filter(id=charge_id).only("stripe_data").first() if charge_id else None
-    return mirror.stripe_data if mirror else None
+def mirrored_payment_intent(intent_id: str | None, *, synced_since=None) -> Mapping | None:
+    """dj-stripe's copy, re-retrieved from the Stripe API while it processed the event. With `synced_since`
+    (the event's arrival), None unless it was refreshed since: dj-stripe skips an object Stripe answers
+    `resource_missing` for, leaving an older copy that must not be taken for Stripe's current word."""
+    return _mirror(StripePaymentIntent, intent_id, synced_since)
+
+
+def mirrored_charge(charge_id: str | None, *, synced_since=None) -> Mapping | None:
+    """dj-stripe's copy of a charge, as `mirrored_payment_intent`."""
+    return _mirror(StripeCharge, charge_id, synced_since)
 
 
 def _money_problem(order: Order, reports: Iterable[Mapping]) -> str:

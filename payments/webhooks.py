@@ -108,38 +108,21 @@ def _register_with_stripe(base_url: str) -> WebhookRegistration:
     return WebhookRegistration(endpoint=endpoint, url=url, created=True)
 
 
-# The objects an event may name that Lumira checks exist at Stripe before anything is applied.
-_RETRIEVERS = {"payment_intent": stripe.PaymentIntent, "charge": stripe.Charge, "customer": stripe.Customer}
-
-
-def _named_objects(event: dict) -> list[tuple[str, str]]:
-    """(type, id) of the event's object and of the customer it belongs to."""
-    obj = (event.get("data") or {}).get("object") or {}
-    named = [(obj.get("object"), obj.get("id"))]
-    customer = obj.get("customer")
-    named.append(("customer", customer if isinstance(customer, str) else (customer or {}).get("id")))
-    return [(kind, object_id) for kind, object_id in named if kind in _RETRIEVERS and isinstance(object_id, str)]
-
-
 def webhook_event_process(trigger, api_key: str | None = None) -> None:
     """DJSTRIPE_WEBHOOK_EVENT_CALLBACK: dj-stripe's processing, except for an event naming a PaymentIntent,
     charge or customer the Stripe API does not know. Stripe retries a 5xx for days, so such an event is
-    acknowledged (2xx), logged and left alone: nothing is synced and no receiver runs.
+    acknowledged (2xx), logged and left alone (rolled back: nothing synced, no receiver's work kept).
 
-    The objects are looked up first because dj-stripe silently skips an object missing with Stripe's
-    `resource_missing` (the receivers would then act on a stale copy or the event body alone), and raises
-    on localstripe's 404 and on an unknown customer.
+    dj-stripe raises on localstripe's 404 (no `resource_missing` code) and on any unknown customer; it
+    skips an object Stripe answers `resource_missing` for, which the receivers detect (no fresh copy).
     """
-    event = trigger.json_body
-    key = api_key or secret_key()
     try:
-        for kind, object_id in _named_objects(event):
-            _RETRIEVERS[kind].retrieve(object_id, api_key=key)
         with transaction.atomic():
             trigger.process(save=False, api_key=api_key)
     except stripe.InvalidRequestError as error:
         if not stripe_object_unknown(error):
             raise
+        event = trigger.json_body
         logger.warning(
             "payments: Stripe event %s (%s) names an object the Stripe API does not know: acknowledged, ignored",
             event.get("id"), event.get("type"),
