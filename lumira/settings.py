@@ -198,8 +198,6 @@ if DEBUG and STRIPE_LIVE_MODE:
     raise ImproperlyConfigured("DEBUG must never be on with live Stripe keys.")
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
-# An event about an object Stripe does not know is acknowledged and ignored, not a 500 (payments/webhooks.py).
-DJSTRIPE_WEBHOOK_EVENT_CALLBACK = "payments.webhooks.webhook_event_process"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 
 # Generation through n8n (or the built-in local generator for the demo).
