@@ -187,8 +187,11 @@ def take(request: HttpRequest, order_id) -> HttpResponse:
 
 def _queue_row(request: HttpRequest, order_id, *, error: str = "", status: int = 200) -> HttpResponse:
     order = selectors.order_queue(expert=request.expert, status=None).filter(pk=order_id).first()
-    if order is None:  # taken by someone else: no longer in this expert's queue
-        order = selectors.order_for_action(order_id=order_id)
+    if order is None:
+        # Taken by someone else (or never this expert's): outside their scope, so the row keeps only the
+        # refusal. Nothing about the order (number, client, holder) may leak through a forged HX-Target.
+        context = {"order_id": order_id, "row_error": error or "Commande introuvable."}
+        return render(request, "experts/partials/queue_row_refused.html", context, status=status)
     return render(request, "experts/partials/queue_row.html", {"order": order, "row_error": error}, status=status)
 
 

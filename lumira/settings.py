@@ -303,8 +303,11 @@ SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
 SANCTUAIRE_LINK_RATE_PER_IP = env.str("SANCTUAIRE_LINK_RATE_PER_IP", default="20/h")
 SANCTUAIRE_LINK_RATE_PER_EMAIL = env.str("SANCTUAIRE_LINK_RATE_PER_EMAIL", default="5/h")
 SANCTUAIRE_TOKEN_RATE_PER_IP = env.str("SANCTUAIRE_TOKEN_RATE_PER_IP", default="30/h")
-# Behind a proxy that sets it, the header holding the client's IP (e.g. HTTP_X_REAL_IP); REMOTE_ADDR otherwise.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# How many proxies in front of Lumira append to X-Forwarded-For (0: none, the TCP peer is the client). Every
+# per-address limit (django-ratelimit, DRF throttles, axes) reads the client's IP through lumira.client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "lumira.client_ip.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT  # DRF's own reading, should a plain DRF throttle appear
 INSTALLED_APPS += ["django_ratelimit"]
 # django-ratelimit refuses a per-process cache; production must use a shared one (CACHE_URL=redis://...).
 # Django's own Redis backend works (atomic incr) but is not on the library's list, hence W001 silenced.
@@ -383,7 +386,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS += ["axes.W006"]
 AXES_USERNAME_CALLABLE = "lumira.lockout.username_for"
-AXES_CLIENT_IP_CALLABLE = "lumira.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lumira.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "lumira.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # DEBUG never with live Stripe keys, whatever STRIPE_LIVE_MODE says (a live key pasted into a dev .env counts).

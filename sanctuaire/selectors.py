@@ -80,13 +80,18 @@ def profile_is_complete(user) -> bool:
     return ClientProfile.objects.filter(user=user, **required).exists()
 
 
+# The statuses in which an expert works on an order, and so may see its client's photos.
+PHOTO_WORK_STATUSES = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.AWAITING_VALIDATION)
+
+
 def profile_photo_get(viewer, profile_id, kind: str) -> tuple[ClientProfile, str]:
-    """A photo for its owner or for an active expert assigned to one of the owner's orders; else 404."""
+    """A photo for its owner, or for an active expert who holds one of the owner's orders while working on
+    it (paid → awaiting validation): not through a pending, delivered, refunded or canceled order. Else 404."""
     profile = ClientProfile.objects.filter(pk=profile_id).select_related("user").first()
     if profile is None or not profile.photo_name(kind):
         raise Http404("Photo introuvable.")
     allowed = profile.user_id == viewer.pk or Order.objects.filter(
-        client_id=profile.user_id, expert__user=viewer, expert__is_active=True
+        client_id=profile.user_id, expert__user=viewer, expert__is_active=True, status__in=PHOTO_WORK_STATUSES
     ).exists()
     if not allowed:
         raise Http404("Photo introuvable.")

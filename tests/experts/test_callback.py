@@ -61,6 +61,37 @@ def test_missing_signature_headers_are_a_401(expert):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("timestamp", "signature"),
+    [
+        (None, "é" * 64),
+        (None, "ü"),  # the right signature with its last character made non-ASCII (below)
+        ("١٧٠٠٠٠٠٠٠٠", None),  # Arabic-Indic digits pass str.isdigit()
+        ("²", None),
+        (None, "not hex at all"),
+    ],
+    ids=["all-non-ascii", "last-char-non-ascii", "non-ascii-digits-timestamp", "superscript-timestamp", "not-hex"],
+)
+def test_a_malformed_signature_or_timestamp_is_a_401_never_a_500(expert, timestamp, signature):
+    order = processing(expert)
+    before = snapshot(order)
+    body = json.dumps(success_body(order)).encode()
+    headers = signing.signed_headers("dev-n8n-callback-secret", body)
+    if signature == "ü":
+        signature = headers[signing.SIGNATURE_HEADER][:-1] + "ü"
+
+    response = Client().post(
+        "/api/expert/n8n-callback", data=body, content_type="application/json",
+        HTTP_X_LUMIRA_TIMESTAMP=timestamp or headers[signing.TIMESTAMP_HEADER],
+        HTTP_X_LUMIRA_SIGNATURE=signature or headers[signing.SIGNATURE_HEADER],
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
 def test_the_signature_must_cover_the_whole_body(expert):
     """A body changed after signing (here: other content) does not match its signature."""
     order = processing(expert)

@@ -238,8 +238,23 @@ def test_the_expert_who_loses_the_race_for_an_order_sees_a_clear_message(expert,
 
     assert row.status_code == 409
     assert "déjà prise par un autre expert" in row.content.decode()
-    assert "Prise par Elias Soleil" in row.content.decode()
+    assert "Elias Soleil" not in row.content.decode() and order.number not in row.content.decode()
     assert "déjà prise par un autre expert" in page.content.decode()
+    order.refresh_from_db()
+    assert order.expert == other_expert
+
+
+@pytest.mark.django_db
+def test_a_refused_take_with_a_forged_row_target_shows_nothing_of_another_experts_order(expert, other_expert):
+    order = paid_order(expert=other_expert, client_name="Bruno Secret", level=4, service="vip")
+
+    response = desk(expert).post(reverse("experts:take", args=[order.pk]), HTTP_HX_TARGET=f"order-row-{order.pk}", **HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "déjà prise par un autre expert" in body
+    for leak in ("Bruno Secret", order.number, "Elias Soleil", "Intégrale", "Payée", str(order.pk)[:8] + "/"):
+        assert leak not in body
     order.refresh_from_db()
     assert order.expert == other_expert
 

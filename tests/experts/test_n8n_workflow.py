@@ -88,10 +88,12 @@ def test_the_workflow_checks_lumiras_signature(tmp_path, expert):
     wrong_key = run_code(tmp_path, "Vérifier la signature", [webhook_item(body, signing.signed_headers("autre", body))])
     stale = run_code(tmp_path, "Vérifier la signature",
                      [webhook_item(body, signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body, now=time.time() - 600))])
+    non_ascii = {**good, signing.SIGNATURE_HEADER: good[signing.SIGNATURE_HEADER][:-1] + "é"}
+    malformed = run_code(tmp_path, "Vérifier la signature", [webhook_item(body, non_ascii)])
 
     assert accepted.returncode == 0, accepted.stderr
     assert json.loads(accepted.stdout)[0]["json"]["attemptId"] == str(order.generation_attempt_id)
-    for refused in (tampered, wrong_key, stale):
+    for refused in (tampered, wrong_key, stale, malformed):
         assert refused.returncode == 3 and "Signature Lumira" in refused.stderr
 
 

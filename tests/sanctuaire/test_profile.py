@@ -272,6 +272,27 @@ def test_the_expert_assigned_to_one_of_the_clients_orders_sees_the_photo(client,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (OrderStatus.PENDING, 404), (OrderStatus.PAID, 200), (OrderStatus.PROCESSING, 200),
+        (OrderStatus.AWAITING_VALIDATION, 200), (OrderStatus.COMPLETED, 404), (OrderStatus.REFUNDED, 404),
+        (OrderStatus.CANCELED, 404), (OrderStatus.FAILED, 404),
+    ],
+)
+def test_an_expert_sees_a_clients_photo_only_while_working_on_one_of_their_orders(
+    client, client_user, expert, status, expected
+):
+    order = paid_order(client=client_user, expert=expert)
+    Order.objects.filter(pk=order.pk).update(status=status)  # only the status decides
+    profile = complete_profile(client_user)
+    services.profile_update(user=client_user, data={}, photos={"face": _prepared()})
+    client.force_login(expert.user)
+
+    assert client.get(_photo_url(profile, "face")).status_code == expected
+
+
+@pytest.mark.django_db
 def test_anyone_else_gets_404_for_a_photo(client, client_user, other_client_user, other_expert, inactive_expert, staff_user):
     paid_order(client=client_user, expert=inactive_expert)
     paid_order(client=other_client_user, expert=other_expert)  # assigned to another client's order only
