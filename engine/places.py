@@ -27,6 +27,7 @@ DOMINANCE_RATIO = 10
 MAX_CANDIDATES = 10
 # Alternate names are noisy (Lomé is also listed as "Rome"): a town matched by its main name counts 5 times.
 MAIN_NAME_WEIGHT = 5
+ALIAS_PREFIX_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class _Gazetteer:
     by_alias: dict[str, list[Place]]  # normalized alternate name → towns, largest first
     by_label: dict[str, Place]  # normalized label → town
     sorted_names: list[str]  # normalized main names, sorted, for prefix search
+    sorted_aliases: list[str]  # normalized alternate names, sorted, for prefix search
 
 
 def _admin_name(city: dict, countries: dict) -> str:
@@ -128,7 +130,7 @@ def _gazetteer() -> _Gazetteer:
         for alias in {normalize(a) for a in city.get("alternatenames") or () if not _NON_LATIN.search(a)}:
             if alias and alias != key:
                 by_alias.setdefault(alias, []).append(place)
-    return _Gazetteer(by_name, by_alias, by_label, sorted(by_name))
+    return _Gazetteer(by_name, by_alias, by_label, sorted(by_name), sorted(by_alias))
 
 
 def _matches_qualifier(place: Place, qualifier: str) -> bool:
@@ -201,11 +203,13 @@ def suggest_places(prefix: str, limit: int = 8) -> list[str]:
     if not key or limit <= 0:
         return []
     gazetteer = _gazetteer()
-    start = bisect.bisect_left(gazetteer.sorted_names, key)
-    towns: list[Place] = []
-    for name in gazetteer.sorted_names[start:]:
-        if not name.startswith(key):
-            break
-        towns.extend(gazetteer.by_name[name])
-    towns.sort(key=lambda t: -t.population)
-    return [t.label for t in towns[:limit]]
+    towns: dict[str, Place] = {}
+    sources = [(gazetteer.sorted_names, gazetteer.by_name)]
+    if len(key) >= ALIAS_PREFIX_MIN:  # a short prefix matches alternate names of half the world's cities
+        sources.append((gazetteer.sorted_aliases, gazetteer.by_alias))
+    for names, index in sources:
+        for name in names[bisect.bisect_left(names, key):]:
+            if not name.startswith(key):
+                break
+            towns.update((t.label, t) for t in index[name])
+    return [t.label for t in sorted(towns.values(), key=lambda t: -t.population)[:limit]]
