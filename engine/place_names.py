@@ -44,7 +44,8 @@ COUNTRIES_FR = {
     "CN": "Chine", "JP": "Japon", "KR": "Corée du Sud", "IN": "Inde", "VN": "Viêt Nam", "TH": "Thaïlande",
     "KH": "Cambodge", "LA": "Laos", "ID": "Indonésie", "PH": "Philippines", "LB": "Liban", "SY": "Syrie",
     "IL": "Israël", "IR": "Iran", "IQ": "Irak", "SA": "Arabie saoudite", "AE": "Émirats arabes unis",
-    "AU": "Australie", "NZ": "Nouvelle-Zélande",
+    "AU": "Australie", "NZ": "Nouvelle-Zélande", "SG": "Singapour", "DO": "République dominicaine", "PK": "Pakistan",
+    "BD": "Bangladesh", "MY": "Malaisie", "TW": "Taïwan", "HK": "Hong Kong",
 }
 
 # Overseas France: each is a "country" in geonames, named as the French say it.
