@@ -15,7 +15,9 @@ from django.utils import timezone
 from sesame import settings as sesame_settings
 from sesame.utils import get_token
 
-from orders.models import Order, OrderEvent, OrderStatus
+from orders.intake import INTAKE_FIELDS
+from orders.models import INTAKE_LABELS, Order, OrderEvent, OrderStatus
+from orders.services import order_chart_apply, order_intake_reminder_claim
 
 from .models import ClientProfile, PhotoKind
 from .photos import photo_delete, photo_store
@@ -23,7 +25,7 @@ from .photos import photo_delete, photo_store
 logger = logging.getLogger(__name__)
 
 # The profile's fields that are also the order's generation inputs (same names on both models).
-ORDER_INPUT_FIELDS = ("birth_date", "birth_time", "birth_place", "question", "objective")
+ORDER_INPUT_FIELDS = INTAKE_FIELDS
 
 
 def profile_update(
@@ -74,19 +76,22 @@ def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> in
     values = {field: getattr(profile, field) for field in ORDER_INPUT_FIELDS if getattr(profile, field)}
     if not values:
         return 0
+    if profile.birth_date:
+        values["birth_time"] = profile.birth_time or ""  # "" is "unknown": the time goes with its date
     with transaction.atomic():
         # The row locks make this wait for (or be excluded by) an expert starting generation right now.
         orders = list(
             Order.objects.for_client(user)
             .filter(status=OrderStatus.PAID)
             .select_for_update()
-            .only("pk", "status", *ORDER_INPUT_FIELDS)
+            .only("pk", "status", "client_name", "chart", *ORDER_INPUT_FIELDS)
         )
-        changed = [order for order in orders if any(getattr(order, f) != v for f, v in values.items())]
+        changed = [order for order in orders if any((getattr(order, f) or "") != v for f, v in values.items())]
         for order in changed:
             for field, value in values.items():
                 setattr(order, field, value)
-            order.save(update_fields=[*values, "updated_at"])
+            order_chart_apply(order)  # the intake changed: so does the chart
+            order.save(update_fields=[*values, "chart", "updated_at"])
         OrderEvent.objects.bulk_create(
             OrderEvent(
                 order=order, from_status=order.status, to_status=order.status, action="client_inputs_updated",
@@ -95,6 +100,36 @@ def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> in
             for order in changed
         )
     return len(changed)
+
+
+def intake_reminder_schedule(*, order_id) -> bool:
+    """A paid order waits for its intake: email the client once, after commit, with a link to the profile."""
+    from .tasks import intake_reminder_email_send
+
+    if not order_intake_reminder_claim(order_id=order_id):
+        return False
+    transaction.on_commit(lambda: intake_reminder_email_send.delay(str(order_id)), robust=True)
+    return True
+
+
+def intake_reminder_send(*, order_id) -> None:
+    order = Order.objects.only("number", "client_name", "client_email", "birth_date", "question").get(pk=order_id)
+    if not order.intake_missing:
+        return  # completed since: nothing to remind
+    context = {
+        "order": order,
+        "missing": [INTAKE_LABELS[name] for name in order.intake_missing],
+        "url": f"{settings.SITE_URL}{reverse('sanctuaire:profile')}",
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Lumira — complétez votre profil pour la commande {order.number}",
+        body=render_to_string("emails/sanctuaire_intake_reminder_body.txt", context),
+        to=[order.client_email],
+    )
+    message.attach_alternative(render_to_string("emails/sanctuaire_intake_reminder_body.html", context), "text/html")
+    message.send()
+    logger.info("intake reminder sent", extra={"order": order.number})
 
 
 def magic_link_request(*, email: str) -> None:
