@@ -48,12 +48,23 @@ def planets():
     return _sky()[1]
 
 
+# Before 1972 civil time followed the Earth's rotation (GMT ≈ UT1); skyfield's UTC would drift ~20 s from it.
+_UTC_EPOCH = datetime(1972, 1, 1, tzinfo=UTC)
+_UNIX_EPOCH_JD = 2440587.5
+
+
 def times(moments: list[datetime] | datetime):
-    """skyfield Time (array) for UTC datetimes."""
+    """skyfield Time (scalar, or array for a list) for aware datetimes; pre-1972 civil time read as UT1."""
     ts = timescale()
-    if isinstance(moments, datetime):
-        return ts.from_datetime(moments.astimezone(UTC))
-    return ts.from_datetimes([m.astimezone(UTC) for m in moments])
+    single = isinstance(moments, datetime)
+    aware = [m.astimezone(UTC) for m in ([moments] if single else moments)]
+    if all(m >= _UTC_EPOCH for m in aware):
+        return ts.from_datetime(aware[0]) if single else ts.from_datetimes(aware)
+    jd = np.array([_UNIX_EPOCH_JD + m.timestamp() / 86400.0 for m in aware])
+    utc = ts.from_datetimes(aware).tt
+    old = np.array([m < _UTC_EPOCH for m in aware])
+    tt = np.where(old, ts.ut1_jd(jd).tt, utc)
+    return ts.tt_jd(tt[0] if single else tt)
 
 
 def ecliptic_longitudes(t, keys: tuple[str, ...] = BODY_KEYS) -> dict[str, np.ndarray]:
