@@ -62,6 +62,8 @@ class AmbiguousPlace(PlaceError):
 
 _SEPARATORS = re.compile(r"[\s\-'’`.,_/]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+_ABBREVIATION = re.compile(r"\b(?:st|ste)\b")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _DISTRICT = re.compile(r"^(.+) \d+$")
 # Alternate names in other scripts are skipped before normalising them (the gazetteer holds ~700,000).
 _NON_LATIN = re.compile("[^\x00-\u024f]")
@@ -69,10 +71,11 @@ _NON_LATIN = re.compile("[^\x00-\u024f]")
 
 def normalize(text: str) -> str:
     """Lower case, no accents, words separated by one space, St/Ste spelled out."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = [w for w in _SEPARATORS.split(stripped) if w]
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+    folded = text.casefold()
+    if not folded.isascii():  # the gazetteer's ~400,000 names: skip the Unicode work when there is none to do
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
+    spaced = _SEPARATORS.sub(" ", folded).strip()
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(0)], spaced) if "st" in spaced else spaced
 
 
 @dataclass(frozen=True)
