@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from engine import ephemeris
+from engine.houses import ascendant as _ascendant
 from engine.houses import house_cusps, house_of
 from engine.houses import midheaven as _midheaven
 from engine.numerology import chinese_element, chinese_sign, expression_number, life_path, tarot_cards
@@ -177,7 +178,8 @@ def compute_chart(birth: BirthData) -> dict:
         gast_deg, obliquity = ephemeris.sidereal_frame(moment)
         ramc = (gast_deg + birth.place.longitude_deg) % 360.0
         system, cusps = house_cusps(ramc, birth.place.latitude_deg, obliquity)
-        asc, mc = cusps[0], _midheaven(ramc, obliquity)
+        # Not cusps[0]: with whole-sign houses the first cusp is the start of the Ascendant's sign.
+        asc, mc = _ascendant(ramc, birth.place.latitude_deg, obliquity), _midheaven(ramc, obliquity)
         angles = {"ascendant": round(asc, 4), "midheaven": round(mc, 4),
                   "ascendantSign": sign_of(asc), "midheavenSign": sign_of(mc)}
         houses = [round(c, 4) for c in cusps]

@@ -28,10 +28,18 @@ def midheaven(ramc_deg: float, obliquity_deg: float) -> float:
 
 
 def ascendant(ramc_deg: float, latitude_deg: float, obliquity_deg: float) -> float:
+    """The ecliptic point rising on the eastern horizon."""
     ramc, eps, phi = (math.radians(x) for x in (ramc_deg, obliquity_deg, latitude_deg))
     y = math.cos(ramc)
     x = -(math.sin(ramc) * math.cos(eps) + math.tan(phi) * math.sin(eps))
-    return math.degrees(math.atan2(y, x)) % 360.0
+    longitude = math.degrees(math.atan2(y, x)) % 360.0
+    # Beyond the polar circles the formula can give the setting point instead: keep the one east of the
+    # meridian (negative hour angle).
+    lam = math.radians(longitude)
+    ra = math.degrees(math.atan2(math.sin(lam) * math.cos(eps), math.cos(lam)))
+    if 0.0 < (ramc_deg - ra) % 360.0 < 180.0:
+        longitude = (longitude + 180.0) % 360.0
+    return longitude
 
 
 def _placidus_cusp(ramc_deg: float, latitude_deg: float, obliquity_deg: float, fraction: float, above: bool) -> float:

@@ -172,11 +172,13 @@ def chart_wheel_svg(chart: dict, *, size_px: int = 480) -> str:
             out.append(wheel.text(display, R_PLANETS - 15, "R", 8, "#d1495b"))
 
     title = escape(_title(chart))
+    # Unique per chart, so that two wheels on one page keep their own accessible names.
+    title_id = "wheel-title-" + "".join(ch for ch in str(chart.get("moment", "")) if ch.isdigit())
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="wheel-title" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{title_id}" '
         f'width="{int(size_px)}" height="{int(size_px)}" viewBox="0 0 {_fmt(VIEW)} {_fmt(VIEW)}" '
         f'font-family="sans-serif">'
-        f'<title id="wheel-title">{title}</title>'
+        f'<title id="{title_id}">{title}</title>'
         f'<desc>{escape(_legend())}</desc>'
         f'<circle cx="{_fmt(CENTRE)}" cy="{_fmt(CENTRE)}" r="{_fmt(R_OUTER + 4)}" fill="#fdfcff"/>'
         + "".join(out) + "</svg>"
