@@ -34,7 +34,7 @@ def births(count: int) -> list[BirthData]:
 def chart_rate(seconds: float = 3.0) -> dict:
     sample = births(200)
     compute_chart(sample[0])  # loads the ephemeris
-    done, started = 0, time.perf_counter()
+    done, started, cpu_started = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - started < seconds:
         for birth in sample[:20]:
             # A generated local time skipped by a spring-forward raises: still a full attempt, counted.
@@ -42,14 +42,15 @@ def chart_rate(seconds: float = 3.0) -> dict:
                 compute_chart(birth)
         sample = sample[20:] + sample[:20]
         done += 20
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    # CPU time too: on a shared machine the wall clock also counts the time other processes held the core.
     return {"charts": done, "seconds": round(elapsed, 2), "charts_per_s": round(done / elapsed, 1),
-            "ms_per_chart": round(1000 * elapsed / done, 2)}
+            "ms_per_chart": round(1000 * elapsed / done, 2), "cpu_ms_per_chart": round(1000 * cpu / done, 2)}
 
 
 def report_line(result: dict) -> str:
     return (f"[bench] natal chart (engine.chart, one process): {result['charts_per_s']:.0f} charts/s, "
-            f"{result['ms_per_chart']:.1f} ms each (target ≤ 50 ms)")
+            f"{result['ms_per_chart']:.1f} ms each, {result['cpu_ms_per_chart']:.1f} ms of CPU (target ≤ 50 ms)")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,9 @@ def ecliptic_longitudes(t, keys: tuple[str, ...] = BODY_KEYS) -> dict[str, np.nd
     earth = eph["earth"].at(t)
     out = {}
     for key in keys:
-        _, lon, _ = earth.observe(bodies[key]).apparent().frame_latlon(ecliptic_frame)
+        # Light deflection by the Sun only: Jupiter's and Saturn's (< 0.001" unless grazing) cost a third
+        # of a chart's time for nothing visible.
+        _, lon, _ = earth.observe(bodies[key]).apparent(deflectors=(10,)).frame_latlon(ecliptic_frame)
         out[key] = lon.degrees % 360.0
     return out
 
