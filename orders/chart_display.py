@@ -34,6 +34,14 @@ def _position(longitude: float) -> tuple[str, str]:
     return SIGN_NAMES[int(longitude // 30)], degrees_label(longitude % 30)
 
 
+def utc_offset_label(minutes: int | None) -> str:
+    """60 → "UTC+01:00" ("" when unknown)."""
+    if minutes is None:
+        return ""
+    sign = "+" if minutes >= 0 else "−"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def _house_of(longitude: float, cusps: list[float]) -> int | None:
     for index in range(12):
         start, end = cusps[index] % 360, cusps[(index + 1) % 12] % 360
@@ -87,6 +95,7 @@ def chart_table(chart: dict | None) -> dict | None:
         "tarot": ", ".join(f"{card['number']} · {card['name']}" for card in chart.get("tarot", [])),
         "chinese_sign": chart.get("chineseSign") or "",
         "place": chart.get("place") or None,
+        "utc_offset": utc_offset_label((chart.get("place") or {}).get("utcOffset")),
         "time_known": bool(chart.get("timeKnown")),
     }
 

@@ -111,7 +111,7 @@ def test_a_client_signs_in_by_email_fills_the_profile_reads_and_downloads_the_re
 
     page.get_by_role("link", name="Modifier mon profil").click()
     page.wait_for_url("**/sanctuaire/profil/")
-    assert page.get_by_label("Lieu de naissance").input_value() == "Lyon, France"
+    assert page.get_by_label("Lieu de naissance").input_value() == "Lyon (Auvergne-Rhône-Alpes)"  # resolved
     assert page.get_by_alt_text("Photo de la paume actuelle").evaluate("img => img.naturalWidth") == 120
     _shoot(page, "05-profile-edit")
     page.get_by_role("link", name="Mon Sanctuaire", exact=True).click()
