@@ -106,7 +106,7 @@ def test_a_client_signs_in_by_email_fills_the_profile_reads_and_downloads_the_re
     _shoot(page, "03-dashboard")
     _no_serious_accessibility_violations(page)
     waiting.refresh_from_db()
-    assert waiting.birth_place == "Lyon, France"  # the profile reached the order waiting for generation
+    assert waiting.birth_place == "Lyon (Auvergne-Rhône-Alpes)"  # the profile reached the waiting order, resolved
     assert ClientProfile.objects.get(user=user).palm_photo
 
     page.get_by_role("link", name="Modifier mon profil").click()
