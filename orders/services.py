@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .charts import chart_for_intake
 from .models import (
     INTAKE_LABELS,
+    INTAKE_REQUIRED,
     ContentVersion,
     Offer,
     Order,
@@ -228,6 +229,14 @@ def order_intake_reminder_claim(*, order_id) -> bool:
     """Whether the "complete your intake" email must leave now: a paid order lacking what generation
     needs, never reminded before. The timestamp is set under the row lock, so a repeated payment event
     or a concurrent webhook cannot send it twice; the caller sends the email after commit."""
+    # Most paid orders have their intake: answered without a lock nor a decryption (an empty encrypted
+    # field is stored as NULL), so that the webhook path stays cheap.
+    lacking = Q()
+    for field, _ in INTAKE_REQUIRED:
+        lacking |= Q(**{f"{field}__isnull": True})
+    waiting = Order.objects.filter(lacking, pk=order_id, paid_at__isnull=False, intake_reminder_sent_at__isnull=True)
+    if not waiting.exists():
+        return False
     with transaction.atomic():
         order = _lock(order_id)
         if order.paid_at is None or order.intake_reminder_sent_at is not None or not order.intake_missing:

@@ -55,7 +55,7 @@ def profile_update(
                     replaced.append(profile.photo_name(kind))
                     setattr(profile, f"{kind}_photo", new_names.get(kind, ""))
             profile.save()
-            profile_apply_to_orders(user=user, profile=profile)
+            profile_apply_to_orders(user=user, profile=profile, overwrite=True)
             transaction.on_commit(lambda: [photo_delete(name) for name in replaced if name])
     except BaseException:
         for name in new_names.values():
@@ -64,11 +64,14 @@ def profile_update(
     return profile
 
 
-def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> int:
+def profile_apply_to_orders(*, user, profile: ClientProfile | None = None, overwrite: bool = False) -> int:
     """Copy the profile's inputs onto the client's orders that are paid and not yet sent to generation.
 
-    Orders already in generation or delivered keep the inputs they were generated from. Each order that
-    changes gets an audit event. Returns how many orders changed. Safe to call again at any time.
+    With `overwrite` (the client just saved the profile) the profile wins; otherwise (payment, sign-in) it
+    only fills what an order lacks, so that what the client typed at checkout for this order (a new
+    question, say) is kept. Orders already in generation or delivered keep the inputs they were generated
+    from. Each order that changes gets its chart recomputed and an audit event. Returns how many orders
+    changed. Safe to call again at any time.
     """
     profile = profile or ClientProfile.objects.filter(user=user).first()
     if profile is None:
@@ -86,12 +89,17 @@ def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> in
             .select_for_update()
             .only("pk", "status", "client_name", "chart", *ORDER_INPUT_FIELDS)
         )
-        changed = [order for order in orders if any((getattr(order, f) or "") != v for f, v in values.items())]
-        for order in changed:
-            for field, value in values.items():
+        changed = []
+        for order in orders:
+            updates = values if overwrite else _missing_inputs(order, values)
+            updates = {field: value for field, value in updates.items() if (getattr(order, field) or "") != value}
+            if not updates:
+                continue
+            for field, value in updates.items():
                 setattr(order, field, value)
             order_chart_apply(order)  # the intake changed: so does the chart
-            order.save(update_fields=[*values, "chart", "updated_at"])
+            order.save(update_fields=[*updates, "chart", "updated_at"])
+            changed.append(order)
         OrderEvent.objects.bulk_create(
             OrderEvent(
                 order=order, from_status=order.status, to_status=order.status, action="client_inputs_updated",
@@ -100,6 +108,15 @@ def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> in
             for order in changed
         )
     return len(changed)
+
+
+def _missing_inputs(order: Order, values: dict) -> dict:
+    """The profile's values for what the order lacks; birth data only as a whole (never a profile's birth
+    place or time mixed with the birth date given at checkout)."""
+    birth = ("birth_date", "birth_time", "birth_place")
+    if order.birth_date:
+        return {field: value for field, value in values.items() if field not in birth and not getattr(order, field)}
+    return {field: value for field, value in values.items() if field in birth or not getattr(order, field)}
 
 
 def intake_reminder_schedule(*, order_id) -> bool:

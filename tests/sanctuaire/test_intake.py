@@ -143,3 +143,38 @@ def test_the_pdf_has_the_chart_from_level_3(client, client_user, level, shown):
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
     assert ("Votre thème natal" in text) is shown
     assert ("Soleil : Bélier" in text) is shown
+
+
+@pytest.mark.django_db
+def test_a_payment_keeps_the_intake_typed_at_checkout_and_fills_only_what_it_lacks(client_user):
+    from sanctuaire.services import profile_apply_to_orders
+
+    complete_profile(client_user, birth_place="Paris", question="Ancienne question ?")
+    order = paid_order(
+        client=client_user, birth_date=datetime.date(1985, 3, 21), birth_time="", birth_place="", question="Nouvelle ?",
+        objective="",
+    )
+
+    profile_apply_to_orders(user=client_user)  # what a payment or a sign-in does
+
+    order.refresh_from_db()
+    assert order.question == "Nouvelle ?" and order.birth_date == datetime.date(1985, 3, 21)
+    assert not order.birth_place  # never the profile's place mixed with the checkout's birth date
+    assert order.objective == "Retrouver confiance."  # what the order lacked comes from the profile
+
+
+@pytest.mark.django_db
+def test_the_profile_api_applies_the_same_place_rule_and_stores_the_resolved_label(client_user):
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(client_user).access_token}")
+    url = reverse("sanctuaire:api_profile")
+
+    ambiguous = api.patch(url, {"birthDate": "1985-03-21", "birthPlace": "Saint-Denis"}, format="json")
+    resolved = api.patch(url, {"birthDate": "1985-03-21", "birthPlace": "Saint-Denis (La Réunion)"}, format="json")
+
+    assert ambiguous.status_code == 400
+    assert "Saint-Denis (Île-de-France)" in ambiguous.json()["error"]["fields"]["birthPlace"][0]
+    assert resolved.status_code == 200 and resolved.json()["birthPlace"] == "Saint-Denis (La Réunion)"
