@@ -13,12 +13,11 @@ from django.test import Client
 from orders.models import Order, OrderStatus
 from tests.factories import ExpertFactory
 from tests.payments.helpers import NO_INTAKE, checkout_order, pay_intent_in_stripe
-from tests.payments.test_browser import VISA, _serious_accessibility_violations, _type_card
-from tests.payments.test_browser import browser as _chromium  # noqa: F401 (registers the `browser` fixture)
+from tests.payments.test_browser import CHROMIUM_ARGS, VISA, _serious_accessibility_violations, _type_card
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
-from playwright.sync_api import expect
+from playwright.sync_api import expect, sync_playwright
 
 pytestmark = pytest.mark.browser
 
@@ -26,9 +25,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "chart"
 EXPERT_PASSWORD = "expert-password-123"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _artifacts():
+@pytest.fixture(scope="module")
+def browser():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def _wait_for(predicate, timeout: float = 20.0):
