@@ -480,6 +480,10 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
     for name, summary in profiles.items():
         print(f"\n[bench] profile of {name} (py-spy, gunicorn workers, CPU only):\n{summary}")
     print_table(results)
+    from bench.charts import chart_rate, report_line
+
+    charts = chart_rate()
+    print(report_line(charts))
     print(f"[bench] other processes used {others:.0%} of the machine's {os.cpu_count()} CPUs while wrk ran "
           "(they lower every figure; the ratios, measured against the ceiling beside each endpoint, less so)")
     report = {
@@ -488,6 +492,7 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
                      "wrk_threads": args.threads, "gunicorn_workers": args.workers, "rounds": args.rounds,
                      "stripe_api": "local stand-in (bench/stripe_standin.py)"},
         "results": [asdict(r) for r in results],
+        "charts": charts,
         "profiles": profiles,
     }
     Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False))

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from orders.models import ContentVersion, Order, OrderEvent, OrderStatus
+from sanctuaire.models import ClientProfile, PhotoKind
 
 from .models import Expert
 
@@ -88,3 +89,13 @@ def order_stats(*, expert: Expert) -> dict:
     )
     treated_today = counts.pop("treated_today")
     return {"counts": counts, "treated_today": treated_today}
+
+
+def order_photos(*, order: Order, expert: Expert) -> list[tuple[str, str]]:
+    """The client's photos (label, permission-checked URL) for the expert who holds the order; else none."""
+    if order.expert_id != expert.pk:
+        return []
+    profile = ClientProfile.objects.filter(user_id=order.client_id).only("id", "face_photo", "palm_photo").first()
+    if profile is None:
+        return []
+    return [(label, profile.photo_url(kind)) for kind, label in PhotoKind.choices if profile.photo_name(kind)]

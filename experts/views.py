@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from lumira.view_cache import CSRF_SLOT, cached_page
+from orders.chart_display import chart_table, chart_wheel
 from orders.models import OrderStatus
 from orders.services import OrderServiceError
 
@@ -130,13 +131,23 @@ def _panel_context(request: HttpRequest, order, **forms) -> dict:
     return context
 
 
+def _detail_context(request: HttpRequest, order, **forms) -> dict:
+    """The whole order page: the panel, plus the chart and, for the expert holding the order, the photos."""
+    return {
+        **_panel_context(request, order, **forms),
+        "chart_rows": chart_table(order.chart),
+        "chart_wheel": chart_wheel(order.chart),
+        "photos": selectors.order_photos(order=order, expert=request.expert),
+    }
+
+
 @require_GET
 @expert_required
 def order_detail(request: HttpRequest, order_id) -> HttpResponse:
     order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
     if request.htmx:  # the panel polls while generation runs
         return render(request, "experts/partials/order_panel.html", _panel_context(request, order))
-    return render(request, "experts/order_detail.html", _panel_context(request, order))
+    return render(request, "experts/order_detail.html", _detail_context(request, order))
 
 
 def _visible_order(request: HttpRequest, order_id):
@@ -158,7 +169,7 @@ def _after_action(request: HttpRequest, order_id, message: str | None = None, *,
         return render(request, "experts/partials/order_panel.html", context, status=status)
     if forms:  # a form with errors: show it again on the full page
         order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
-        return render(request, "experts/order_detail.html", _panel_context(request, order, **forms), status=status)
+        return render(request, "experts/order_detail.html", _detail_context(request, order, **forms), status=status)
     if message:
         messages.add_message(request, level, message)
     if _visible_order(request, order_id) is None:

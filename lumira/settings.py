@@ -325,6 +325,8 @@ PENDING_ORDER_RECONCILE_MINUTES = env.int("PENDING_ORDER_RECONCILE_MINUTES", def
 PENDING_ORDER_EXPIRY_HOURS = env.int("PENDING_ORDER_EXPIRY_HOURS", default=24)
 # Orders a single IP address may start (create-payment-intent), django-ratelimit syntax.
 PAYMENTS_CREATE_RATE = env.str("PAYMENTS_CREATE_RATE", default="10/m")
+# Birth-place suggestions (GET /api/places) one IP address may ask for: one per keystroke or so.
+PLACES_SUGGEST_RATE = env.str("PLACES_SUGGEST_RATE", default="120/m")
 CELERY_BEAT_SCHEDULE["payments-reconcile-pending"] = {
     "task": "payments.tasks.reconcile_pending_payments",
     "schedule": 60.0 * env.int("PAYMENTS_RECONCILE_EVERY_MINUTES", default=5),

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from lumira.encryption import EncryptedCharField, EncryptedDateField, EncryptedJSONField, EncryptedTextField
 
+from .fields import EncryptedJSONDocumentField
+
 
 class Level(models.IntegerChoices):
     SIMPLE = 1, "Simple"
@@ -88,6 +90,11 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", "Remboursée"
 
 
+# What an order needs before it can be sent to generation (SPEC §5): (model field, API name, French label).
+INTAKE_REQUIRED = (("birth_date", "birthDate"), ("question", "question"))
+INTAKE_LABELS = {"birthDate": "la date de naissance", "question": "la question"}
+
+
 class OrderQuerySet(models.QuerySet):
     def for_client(self, user) -> "OrderQuerySet":
         return self.filter(client=user)
@@ -126,6 +133,11 @@ class Order(models.Model):
     birth_place = EncryptedCharField("lieu de naissance", max_length=200, null=True, blank=True, default="")
     question = EncryptedTextField("question", null=True, blank=True, default="")
     objective = EncryptedTextField("objectif", null=True, blank=True, default="")
+    # The birth chart computed from the inputs (SPEC §11): personal data like them, hence encrypted.
+    # Written only by `orders.services` when the inputs are set or change (None without a birth date).
+    chart = EncryptedJSONDocumentField("thème natal", null=True, blank=True)
+    # The one "complete your intake" email (SPEC §5), claimed under the row lock so it leaves once.
+    intake_reminder_sent_at = models.DateTimeField("relance du profil envoyée le", null=True, blank=True)
 
     # The expert's work. Encrypted too: the prompt is pre-filled with the inputs above, the content quotes
     # the question, and notes, reasons and errors may quote either.
@@ -185,6 +197,11 @@ class Order(models.Model):
     @property
     def level_slug(self) -> str:
         return Level(self.level).slug
+
+    @property
+    def intake_missing(self) -> list[str]:
+        """The intake fields generation needs and this order lacks, by their API names (SPEC §9)."""
+        return [api_name for field, api_name in INTAKE_REQUIRED if not getattr(self, field)]
 
     @property
     def client_first_name(self) -> str:

@@ -25,7 +25,7 @@ from djstripe.models import PaymentIntent as StripePaymentIntent
 from orders import services as order_services
 from orders.models import Offer, Order, OrderEvent, OrderStatus
 from orders.services import InvalidTransition
-from sanctuaire.services import profile_apply_to_orders
+from sanctuaire.services import intake_reminder_schedule, profile_apply_to_orders
 
 from .stripe_api import ORDER_ID_KEY, ORDER_NUMBER_KEY, is_localstripe, secret_key
 
@@ -160,13 +160,17 @@ def order_payment_intent_attach(*, order_id, payment_intent_id: str) -> Order:
     return order
 
 
-def checkout_start(*, offer: Offer, email: str, name: str, phone: str, expert=None) -> Checkout:
-    """A `pending` order priced from the offer, its PaymentIntent and a SetupIntent for the card form."""
+def checkout_start(
+    *, offer: Offer, email: str, name: str, phone: str, expert=None, intake: dict | None = None
+) -> Checkout:
+    """A `pending` order priced from the offer, with the client's intake (validated by the shared intake
+    form) and its chart, its PaymentIntent and a SetupIntent for the card form."""
     User = get_user_model()
     with transaction.atomic():
         client = User.objects.get_or_create_client(email, full_name=name)
         order = order_services.order_create(
-            offer=offer, client=client, client_name=name, client_email=email, client_phone=phone, expert=expert
+            offer=offer, client=client, client_name=name, client_email=email, client_phone=phone, expert=expert,
+            intake=intake,
         )
     try:
         customer = _stripe_customer(client)
@@ -378,8 +382,10 @@ def payment_succeeded(*, order: Order, reports: Iterable[Mapping], source: str, 
         order_services.order_flag_payment(order_id=order.pk, reason=reason)
         return False
     if result.changed:
-        # A returning client's completed profile fills the new order's inputs for the expert.
+        # A returning client's completed profile fills the new order's inputs for the expert; what is still
+        # missing then is asked for once by email.
         profile_apply_to_orders(user=result.order.client)
+        intake_reminder_schedule(order_id=order.pk)
         if notify:
             _send_paid_email_after_commit(order.pk)
     return result.changed

@@ -29,7 +29,8 @@ class ClientProfile(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
-    REQUIRED_FIELDS = ("birth_date", "birth_time", "birth_place", "question", "objective")
+    # The birth time may be unknown (stored empty): it is not required.
+    REQUIRED_FIELDS = ("birth_date", "birth_place", "question", "objective")
 
     class Meta:
         verbose_name = "profil client"

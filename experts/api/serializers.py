@@ -1,5 +1,6 @@
 """JSON shapes of the expert API (SPEC §9): camelCase, as the desk, n8n and outside clients expect."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orders.models import LEVEL_BY_SLUG, ContentVersion, Order, OrderEvent, OrderStatus
@@ -92,8 +93,88 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ("action", "fromStatus", "toStatus", "actor", "note", "createdAt")
 
 
+# --- The chart (SPEC §9 `chart`): documented field by field, answered as stored --------------------------
+
+class ChartPlaceSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text='The resolved label, e.g. "Saint-Denis (La Réunion)".')
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    timezone = serializers.CharField(help_text="IANA time zone.")
+    utcOffset = serializers.IntegerField(allow_null=True, help_text="Minutes east of UTC at the birth moment.")
+
+
+class ChartBodySerializer(serializers.Serializer):
+    key = serializers.ChoiceField(
+        choices=["sun", "moon", "mercury", "venus", "mars", "jupiter", "saturn", "uranus", "neptune", "pluto"]
+    )
+    longitude = serializers.FloatField(help_text="Tropical ecliptic longitude of date, 0–360 degrees.")
+    sign = serializers.CharField(help_text="French name.")
+    degree = serializers.FloatField(help_text="Degrees within the sign, 0–30.")
+    retrograde = serializers.BooleanField()
+    house = serializers.IntegerField(required=False, help_text="1–12, when the houses are known.")
+
+
+class ChartAnglesSerializer(serializers.Serializer):
+    ascendant = serializers.FloatField()
+    midheaven = serializers.FloatField()
+
+
+class ChartAspectSerializer(serializers.Serializer):
+    a = serializers.CharField()
+    b = serializers.CharField()
+    type = serializers.ChoiceField(choices=["conjunction", "sextile", "square", "trine", "opposition"])
+    orb = serializers.FloatField()
+
+
+class ChartMoonPhaseSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    illumination = serializers.FloatField()
+
+
+class ChartNumerologySerializer(serializers.Serializer):
+    lifePath = serializers.IntegerField(help_text="11, 22 and 33 are kept.")
+    expression = serializers.IntegerField(allow_null=True)
+
+
+class ChartTarotCardSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ChartSerializer(serializers.Serializer):
+    """The birth chart computed from the intake (SPEC §11)."""
+
+    timeKnown = serializers.BooleanField()
+    place = ChartPlaceSerializer(allow_null=True)
+    bodies = ChartBodySerializer(many=True)
+    angles = ChartAnglesSerializer(allow_null=True)
+    houseSystem = serializers.CharField(allow_null=True)
+    houses = serializers.ListField(child=serializers.FloatField(), allow_null=True, help_text="12 cusp longitudes.")
+    aspects = ChartAspectSerializer(many=True)
+    moonPhase = ChartMoonPhaseSerializer()
+    numerology = ChartNumerologySerializer()
+    tarot = ChartTarotCardSerializer(many=True)
+    chineseSign = serializers.CharField()
+
+
+@extend_schema_field(ChartSerializer(allow_null=True))
+class ChartField(serializers.JSONField):
+    """The stored chart as it is (null without a birth date)."""
+
+
+@extend_schema_field({
+    "type": "array", "items": {"type": "string", "enum": ["birthDate", "question"]},
+    "description": "Intake fields generation needs and the order lacks; process-order answers 409 "
+                   "`intake_incomplete` while it is not empty.",
+})
+class IntakeMissingField(serializers.ListField):
+    pass
+
+
 class OrderDetailSerializer(OrderListSerializer):
     client = ClientInputsSerializer(source="*")
+    chart = ChartField(allow_null=True)
+    intakeMissing = IntakeMissingField(source="intake_missing", child=serializers.CharField())
     expertPrompt = serializers.SerializerMethodField()
     expertInstructions = serializers.SerializerMethodField()
     generatedContent = serializers.JSONField(source="generated_content")
@@ -104,8 +185,8 @@ class OrderDetailSerializer(OrderListSerializer):
 
     class Meta(OrderListSerializer.Meta):
         fields = (
-            *OrderListSerializer.Meta.fields, "client", "expertPrompt", "expertInstructions", "generatedContent",
-            "validationNotes", "rejectionReason", "versions", "events",
+            *OrderListSerializer.Meta.fields, "client", "chart", "intakeMissing", "expertPrompt", "expertInstructions",
+            "generatedContent", "validationNotes", "rejectionReason", "versions", "events",
         )
 
     def get_expertPrompt(self, order: Order) -> str:

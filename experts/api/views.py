@@ -223,7 +223,11 @@ class ProcessOrderView(ExpertAPIView):
         request=s.ProcessOrderSerializer,
         responses={
             202: s.OrderEnvelopeSerializer,
-            **error_responses({404: "Unknown order.", 409: "The order is not paid, or another expert holds it."}),
+            **error_responses({
+                404: "Unknown order.",
+                409: "The order is not paid, another expert holds it, or its intake lacks a birth date or a "
+                     "question (`error.code` intake_incomplete; see `intakeMissing`).",
+            }),
         },
         summary="Send an order to generation (Celery → n8n or the local generator).",
     )

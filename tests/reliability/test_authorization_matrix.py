@@ -148,6 +148,8 @@ def _order(key: str) -> Callable[[dict], str]:
 ROWS: dict[str, list[Row]] = {
     # Public pages and endpoints.
     "orders:landing": [Row("GET", lambda w: reverse("orders:landing"), same(200))],
+    # Birth-place suggestions for the public order page: no sign-in, no personal data (a gazetteer).
+    "orders:api_places": [Row("GET", lambda w: reverse("orders:api_places") + "?q=Lyon", same(200))],
     "health": [Row("GET", lambda w: reverse("health"), same(200))],
     # A refused token is a 401 even on a public page (DRF authenticates the header it is given).
     "api-schema": [Row("GET", lambda w: reverse("api-schema"), codes(200, 200, 200, 200, 200, 401, 200))],

@@ -52,7 +52,9 @@ def test_saving_the_profile_leads_to_the_dashboard(client, client_user):
     assert response.redirect_chain == [(HOME, 302)]
     assert "Bienvenue dans votre Sanctuaire" in response.content.decode()
     profile = ClientProfile.objects.get(user=client_user)
-    assert (profile.birth_date, profile.birth_time, profile.birth_place) == (datetime.date(1990, 4, 12), "08:30", "Lyon, France")
+    assert (profile.birth_date, profile.birth_time, profile.birth_place) == (
+        datetime.date(1990, 4, 12), "08:30", "Lyon (Auvergne-Rhône-Alpes)"
+    )
     assert profile.is_complete
 
 
@@ -69,8 +71,8 @@ def test_the_form_shows_the_saved_values_for_editing(client, client_user):
     ("field", "value", "message"),
     [
         ("birth_date", "2999-01-01", "ne peut pas être dans le futur"),
-        ("birth_date", "hier", "Saisissez une date valide"),
-        ("birth_time", "25:99", "Saisissez une heure valide"),
+        ("birth_date", "hier", "Cette date n&#x27;existe pas"),
+        ("birth_time", "25:99", "Saisissez l&#x27;heure au format HH:MM"),
         ("question", "", "Ce champ est obligatoire"),
         ("birth_place", "x" * 201, "au plus 200 caractères"),
     ],
@@ -126,7 +128,9 @@ def test_the_profile_reaches_the_generation_inputs_of_paid_orders_only(client, c
     waiting.refresh_from_db()
     in_generation.refresh_from_db()
     someone_else.refresh_from_db()
-    assert (waiting.birth_date, waiting.birth_time, waiting.birth_place) == (datetime.date(1990, 4, 12), "08:30", "Lyon, France")
+    assert (waiting.birth_date, waiting.birth_time, waiting.birth_place) == (
+        datetime.date(1990, 4, 12), "08:30", "Lyon (Auvergne-Rhône-Alpes)"
+    )
     assert (waiting.question, waiting.objective) == (VALID["question"], VALID["objective"])
     assert waiting.status == OrderStatus.PAID
     assert waiting.events.filter(action="client_inputs_updated", actor=client_user).count() == 1
