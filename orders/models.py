@@ -6,8 +6,6 @@ from django.utils import timezone
 
 from lumira.encryption import EncryptedCharField, EncryptedDateField, EncryptedJSONField, EncryptedTextField
 
-from .fields import EncryptedJSONDocumentField
-
 
 class Level(models.IntegerChoices):
     SIMPLE = 1, "Simple"
@@ -135,7 +133,7 @@ class Order(models.Model):
     objective = EncryptedTextField("objectif", null=True, blank=True, default="")
     # The birth chart computed from the inputs (SPEC §11): personal data like them, hence encrypted.
     # Written only by `orders.services` when the inputs are set or change (None without a birth date).
-    chart = EncryptedJSONDocumentField("thème natal", null=True, blank=True)
+    chart = EncryptedJSONField("thème natal", null=True, blank=True)
     # The one "complete your intake" email (SPEC §5), claimed under the row lock so it leaves once.
     intake_reminder_sent_at = models.DateTimeField("relance du profil envoyée le", null=True, blank=True)
 
