@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from engine.schema import readable_content
 from orders.models import LEVEL_BY_SLUG, ContentVersion, Order, OrderEvent, OrderStatus
 
 from ..prompts import instructions_for, prompt_for
@@ -50,8 +51,8 @@ class ValidationQueueSerializer(OrderListSerializer):
         fields = (*OrderListSerializer.Meta.fields, "preview")
 
     def get_preview(self, order: Order) -> dict:
-        content = order.generated_content or {}
-        reading = str(content.get("reading", ""))
+        content = readable_content(order.generated_content)
+        reading = content.get("reading", "")
         excerpt = reading if len(reading) <= PREVIEW_CHARS else reading[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
         return {"archetype": content.get("archetype", ""), "excerpt": excerpt}
 
@@ -173,21 +174,20 @@ class StatsSerializer(serializers.Serializer):
 
 # --- n8n callback ---------------------------------------------------------------------------------------
 
-class GeneratedContentSerializer(serializers.Serializer):
-    archetype = serializers.CharField(max_length=200)
-    reading = serializers.CharField(max_length=100_000)
-    ritual = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
-    mandalaSvg = serializers.CharField(max_length=200_000, required=False, allow_blank=True, default="")
-    synthesis = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
-    guidance = serializers.CharField(max_length=50_000, required=False, allow_blank=True, default="")
+class UsageSerializer(serializers.Serializer):
+    model = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    promptTokens = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    completionTokens = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
 
 class CallbackSerializer(serializers.Serializer):
     orderId = serializers.UUIDField()
     attemptId = serializers.UUIDField()
     success = serializers.BooleanField()
-    content = GeneratedContentSerializer(required=False)
+    # Checked against the level's schema and length by the service (422 with the reasons when it does not match).
+    content = serializers.JSONField(required=False)
     error = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    usage = UsageSerializer(required=False)
 
     def validate(self, attrs: dict) -> dict:
         if attrs["success"] and "content" not in attrs:

@@ -8,15 +8,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from experts import signing
-
-CONTENT = {
-    "archetype": "L'Étoile",
-    "reading": "Une lecture venue de n8n.",
-    "ritual": "Un rituel.",
-    "mandalaSvg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>',
-    "synthesis": "Une synthèse.",
-    "guidance": "Une guidance.",
-}
+from orders.models import LEVEL_BY_SLUG
+from tests.experts.helpers import sample_content
 
 
 class N8nStub:
@@ -88,9 +81,12 @@ class N8nStub:
             self._server = None
 
     def _call_back(self, payload: dict) -> None:
-        content = {**CONTENT, "reading": f"Lecture n8n, révision {(payload['revision'] or {}).get('number', 0)}."}
+        revision = sum(message["role"] == "assistant" for message in payload["messages"])
+        content = sample_content(LEVEL_BY_SLUG[payload["level"]], payload["duration"], seed=payload["attemptId"])
+        content["title"] = f"Lecture n8n, révision {revision}."
+        usage = {"model": "gpt-4o-mini", "promptTokens": 1200, "completionTokens": 2400}
         body = json.dumps({"orderId": payload["orderId"], "attemptId": payload["attemptId"], "success": True,
-                           "content": content}).encode()
+                           "content": content, "usage": usage}).encode()
         request = urllib.request.Request(
             payload["callbackUrl"], data=body, method="POST", headers=signing.signed_headers(self.callback_secret, body)
         )
