@@ -1,12 +1,13 @@
 """JSON shapes of the expert API (SPEC §9): camelCase, as the desk, n8n and outside clients expect."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from engine.schema import readable_content
 from orders.models import LEVEL_BY_SLUG, ContentVersion, Order, OrderEvent, OrderStatus
 
 from ..prompts import instructions_for, prompt_for
-from ..selectors import DESK_STATUSES
+from ..selectors import DESK_STATUSES, order_generation
 
 PREVIEW_CHARS = 280
 
@@ -93,6 +94,38 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ("action", "fromStatus", "toStatus", "actor", "note", "createdAt")
 
 
+class AIRunSerializer(serializers.Serializer):
+    backend = serializers.CharField()
+    model = serializers.CharField()
+    promptTokens = serializers.IntegerField(source="prompt_tokens", allow_null=True)
+    completionTokens = serializers.IntegerField(source="completion_tokens", allow_null=True)
+    latencyMs = serializers.IntegerField(source="latency_ms", allow_null=True)
+    costEur = serializers.FloatField(source="cost_eur")
+    outcome = serializers.CharField()
+    error = serializers.CharField()
+    createdAt = serializers.DateTimeField(source="created_at")
+
+
+class AttemptProgressSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="The try in progress (or the last one made).")
+    max = serializers.IntegerField()
+    lastError = serializers.CharField(help_text="Why the previous try failed; empty when none did.")
+    backend = serializers.CharField()
+    outcome = serializers.CharField()
+    retrying = serializers.BooleanField()
+
+
+class MessageSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    content = serializers.CharField()
+
+
+class GenerationRequestSerializer(serializers.Serializer):
+    messages = MessageSerializer(many=True)
+    targetWords = serializers.IntegerField()
+    sent = serializers.BooleanField(help_text="True: what was sent with the current attempt; false: what will be sent.")
+
+
 class OrderDetailSerializer(OrderListSerializer):
     client = ClientInputsSerializer(source="*")
     expertPrompt = serializers.SerializerMethodField()
@@ -102,12 +135,29 @@ class OrderDetailSerializer(OrderListSerializer):
     rejectionReason = serializers.CharField(source="rejection_reason")
     versions = VersionSerializer(many=True)
     events = EventSerializer(many=True)
+    generationRequest = serializers.SerializerMethodField()
+    attempt = serializers.SerializerMethodField()
+    aiRuns = AIRunSerializer(source="ai_runs", many=True)
 
     class Meta(OrderListSerializer.Meta):
         fields = (
             *OrderListSerializer.Meta.fields, "client", "expertPrompt", "expertInstructions", "generatedContent",
-            "validationNotes", "rejectionReason", "versions", "events",
+            "validationNotes", "rejectionReason", "versions", "events", "generationRequest", "attempt", "aiRuns",
         )
+
+    def _generation(self, order: Order) -> dict:
+        if not hasattr(order, "_generation_view"):
+            order._generation_view = order_generation(order)
+        return order._generation_view
+
+    @extend_schema_field(GenerationRequestSerializer)
+    def get_generationRequest(self, order: Order) -> dict:
+        generation = self._generation(order)
+        return {**generation["request"], "sent": generation["request_sent"]}
+
+    @extend_schema_field(AttemptProgressSerializer(allow_null=True))
+    def get_attempt(self, order: Order) -> dict | None:
+        return self._generation(order)["attempt"]
 
     def get_expertPrompt(self, order: Order) -> str:
         """The saved prompt, or the level's template pre-filled with the client's inputs."""
@@ -170,9 +220,20 @@ class ValidateContentSerializer(serializers.Serializer):
 class StatsSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField())
     treatedToday = serializers.IntegerField()
+    aiCostEur = serializers.FloatField(help_text="Estimated cost of the AI runs on the orders this expert sees.")
 
 
 # --- n8n callback ---------------------------------------------------------------------------------------
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
 
 class UsageSerializer(serializers.Serializer):
     model = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -188,6 +249,11 @@ class CallbackSerializer(serializers.Serializer):
     content = serializers.JSONField(required=False)
     error = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     usage = UsageSerializer(required=False)
+
+    def validate_content(self, value: object) -> object:
+        if _has_nul(value):  # PostgreSQL cannot store U+0000 in JSON, and no writer has a reason to send it
+            raise serializers.ValidationError("Le contenu contient un caractère nul.")
+        return value
 
     def validate(self, attrs: dict) -> dict:
         if attrs["success"] and "content" not in attrs:

@@ -277,7 +277,9 @@ class StatsView(ExpertAPIView):
     @extend_schema(responses=s.StatsSerializer, summary="Orders per status, and how many this expert treated today.")
     def get(self, request: Request) -> Response:
         stats = order_stats(expert=request.expert)
-        return Response({"counts": stats["counts"], "treatedToday": stats["treated_today"]})
+        return Response(
+            {"counts": stats["counts"], "treatedToday": stats["treated_today"], "aiCostEur": stats["ai_cost_eur"]}
+        )
 
 
 class N8nCallbackView(APIView):

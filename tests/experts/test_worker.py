@@ -146,7 +146,10 @@ def test_an_order_goes_through_generation_revision_and_approval(through_redis, e
 
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED and order.revision_count == 1
-    assert order.generated_content["reading"] == "Lecture n8n, révision 1."
+    assert order.generated_content["title"] == "Lecture n8n, révision 1."
+    assert [(run.backend, run.model, run.outcome) for run in order.ai_runs.order_by("created_at")] == [
+        ("n8n", "", "sent"), ("n8n", "gpt-4o-mini", "succeeded"), ("n8n", "", "sent"), ("n8n", "gpt-4o-mini", "succeeded"),
+    ]
     assert version_rows(order) == [(0, VersionOutcome.REJECTED), (1, VersionOutcome.APPROVED)]
     assert event_actions(order) == [
         "created", "payment_succeeded", "generation_started", "content_received", "rejected", "content_received",
