@@ -280,7 +280,7 @@ def _callback_invalid(*, order_id, attempt_id, reasons: list[str], usage: dict |
         if not _is_live(order, attempt):
             raise StaleGenerationAttempt("Ce rappel ne concerne pas la génération en cours.")
         _callback_run(attempt, usage, outcome=AIRunOutcome.INVALID, error=" ; ".join(reasons))
-        tries = attempt.sends
+        tries = max(attempt.sends, 1)  # the request reached n8n at least once, since it answered
         if tries >= settings.GENERATION_MAX_ATTEMPTS:
             _give_up(order, attempt, reason=DeadLetterReason.RETRIES_EXHAUSTED, error=message,
                      task="n8n-callback", tries=tries)
