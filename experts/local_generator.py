@@ -40,7 +40,7 @@ THEMES = {
     "travail": ("Votre chemin professionnel", ("travail", "carrière", "carriere", "métier", "professionnel", "emploi")),
     "amour": ("Vos liens et votre cœur", ("amour", "couple", "relation", "cœur", "coeur", "sentiment")),
     "argent": ("Votre rapport à l'abondance", ("argent", "finance", "abondance", "matériel")),
-    "sante": ("Votre énergie et votre corps", ("santé", "sante", "corps", "énergie", "fatigue")),
+    "sante": ("Votre énergie et votre corps", ("santé", "sante", "corps", "fatigue")),
     "famille": ("Votre famille et vos racines", ("famille", "parent", "enfant", "racine")),
     "spiritualite": ("Votre vie intérieure", ("spirituel", "âme", "sens", "intuition", "méditation")),
     "changement": ("Le changement qui s'annonce", ("changement", "transition", "déménagement", "nouveau départ")),

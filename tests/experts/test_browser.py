@@ -68,7 +68,7 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     page.get_by_role("button", name="Envoyer en génération").click()
 
     expect(page.get_by_role("heading", name="Contenu à valider")).to_be_visible()
-    expect(page.get_by_role("img", name="Mandala personnel de Camille")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mandala")).to_be_visible()
     page.screenshot(path=SHOTS / "3-generated.png", full_page=True)
     assert serious_violations(page) == []
 
@@ -76,7 +76,9 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     page.get_by_label("Notes pour la révision (facultatives)").fill("Plus concret")
     page.get_by_role("button", name="Rejeter et demander une révision").click()
     expect(page.locator("#order-panel")).to_contain_text("une révision a été demandée")
-    expect(page.locator(".reading")).to_contain_text("Parler davantage du travail")
+    # The revision answers the reason (work first) without quoting it.
+    expect(page.locator(".reading")).to_contain_text("Votre chemin professionnel")
+    expect(page.locator(".reading")).not_to_contain_text("Parler davantage du travail")
     page.screenshot(path=SHOTS / "4-revision.png", full_page=True)
 
     page.get_by_role("button", name="Approuver et livrer").click()
