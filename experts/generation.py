@@ -27,10 +27,10 @@ from orders.services import (
     order_receive_content,
 )
 
+from .ai_runs import ai_run_from_callback, ai_run_record, configured_model
 from .generation_request import generation_request_for
-from .models import AIRun, AIRunOutcome, AttemptOutcome, DeadLetter, DeadLetterReason, GenerationAttempt
+from .models import AIRunOutcome, AttemptOutcome, DeadLetter, DeadLetterReason, GenerationAttempt
 from .writers import GenerationError, PermanentGenerationError, TransientGenerationError, Written, writer_for
-from .writers.base import estimated_cost_eur
 
 logger = logging.getLogger(__name__)
 
@@ -180,22 +180,6 @@ def generation_retry_scheduled(*, order_id, attempt_id, next_try: int, error: st
     ).update(last_error=attempt_label(number=next_try, error=error)[:2000])
 
 
-def _record_run(attempt: GenerationAttempt, *, outcome: str, started: float | None = None, model: str = "",
-                prompt_tokens: int | None = None, completion_tokens: int | None = None, error: str = "",
-                latency_ms: int | None = None) -> AIRun:
-    if latency_ms is None and started is not None:
-        latency_ms = round((time.monotonic() - started) * 1000)
-    return AIRun.objects.create(
-        attempt_id=attempt.pk, order_id=attempt.order_id, backend=attempt.backend, model=model[:100],
-        prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, latency_ms=latency_ms,
-        cost_eur=estimated_cost_eur(model, prompt_tokens, completion_tokens), outcome=outcome, error=error[:2000],
-    )
-
-
-def _configured_model(backend: str) -> str:
-    return {"openai": settings.LLM_MODEL, "local": "local"}.get(backend, "")
-
-
 def _content_errors(written: Written, order: Order) -> list[str]:
     if written.parse_error:
         return [written.parse_error]
@@ -224,16 +208,16 @@ def generation_send(*, order_id, attempt_id) -> str:
     try:
         written = writer_for(attempt.backend).write(order=order, attempt=attempt, request=request)
     except GenerationError as error:
-        _record_run(attempt, outcome=AIRunOutcome.FAILED, started=started, model=_configured_model(attempt.backend),
+        ai_run_record(attempt, outcome=AIRunOutcome.FAILED, started=started, model=configured_model(attempt.backend),
                     error=str(error))
         _note_try(attempt.pk, str(error))
         raise
     if written is None:  # n8n: the content comes with the signed callback
-        _record_run(attempt, outcome=AIRunOutcome.SENT, started=started)
+        ai_run_record(attempt, outcome=AIRunOutcome.SENT, started=started)
         _note_try(attempt.pk)
         return "sent"
     reasons = _content_errors(written, order)
-    _record_run(
+    ai_run_record(
         attempt, outcome=AIRunOutcome.INVALID if reasons else AIRunOutcome.SUCCEEDED, started=started,
         model=written.model, prompt_tokens=written.prompt_tokens, completion_tokens=written.completion_tokens,
         error=" ; ".join(reasons),
@@ -249,13 +233,6 @@ def generation_send(*, order_id, attempt_id) -> str:
     return "delivered"
 
 
-def _callback_run(attempt: GenerationAttempt, usage: dict | None, *, outcome: str, error: str = "") -> None:
-    usage = usage or {}
-    latency = round((timezone.now() - attempt.sent_at).total_seconds() * 1000) if attempt.sent_at else None
-    _record_run(attempt, outcome=outcome, latency_ms=latency, model=str(usage.get("model") or ""),
-                prompt_tokens=usage.get("promptTokens"), completion_tokens=usage.get("completionTokens"), error=error)
-
-
 def generation_callback_content(*, order_id, attempt_id, content: object, usage: dict | None = None) -> TransitionResult:
     """n8n's content for an attempt: a version when it matches the level's schema and length; otherwise
     the try failed (InvalidContent, the callback answers 422) and is retried, or dead-lettered at the end."""
@@ -266,7 +243,7 @@ def generation_callback_content(*, order_id, attempt_id, content: object, usage:
         raise InvalidContent(reasons)
     with transaction.atomic():
         result = generation_deliver(order_id=order_id, attempt_id=attempt_id, content=content)
-        _callback_run(_lock_attempt(order_id, attempt_id), usage, outcome=AIRunOutcome.SUCCEEDED)
+        ai_run_from_callback(_lock_attempt(order_id, attempt_id), usage, outcome=AIRunOutcome.SUCCEEDED)
         return result
 
 
@@ -279,7 +256,7 @@ def _callback_invalid(*, order_id, attempt_id, reasons: list[str], usage: dict |
         order = Order.objects.get(pk=order_id)
         if not _is_live(order, attempt):
             raise StaleGenerationAttempt("Ce rappel ne concerne pas la génération en cours.")
-        _callback_run(attempt, usage, outcome=AIRunOutcome.INVALID, error=" ; ".join(reasons))
+        ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.INVALID, error=" ; ".join(reasons))
         tries = max(attempt.sends, 1)  # the request reached n8n at least once, since it answered
         if tries >= settings.GENERATION_MAX_ATTEMPTS:
             _give_up(order, attempt, reason=DeadLetterReason.RETRIES_EXHAUSTED, error=message,
@@ -345,7 +322,7 @@ def generation_fail(*, order_id, attempt_id, error: str, usage: dict | None = No
         result, _ = _give_up(
             order, attempt, reason=DeadLetterReason.GENERATOR_FAILURE, error=error, task="n8n-callback", tries=attempt.sends
         )
-        _callback_run(attempt, usage, outcome=AIRunOutcome.FAILED, error=error)
+        ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.FAILED, error=error)
         attempt.answered_at = timezone.now()
         attempt.outcome = AttemptOutcome.FAILED
         attempt.last_error = error
