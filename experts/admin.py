@@ -48,8 +48,21 @@ class DeadLetterAdmin(admin.ModelAdmin):
         )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A trace written by the application: staff read it, nobody adds, edits or deletes a row."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(GenerationAttempt)
-class GenerationAttemptAdmin(admin.ModelAdmin):
+class GenerationAttemptAdmin(ReadOnlyAdmin):
     """Read-only trace of every request sent to the generator."""
 
     list_display = ("created_at", "order", "revision", "backend", "outcome", "sends", "resends", "answered_at")
@@ -59,18 +72,9 @@ class GenerationAttemptAdmin(admin.ModelAdmin):
     # The request holds the client's first name, chart and intake: not shown in admin (the desk shows it).
     exclude = ("request",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(AIRun)
-class AIRunAdmin(admin.ModelAdmin):
+class AIRunAdmin(ReadOnlyAdmin):
     """Read-only account of every call to a writer: backend, model, tokens, latency, estimated cost."""
 
     list_display = ("created_at", "order", "backend", "model", "prompt_tokens", "completion_tokens", "latency_ms",
@@ -79,12 +83,3 @@ class AIRunAdmin(admin.ModelAdmin):
     search_fields = ("order__number", "model")
     list_select_related = ("order",)
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

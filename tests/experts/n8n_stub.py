@@ -12,6 +12,14 @@ from orders.models import LEVEL_BY_SLUG
 from tests.experts.helpers import sample_content
 
 
+def serve_in_thread(handler: type[BaseHTTPRequestHandler], port: int = 0) -> ThreadingHTTPServer:
+    """A threaded HTTP server on 127.0.0.1 (port 0: any free one), serving in a daemon thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
+
+
 class N8nStub:
     def __init__(self, *, webhook_secret: str, callback_secret: str, call_back: bool = True) -> None:
         self.webhook_secret = webhook_secret
@@ -67,10 +75,8 @@ class N8nStub:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
+        self._server = serve_in_thread(Handler, self.port)
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:
