@@ -364,3 +364,16 @@ def test_the_history_lists_versions_and_events(expert):
 def test_a_failed_login_keeps_where_the_expert_was_going(client, expert):
     response = client.post(reverse("experts:login"), {"email": expert.email, "password": "faux", "next": "/desk/validation/"})
     assert 'name="next" value="/desk/validation/"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_order_page_shows_the_exact_messages_that_will_be_sent(expert):
+    order = paid_order(expert=expert, question="Où va ma vie ?", client_name="Camille Secret-Nom")
+
+    page = desk(expert).get(reverse("experts:order", args=[order.pk])).content.decode()
+
+    block = page[page.index('<details class="generation-request">'):]
+    block = block[:block.index("</details>")]
+    assert "Ce qui sera envoyé" in block and "Consignes générales (système)" in block
+    assert "Où va ma vie ?" in block and "vouvoiement" in block and "1500 mots" in block
+    assert "Secret-Nom" not in block and html.escape(order.client_email) not in block
