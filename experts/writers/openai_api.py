@@ -18,8 +18,9 @@ JSON_MODE_NOTE = (
 
 def _client() -> openai.OpenAI:
     # max_retries=0: retries belong to the generation task (backoff, attempt count, dead letter).
+    # A local server (Ollama, vLLM) may need no key; the SDK wants one all the same.
     return openai.OpenAI(
-        base_url=settings.LLM_BASE_URL, api_key=settings.LLM_API_KEY or "sans-clé",
+        base_url=settings.LLM_BASE_URL, api_key=settings.LLM_API_KEY or "no-key",
         timeout=settings.LLM_TIMEOUT_SECONDS, max_retries=0,
     )
 
