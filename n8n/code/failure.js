@@ -15,7 +15,8 @@ const secret = $env.N8N_CALLBACK_SECRET || '';
 if (!secret) throw new Error("N8N_CALLBACK_SECRET manque dans l'environnement de n8n : échec non signalé à Lumira.");
 
 const failed = $input.first().json;
-const detail = String((failed.error && (failed.error.message || failed.error)) || failed.message || 'échec inconnu');
+const detail = String((failed.error && (failed.error.message || failed.error)) || failed.message || 'échec inconnu')
+  .replace(/(?: \[line \d+\])+$/, ''); // n8n's note of where a Code node threw: noise for the expert
 // The chain's error item carries the verified request (with its model): say that the model failed.
 const reason = failed.llm && failed.llm.model ? `Modèle ${failed.llm.model} : ${detail}` : detail;
 

@@ -346,11 +346,11 @@ def test_a_model_error_is_called_back_as_a_signed_failure_and_lumira_records_it(
 def test_an_unusable_answer_is_called_back_as_a_failure_with_its_reason(tmp_path, expert):
     order = processing(expert)
     checked = verified(tmp_path, order)
-    sign_error = {"json": {"text": "pas du JSON", "error": "Le modèle n'a pas répondu en JSON valide (11 caractères reçus)."}}
+    sign_error = {"json": {"text": "{}", "error": "Le document du modèle n'a pas les sections : title. [line 22]"}}
 
     failure = output(run_code(tmp_path, FAILURE, [sign_error], nodes={VERIFY: [[{"json": checked}], []]}))
 
-    assert signed_by_n8n(failure)["error"] == "Le modèle n'a pas répondu en JSON valide (11 caractères reçus)."
+    assert signed_by_n8n(failure)["error"] == "Le document du modèle n'a pas les sections : title."  # n8n's "[line …]" off
 
 
 @needs_node
