@@ -5,7 +5,8 @@ Started here, each on a free port, all stopped at the end: an OpenAI-compatible 
 n8n (credential and workflow imported, workflow published), Lumira under gunicorn on a scratch PostgreSQL database
 and a Celery worker on Redis db 9. Then, through the expert API: one order generated, rejected, revised and approved;
 the model answering 500, then text that is not JSON, then a document without its sections: each must come back
-as `success: false` within seconds; last, a worker signing with the wrong secret: n8n must say so to Lumira.
+as `success: false` within seconds; a document too short (422 from Lumira): retried once, one model call per try;
+last, a worker signing with the wrong secret: n8n must say so to Lumira.
 Run by scripts/n8n_check.sh (which installs n8n if needed). Exit 0 when every step passed.
 """
 
@@ -63,9 +64,10 @@ class Check:
             "CELERY_BROKER_URL": REDIS_URL, "SITE_URL": self.site, "GENERATION_BACKEND": "n8n",
             "N8N_WEBHOOK_URL": f"http://127.0.0.1:{self.n8n_port}/webhook/lumira-generation",
             "N8N_WEBHOOK_SECRET": self.webhook_secret, "N8N_CALLBACK_SECRET": self.callback_secret,
-            # Two tries and a short backoff, so that a failure becomes a dead letter within the check.
-            "GENERATION_MAX_ATTEMPTS": "2", "GENERATION_RETRY_BACKOFF_SECONDS": "1",
-            "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "2",
+            # Two tries, so that invalid content becomes a dead letter within the check; a retry 4–8 s later, so
+            # that a callback n8n resent 5 s after a 422 would land while the retry is pending (it must not).
+            "GENERATION_MAX_ATTEMPTS": "2", "GENERATION_RETRY_BACKOFF_SECONDS": "8",
+            "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "8",
         }
 
     # --- processes -------------------------------------------------------------------------------------------

@@ -73,6 +73,8 @@ def _generation_and_revision(check, stub, api: ExpertAPI) -> None:
     check.expect(any(run["model"] == "lumira-standin" and run["outcome"] == "succeeded" for run in runs),
                  f"generation: AI runs recorded {[(run['backend'], run['model'], run['outcome']) for run in runs]}")
     sent = stub.received[-1]
+    check.expect(sent["model"] == "lumira-standin" and stub.authorizations[-1] == "Bearer sk-standin",
+                 "the model named by the workflow (LUMIRA_LLM_MODEL) was called with the credential's key")
     check.expect(sent["response_format"]["type"] == "json_schema"
                  and sent["response_format"]["json_schema"]["schema"]["required"] == list(stub.content)
                  and [m["role"] for m in sent["messages"]] == ["system", "user"],
@@ -119,6 +121,30 @@ def _failure(check, api: ExpertAPI, title: str, expected: str, *, prepare) -> No
                  f"{title}: order back to {detail['status']}, the expert sees lastError {detail['lastError'][:110]!r}")
 
 
+def _too_short(check, stub, api: ExpertAPI) -> None:
+    """A document with every section but far too short: n8n relays it, Lumira answers 422, the attempt is retried
+    and, at the end, dead-lettered. n8n must not resend a refused callback: one callback per model call."""
+    order = _order(1, "basic", "Quelle énergie pour ce mois ?")
+    short = sample_content(order.level, order.duration, seed="short")
+    short["reading"] = {"intro": "Bonjour.", "sections": [{"title": "Court", "body": "Trop court."}], "closing": "Fin."}
+    stub.content, before, started = short, len(stub.received), time.monotonic()
+    _send(check, api, order)
+    letter = None
+    while time.monotonic() - started < 60 and letter is None:
+        letter = DeadLetter.objects.filter(order=order).first()
+        time.sleep(0.3)
+    seconds = time.monotonic() - started
+    time.sleep(12)  # had n8n resent the refused callbacks (5 s apart), they would have landed by now
+    calls = len(stub.received) - before
+    runs = [(run["outcome"], run["error"][:60]) for run in api.order(order.pk)["aiRuns"]]
+    check.expect(letter is not None and letter.reason == "retries_exhausted" and "reading" in letter.error,
+                 f"document too short: 422, retried, dead letter after {seconds:.1f}s: "
+                 f"{letter.reason if letter else None!r} {letter.error[:120] if letter else None!r}")
+    answered = sum(outcome == "invalid" for outcome, _ in runs)  # one per callback Lumira received
+    check.expect(calls == answered, f"document too short: {calls} model call(s), {answered} callback(s) (each refused "
+                                    f"with 422): n8n resent none; AI runs {[outcome for outcome, _ in runs]}")
+
+
 def run(check, stub) -> None:
     expert = services.expert_create(email="expert@n8n-check.local", name="Expert n8n-check", password=PASSWORD)
     api = ExpertAPI(check.site, expert.user.email)
@@ -139,6 +165,8 @@ def run(check, stub) -> None:
     _failure(check, api, "model answering text that is not JSON", "JSON", prepare=not_json)
     _failure(check, api, "model answering a document without its sections", "n'a pas les sections",
              prepare=no_sections)
+
+    _too_short(check, stub, api)
 
     check.restart_worker(N8N_WEBHOOK_SECRET="not-the-secret-n8n-has")
     _failure(check, api, "Lumira signing with a secret n8n does not share", "Signature Lumira invalide",

@@ -24,8 +24,9 @@ MODEL = "Modèle OpenAI"
 SIGN = "Signer le rappel"
 FAILURE = "Signer l'échec"
 CALLBACK = "Rappeler Lumira"
+ANSWER = "Réponse de Lumira"
 
-CODE_FILES = {VERIFY: "verify.js", SIGN: "sign.js", FAILURE: "failure.js"}
+CODE_FILES = {VERIFY: "verify.js", SIGN: "sign.js", FAILURE: "failure.js", ANSWER: "answer.js"}
 
 
 def _code(name: str, x: int, y: int, node_id: str, *, error_output: bool) -> dict:
@@ -82,11 +83,14 @@ def nodes() -> list[dict]:
                     {"name": "X-Lumira-Signature", "value": "={{ $json.signature }}"},
                 ]},
                 "sendBody": True, "contentType": "raw", "rawContentType": "application/json",
-                "body": "={{ $json.body }}", "options": {"timeout": 10000},
+                "body": "={{ $json.body }}",
+                # Never an error on an HTTP status: only network failures are retried (see answer.js).
+                "options": {"timeout": 10000, "response": {"response": {"neverError": True, "fullResponse": True}}},
             },
             "id": "6e7f8a9b-0c1d-4e2f-a3b4-c5d6e7f8a905", "name": CALLBACK, "type": "n8n-nodes-base.httpRequest",
             "typeVersion": 4.2, "position": [1060, 0], "retryOnFail": True, "maxTries": 3, "waitBetweenTries": 5000,
         },
+        _code(ANSWER, 1300, 0, "8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e08", error_output=False),
     ]
 
 
@@ -102,6 +106,7 @@ def connections() -> dict:
         CHAIN: {"main": [_to(SIGN), _to(FAILURE)]},
         SIGN: {"main": [_to(CALLBACK), _to(FAILURE)]},
         FAILURE: {"main": [_to(CALLBACK)]},
+        CALLBACK: {"main": [_to(ANSWER)]},
     }
 
 

@@ -25,7 +25,7 @@ WORKFLOW = Path(n8n_workflow.WORKFLOW)
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
 WEBHOOK, VERIFY, CHAIN, MODEL = n8n_workflow.WEBHOOK, n8n_workflow.VERIFY, n8n_workflow.CHAIN, n8n_workflow.MODEL
-SIGN, FAILURE, CALLBACK = n8n_workflow.SIGN, n8n_workflow.FAILURE, n8n_workflow.CALLBACK
+SIGN, FAILURE, CALLBACK, ANSWER = n8n_workflow.SIGN, n8n_workflow.FAILURE, n8n_workflow.CALLBACK, n8n_workflow.ANSWER
 CALLBACK_URL = "http://127.0.0.1:8000/api/expert/n8n-callback"
 
 # `$('Node').first(branch)` reads that node's output branch (undefined when empty), and throws when the node
@@ -128,8 +128,9 @@ def test_the_workflow_runs_webhook_then_check_then_chain_then_signing_then_the_c
     assert targets(VERIFY, 0) == [CHAIN]
     assert targets(CHAIN, 0) == [SIGN]
     assert targets(SIGN, 0) == [CALLBACK]
+    assert targets(CALLBACK, 0) == [ANSWER]
     assert (node(CHAIN)["type"], node(CHAIN)["typeVersion"]) == ("@n8n/n8n-nodes-langchain.chainLlm", 1.9)
-    assert {node(name)["type"] for name in (VERIFY, SIGN, FAILURE)} == {"n8n-nodes-base.code"}
+    assert {node(name)["type"] for name in (VERIFY, SIGN, FAILURE, ANSWER)} == {"n8n-nodes-base.code"}
 
 
 def test_the_chain_is_fed_lumiras_messages_and_its_model_by_an_openai_chat_model_node():
@@ -161,6 +162,22 @@ def test_the_callback_is_posted_raw_with_the_timestamp_and_signature_headers():
     assert {h["name"]: h["value"] for h in callback["headerParameters"]["parameters"]} == {
         signing.TIMESTAMP_HEADER: "={{ $json.timestamp }}", signing.SIGNATURE_HEADER: "={{ $json.signature }}",
     }
+    # Resent only after a network failure: a refused callback (a 422 above all) was already counted by Lumira.
+    assert node(CALLBACK)["retryOnFail"] is True
+    assert callback["options"]["response"]["response"] == {"neverError": True, "fullResponse": True}
+
+
+@needs_node
+def test_a_callback_lumira_refuses_fails_the_execution_with_lumiras_answer(tmp_path):
+    refused = {"statusCode": 422, "body": {"error": {"code": "invalid_content", "message": "Contenu invalide : reading"}}}
+
+    failed = run_code(tmp_path, ANSWER, [{"json": refused}])
+    accepted = output(run_code(tmp_path, ANSWER, [{"json": {"statusCode": 200, "body": {"status": "content_received"}}}]))
+
+    assert failed.returncode == 3
+    assert failed.stderr == 'Lumira a refusé le rappel (HTTP 422) : {"error":{"code":"invalid_content",' \
+                            '"message":"Contenu invalide : reading"}}'
+    assert accepted == {"statusCode": 200, "body": {"status": "content_received"}}
 
 
 # --- The signature check, under Node --------------------------------------------------------------------------
