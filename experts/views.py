@@ -114,7 +114,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 def _stats_rows(expert: Expert) -> dict:
     stats = selectors.order_stats(expert=expert)
     rows = [(OrderStatus(status).label, count) for status, count in stats["counts"].items()]
-    return {"rows": rows, "treated_today": stats["treated_today"]}
+    return {"rows": rows, "treated_today": stats["treated_today"], "ai_cost_eur": stats["ai_cost_eur"]}
 
 
 def _panel_context(request: HttpRequest, order, **forms) -> dict:
@@ -127,6 +127,7 @@ def _panel_context(request: HttpRequest, order, **forms) -> dict:
         or GenerationForm(initial={"prompt": prompt_for(order), "instructions": instructions_for(order)}),
         "validation_form": forms.get("validation_form") or ValidationForm(),
         "assign_form": forms.get("assign_form") or (AssignForm() if expert.is_admin and order.expert_id is None else None),
+        "generation": selectors.order_generation(order),
     }
     return context
 

@@ -220,7 +220,8 @@ DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 
-# Generation through n8n (or the built-in local generator for the demo).
+# Who writes the readings (SPEC §11): n8n (a workflow with an LLM node), openai (any OpenAI-compatible API
+# called directly) or local (the offline writer of the demo and the tests).
 GENERATION_BACKEND = env.str("GENERATION_BACKEND", default="n8n" if IS_PRODUCTION else "local")
 N8N_WEBHOOK_URL = env.str("N8N_WEBHOOK_URL", default="")
 N8N_WEBHOOK_SECRET = env.str("N8N_WEBHOOK_SECRET", default="" if IS_PRODUCTION else "dev-n8n-webhook-secret")
@@ -363,8 +364,26 @@ if IS_PRODUCTION and GENERATION_BACKEND == "n8n" and not (N8N_WEBHOOK_URL and N8
     raise ImproperlyConfigured(
         "N8N_WEBHOOK_URL, N8N_WEBHOOK_SECRET and N8N_CALLBACK_SECRET are required with GENERATION_BACKEND=n8n."
     )
-if GENERATION_BACKEND not in {"local", "n8n"}:
-    raise ImproperlyConfigured("GENERATION_BACKEND must be local or n8n.")
+if GENERATION_BACKEND not in {"local", "n8n", "openai"}:
+    raise ImproperlyConfigured("GENERATION_BACKEND must be local, n8n or openai.")
+# GENERATION_BACKEND=openai: any OpenAI-compatible chat-completions API (OpenAI, Mistral, Ollama, vLLM…).
+LLM_BASE_URL = env.str("LLM_BASE_URL", default="https://api.openai.com/v1")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+LLM_MODEL = env.str("LLM_MODEL", default="gpt-4o-mini")
+# One request to the model; a VIP reading (~2,250 words) takes a minute or two on a hosted model.
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=180.0)
+# Estimated cost of an AI run: EUR per million (prompt, completion) tokens, by model name. A model missing
+# here costs 0 in the stats (its tokens are still recorded). Approximate list prices, converted to EUR.
+LLM_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.14, 0.55),
+    "gpt-4o": (2.30, 9.20),
+    "gpt-4.1-mini": (0.37, 1.47),
+    "mistral-small-latest": (0.09, 0.28),
+    "mistral-large-latest": (1.84, 5.52),
+    "local": (0.0, 0.0),
+}
+if IS_PRODUCTION and GENERATION_BACKEND == "openai" and not LLM_API_KEY:
+    raise ImproperlyConfigured("LLM_API_KEY is required with GENERATION_BACKEND=openai.")
 
 # --- Reliability and security (issue 8) ---
 # /health/ answers browsers and load balancers (Accept: */*) with django-health-check's own page: its template

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
+from engine.schema import readable_content
 from orders.models import Level, Order
 
 UPGRADE_PATH = "/commander/"  # the order page (payments app); literal so the two apps stay independent
@@ -74,7 +75,7 @@ class Entitlements:
 
     def visible_content(self, content: dict | None) -> dict:
         """The parts of a reading's content that this level may see; the rest is left out, not blanked."""
-        content = content or {}
+        content = readable_content(content)
         allowed = {key for section, unlocked in self.sections if unlocked for key in section.content_keys}
         return {key: content[key] for key in allowed if content.get(key)}
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from sesame import settings as sesame_settings
 
+from engine.schema import readable_content
 from lumira.view_cache import CSRF_SLOT, cached_page
 from orders.chart_display import chart_table, chart_wheel
 from orders.models import Order, OrderStatus
@@ -54,6 +55,12 @@ def _link_requests_limited(request, email: str | None) -> bool:
             rate=settings.SANCTUAIRE_LINK_RATE_PER_EMAIL, increment=True,
         ) or limited
     return limited
+
+
+def _with_readable(order):
+    """The dashboard's card shows the reading as text, whatever the shape of its content."""
+    order.readable = readable_content(order.generated_content)
+    return order
 
 
 @never_cache
@@ -139,7 +146,7 @@ def home(request):
         context = {
             "entitlements": entitlements,
             "orders": [(order, selectors.order_timeline(order), selectors.intake_waiting(order)) for order in orders],
-            "readings": [order for order in orders if order.status == OrderStatus.COMPLETED],
+            "readings": [_with_readable(order) for order in orders if order.status == OrderStatus.COMPLETED],
             "nav": "home",
             "csrf_token": CSRF_SLOT,
         }

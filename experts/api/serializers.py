@@ -3,10 +3,11 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from engine.schema import readable_content
 from orders.models import LEVEL_BY_SLUG, ContentVersion, Order, OrderEvent, OrderStatus
 
 from ..prompts import instructions_for, prompt_for
-from ..selectors import DESK_STATUSES
+from ..selectors import DESK_STATUSES, order_generation
 
 PREVIEW_CHARS = 280
 
@@ -51,8 +52,8 @@ class ValidationQueueSerializer(OrderListSerializer):
         fields = (*OrderListSerializer.Meta.fields, "preview")
 
     def get_preview(self, order: Order) -> dict:
-        content = order.generated_content or {}
-        reading = str(content.get("reading", ""))
+        content = readable_content(order.generated_content)
+        reading = content.get("reading", "")
         excerpt = reading if len(reading) <= PREVIEW_CHARS else reading[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
         return {"archetype": content.get("archetype", ""), "excerpt": excerpt}
 
@@ -171,6 +172,38 @@ class IntakeMissingField(serializers.ListField):
     pass
 
 
+class AIRunSerializer(serializers.Serializer):
+    backend = serializers.CharField()
+    model = serializers.CharField()
+    promptTokens = serializers.IntegerField(source="prompt_tokens", allow_null=True)
+    completionTokens = serializers.IntegerField(source="completion_tokens", allow_null=True)
+    latencyMs = serializers.IntegerField(source="latency_ms", allow_null=True)
+    costEur = serializers.FloatField(source="cost_eur")
+    outcome = serializers.CharField()
+    error = serializers.CharField()
+    createdAt = serializers.DateTimeField(source="created_at")
+
+
+class AttemptProgressSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="The try in progress (or the last one made).")
+    max = serializers.IntegerField()
+    lastError = serializers.CharField(help_text="Why the previous try failed; empty when none did.")
+    backend = serializers.CharField()
+    outcome = serializers.CharField()
+    retrying = serializers.BooleanField()
+
+
+class MessageSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    content = serializers.CharField()
+
+
+class GenerationRequestSerializer(serializers.Serializer):
+    messages = MessageSerializer(many=True)
+    targetWords = serializers.IntegerField()
+    sent = serializers.BooleanField(help_text="True: what was sent with the current attempt; false: what will be sent.")
+
+
 class OrderDetailSerializer(OrderListSerializer):
     client = ClientInputsSerializer(source="*")
     chart = ChartField(allow_null=True)
@@ -182,12 +215,30 @@ class OrderDetailSerializer(OrderListSerializer):
     rejectionReason = serializers.CharField(source="rejection_reason")
     versions = VersionSerializer(many=True)
     events = EventSerializer(many=True)
+    generationRequest = serializers.SerializerMethodField()
+    attempt = serializers.SerializerMethodField()
+    aiRuns = AIRunSerializer(source="ai_runs", many=True)
 
     class Meta(OrderListSerializer.Meta):
         fields = (
             *OrderListSerializer.Meta.fields, "client", "chart", "intakeMissing", "expertPrompt", "expertInstructions",
-            "generatedContent", "validationNotes", "rejectionReason", "versions", "events",
+            "generatedContent", "validationNotes", "rejectionReason", "versions", "events", "generationRequest", "attempt",
+            "aiRuns",
         )
+
+    def _generation(self, order: Order) -> dict:
+        if not hasattr(order, "_generation_view"):
+            order._generation_view = order_generation(order)
+        return order._generation_view
+
+    @extend_schema_field(GenerationRequestSerializer)
+    def get_generationRequest(self, order: Order) -> dict:
+        generation = self._generation(order)
+        return {**generation["request"], "sent": generation["request_sent"]}
+
+    @extend_schema_field(AttemptProgressSerializer(allow_null=True))
+    def get_attempt(self, order: Order) -> dict | None:
+        return self._generation(order)["attempt"]
 
     def get_expertPrompt(self, order: Order) -> str:
         """The saved prompt, or the level's template pre-filled with the client's inputs."""
@@ -250,25 +301,40 @@ class ValidateContentSerializer(serializers.Serializer):
 class StatsSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField())
     treatedToday = serializers.IntegerField()
+    aiCostEur = serializers.FloatField(help_text="Estimated cost of the AI runs on the orders this expert sees.")
 
 
 # --- n8n callback ---------------------------------------------------------------------------------------
 
-class GeneratedContentSerializer(serializers.Serializer):
-    archetype = serializers.CharField(max_length=200)
-    reading = serializers.CharField(max_length=100_000)
-    ritual = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
-    mandalaSvg = serializers.CharField(max_length=200_000, required=False, allow_blank=True, default="")
-    synthesis = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
-    guidance = serializers.CharField(max_length=50_000, required=False, allow_blank=True, default="")
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class UsageSerializer(serializers.Serializer):
+    model = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    promptTokens = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    completionTokens = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
 
 class CallbackSerializer(serializers.Serializer):
     orderId = serializers.UUIDField()
     attemptId = serializers.UUIDField()
     success = serializers.BooleanField()
-    content = GeneratedContentSerializer(required=False)
+    # Checked against the level's schema and length by the service (422 with the reasons when it does not match).
+    content = serializers.JSONField(required=False)
     error = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    usage = UsageSerializer(required=False)
+
+    def validate_content(self, value: object) -> object:
+        if _has_nul(value):  # PostgreSQL cannot store U+0000 in JSON, and no writer has a reason to send it
+            raise serializers.ValidationError("Le contenu contient un caractère nul.")
+        return value
 
     def validate(self, attrs: dict) -> dict:
         if attrs["success"] and "content" not in attrs:
