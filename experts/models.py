@@ -117,7 +117,7 @@ class AIRun(models.Model):
     latency_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
     cost_eur = models.DecimalField("coût estimé (EUR)", max_digits=10, decimal_places=6, default=0)
     outcome = models.CharField("résultat", max_length=16, choices=AIRunOutcome.choices)
-    error = models.TextField("erreur", blank=True, default="")
+    error = EncryptedTextField("erreur", blank=True, default="")  # may quote the client's inputs
     created_at = models.DateTimeField("le", default=timezone.now, editable=False)
 
     class Meta:

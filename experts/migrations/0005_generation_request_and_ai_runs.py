@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('latency_ms', models.PositiveIntegerField(blank=True, null=True, verbose_name='durée (ms)')),
                 ('cost_eur', models.DecimalField(decimal_places=6, default=0, max_digits=10, verbose_name='coût estimé (EUR)')),
                 ('outcome', models.CharField(choices=[('succeeded', 'Contenu valide'), ('sent', 'Envoyée à n8n'), ('invalid', 'Contenu invalide'), ('failed', 'Échec')], max_length=16, verbose_name='résultat')),
-                ('error', models.TextField(blank=True, default='', verbose_name='erreur')),
+                ('error', lumira.encryption.EncryptedTextField(blank=True, default='', verbose_name='erreur')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='le')),
                 ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ai_runs', to='experts.generationattempt')),
                 ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ai_runs', to='orders.order')),
