@@ -26,17 +26,25 @@ class UserManager(BaseUserManager["User"]):
 
     def get_or_create_client(self, email: str, *, full_name: str = "") -> "User":
         """The client account for an email, created on first order (no password: magic links only)."""
+        return self.client_get_or_create(email, full_name=full_name)[0]
+
+    def client_get_or_create(self, email: str, *, full_name: str = "") -> tuple["User", bool]:
+        """The account for an email and whether this call created it.
+
+        The lookup ignores letter case: "Alice@Example.com" is the account of "alice@example.com", whatever
+        case either was typed in (an account made in the admin keeps the case it was typed with).
+        """
         email = self.normalize_email(email).strip().lower()
         first_name, _, last_name = full_name.strip().partition(" ")
-        user, _ = self.get_or_create(
-            email=email,
+        return self.get_or_create(
+            email__iexact=email,
             defaults={
+                "email": email,
                 "first_name": first_name[:150],
                 "last_name": last_name[:150],
                 "password": make_password(None),
             },
         )
-        return user
 
 
 class User(AbstractUser):

@@ -2,7 +2,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,12 +19,11 @@ from orders.models import Order, OrderStatus
 from . import selectors, services
 from .access import SECTIONS_BY_KEY, client_entitlements
 from .caching import client_generation
+from .direct_entry import direct_entry_login
 from .forms import MagicLinkRequestForm, ProfileForm
 from .models import PhotoKind
 from .pdf import reading_pdf as build_reading_pdf
 from .photos import photo_content_type, photo_max_size_label, photo_open
-
-MAGIC_LINK_BACKEND = "sanctuaire.backends.ClientMagicLinkBackend"
 
 
 def client_required(view):
@@ -40,6 +39,14 @@ def client_required(view):
 
     return wrapped
 PAID_ORDERS_SESSION_KEY = "lumira_paid_orders"  # filled by the payments app when this browser places an order
+ENTRY_AWAITING_PAYMENT = (
+    "Entrez votre adresse e-mail : nous vous envoyons un lien de connexion dès que votre paiement est confirmé."
+)
+ENTRY_NEEDS_LINK = (
+    "Pour protéger votre Sanctuaire, l'accès direct depuis la page de commande n'est possible qu'une fois, "
+    "juste après le paiement qui a créé votre compte. Demandez ici un lien de connexion : "
+    "il vous est envoyé par e-mail."
+)
 
 
 def _link_requests_limited(request, email: str | None) -> bool:
@@ -101,20 +108,16 @@ def magic_link(request):
 @never_cache
 @require_GET
 def enter_from_order(request, order_id):
-    """The browser that just paid enters without waiting for the email (the order id is in its session)."""
-    placed_here = str(order_id) in request.session.get(PAID_ORDERS_SESSION_KEY, [])
-    order = Order.objects.filter(pk=order_id).select_related("client").first() if placed_here else None
-    client = order.client if order is not None else None
-    if order is None or order.paid_at is None or not client.is_active or client.is_staff:
-        messages.info(
-            request,
-            "Entrez votre adresse e-mail : nous vous envoyons un lien de connexion "
-            "dès que votre paiement est confirmé.",
-        )
+    """The browser that just paid enters without waiting for the email, under the rules of direct_entry.py;
+    everyone else is sent to ask for a magic link, with a message that says so."""
+    user = request.user
+    if user.is_authenticated and not user.is_staff and Order.objects.for_client(user).filter(pk=order_id).exists():
+        return redirect("sanctuaire:home")  # already inside: nothing to open
+    entry = direct_entry_login(request, order_id)
+    if entry.user is None:
+        messages.info(request, ENTRY_AWAITING_PAYMENT if entry.awaiting_payment else ENTRY_NEEDS_LINK)
         return redirect("sanctuaire:login")
-    if request.user != client:
-        login(request, client, backend=MAGIC_LINK_BACKEND)
-    services.profile_apply_to_orders(user=client)
+    services.profile_apply_to_orders(user=entry.user)
     return redirect("sanctuaire:home")
 
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from sesame.utils import get_token
 
-from sanctuaire.views import PAID_ORDERS_SESSION_KEY
+from sanctuaire.direct_entry import NEW_ACCOUNT_ORDERS_SESSION_KEY
 from tests.factories import create_order, paid_order
 
 from .conftest import complete_profile
@@ -180,7 +180,7 @@ def test_sign_out_ends_the_session_and_only_accepts_post(client, client_user):
 def test_the_browser_that_paid_enters_from_the_confirmation_page(client, client_user):
     order = paid_order(client=client_user)
     session = client.session
-    session[PAID_ORDERS_SESSION_KEY] = [str(order.pk)]
+    session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [str(order.pk)]
     session.save()
 
     response = client.get(reverse("sanctuaire:enter_from_order", args=[order.pk]))
@@ -203,7 +203,7 @@ def test_another_browser_cannot_enter_with_an_order_id_alone(client, client_user
 def test_an_unpaid_order_does_not_open_the_sanctuaire_yet(client, client_user):
     order = create_order(client=client_user)
     session = client.session
-    session[PAID_ORDERS_SESSION_KEY] = [str(order.pk)]
+    session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [str(order.pk)]
     session.save()
 
     response = client.get(reverse("sanctuaire:enter_from_order", args=[order.pk]), follow=True)
