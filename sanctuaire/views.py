@@ -38,6 +38,8 @@ def client_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+# A magic link's token between the link's first GET and the click that spends it (never in a URL after that).
+MAGIC_LINK_SESSION_KEY = "lumira_magic_link_token"
 PAID_ORDERS_SESSION_KEY = "lumira_paid_orders"  # filled by the payments app when this browser places an order
 ENTRY_AWAITING_PAYMENT = (
     "Entrez votre adresse e-mail : nous vous envoyons un lien de connexion dès que votre paiement est confirmé."
@@ -85,24 +87,39 @@ def link_sent(request):
     return render(request, "sanctuaire/link_sent.html", {"minutes": int(settings.SESAME_MAX_AGE // 60)})
 
 
+def _referrer_policy(response: HttpResponse, policy: str) -> HttpResponse:
+    response["Referrer-Policy"] = policy
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def magic_link(request):
     """GET checks the link and asks for one click; POST signs in and spends the link.
 
     Mail scanners open links by GET: spending the one-time link only on POST keeps it for the client.
+    The link's URL (…?sesame=<token>) only ever answers a redirect, with no Referer, to the same page without
+    its query (the token waits in the session): no later request line, access log or Referer repeats it. The
+    page behind it keeps Referers on this site (`same-origin`: a `no-referrer` page makes browsers send
+    `Origin: null` with its form, which the CSRF check rightly refuses).
     """
-    if request.method == "GET":
-        token = request.GET.get(sesame_settings.TOKEN_NAME)
-        user = authenticate(request, sesame=token) if token else None  # checks the link without spending it
-    else:
-        token = request.POST.get("token")
+    if request.method == "POST":
+        token = request.POST.get("token") or request.session.pop(MAGIC_LINK_SESSION_KEY, None)
         user = services.magic_link_consume(token=token, request=request)
-    if user is None:
-        return render(request, "sanctuaire/link_invalid.html", {"form": MagicLinkRequestForm()}, status=400)
-    if request.method == "GET":
-        return render(request, "sanctuaire/link_confirm.html", {"token": token, "link_user": user})
-    return redirect("sanctuaire:home")
+        if user is not None:
+            return redirect("sanctuaire:home")
+    else:
+        link_token = request.GET.get(sesame_settings.TOKEN_NAME)
+        if link_token is not None:
+            request.session[MAGIC_LINK_SESSION_KEY] = link_token[:512]
+            return _referrer_policy(redirect("sanctuaire:magic_link"), "no-referrer")
+        token = request.session.get(MAGIC_LINK_SESSION_KEY)
+        user = authenticate(request, sesame=token) if token else None  # checks the link without spending it
+        if user is not None:
+            page = render(request, "sanctuaire/link_confirm.html", {"link_user": user})
+            return _referrer_policy(page, "same-origin")
+    page = render(request, "sanctuaire/link_invalid.html", {"form": MagicLinkRequestForm()}, status=400)
+    return _referrer_policy(page, "same-origin")
 
 
 @never_cache

@@ -162,7 +162,9 @@ ROWS: dict[str, list[Row]] = {
     "sanctuaire:home": [Row("GET", lambda w: reverse("sanctuaire:home"), CLIENTS_ONLY)],
     "sanctuaire:login": [Row("GET", lambda w: reverse("sanctuaire:login"), codes(200, 302, 302, 200, 200, 200, 200))],
     "sanctuaire:link_sent": [Row("GET", lambda w: reverse("sanctuaire:link_sent"), same(200))],
-    "sanctuaire:magic_link": [Row("GET", lambda w: reverse("sanctuaire:magic_link") + "?sesame=forged", same(400))],
+    # The link's URL only redirects to the same page without its token; that page refuses a forged one.
+    "sanctuaire:magic_link": [Row("GET", lambda w: reverse("sanctuaire:magic_link") + "?sesame=forged", same(302)),
+                              Row("GET", lambda w: reverse("sanctuaire:magic_link"), same(400))],
     "sanctuaire:logout": [Row("POST", lambda w: reverse("sanctuaire:logout"), same(302))],
     # Only the browser that paid (order id in its session) enters this way: everyone else goes to the login.
     "sanctuaire:enter_from_order": [Row("GET", lambda w: reverse("sanctuaire:enter_from_order", args=[w["done_a"].pk]),
