@@ -15,6 +15,7 @@ from orders.services import (
     InvalidTransition,
     OrderServiceError,
     StaleGenerationAttempt,
+    StaleVersion,
     TransitionResult,
     order_approve,
     order_assign,
@@ -47,7 +48,7 @@ class AlreadyDone(OrderServiceError):
 
 
 # Refusals caused by the order's state or holder (409), as opposed to a request that is wrong in itself (400).
-CONFLICTS = (AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed, AlreadyDone)
+CONFLICTS = (AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, StaleVersion, CallbackReplayed, AlreadyDone)
 
 
 def _done_now(result: TransitionResult, message: str) -> TransitionResult:
@@ -165,17 +166,20 @@ def generation_start(*, order_id, expert: Expert, prompt: str, instructions: str
 
 
 def content_validate(
-    *, order_id, expert: Expert, action: str, notes: str = "", reason: str = "", actor=None
+    *, order_id, expert: Expert, action: str, notes: str = "", reason: str = "", actor=None, version: int | None = None
 ) -> TransitionResult:
     """Approve (the reading is delivered and the client emailed) or reject with a reason (a revision
     generation starts with the reason, the notes and the previous version). Of concurrent or repeated
-    validations exactly one has an effect; the others raise AlreadyDone or InvalidTransition (409)."""
+    validations exactly one has an effect; the others raise AlreadyDone or InvalidTransition (409).
+
+    `version` is the revision number of the version the expert judged (SPEC §9): when another one has
+    landed since, StaleVersion (409) and nothing changes."""
     notes, reason = (notes or "").strip(), (reason or "").strip()
     actor = actor or expert.user
     order = _check_holder(order_id, expert)
     if action == "approve":
         with transaction.atomic():
-            result = order_approve(order_id=order_id, expert=expert, notes=notes, actor=actor)
+            result = order_approve(order_id=order_id, expert=expert, notes=notes, actor=actor, version=version)
             if result.changed:
                 from .tasks import reading_ready_email
 
@@ -190,7 +194,9 @@ def content_validate(
             error.message = f"La commande {order.number} est en cours de génération : il n'y a rien à rejeter."
             raise error
         with transaction.atomic():
-            result = order_reject(order_id=order_id, expert=expert, reason=reason, notes=notes, actor=actor)
+            result = order_reject(
+                order_id=order_id, expert=expert, reason=reason, notes=notes, actor=actor, version=version
+            )
             if result.changed:
                 attempt_open(result.order)
         return _done_now(result, "Ce rejet est déjà pris en compte : la révision est en cours de génération.")
