@@ -1,6 +1,7 @@
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class UserManager(BaseUserManager["User"]):
@@ -18,6 +19,10 @@ class UserManager(BaseUserManager["User"]):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # Sign-in by email ignores letter case, as every other lookup of an account by its address does.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
     def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
         extra_fields.setdefault("is_staff", True)
@@ -61,6 +66,15 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"
+        constraints = [
+            # One account per address whatever its letter case: "Alice@…" must never be a second account
+            # beside "alice@…" (paying under someone's address in another case is still their address).
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).strip().lower()
 
     def __str__(self) -> str:
         return self.email
