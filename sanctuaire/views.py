@@ -38,9 +38,10 @@ def client_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
 # A magic link's token between the link's first GET and the click that spends it (never in a URL after that).
 MAGIC_LINK_SESSION_KEY = "lumira_magic_link_token"
-PAID_ORDERS_SESSION_KEY = "lumira_paid_orders"  # filled by the payments app when this browser places an order
 ENTRY_AWAITING_PAYMENT = (
     "Entrez votre adresse e-mail : nous vous envoyons un lien de connexion dès que votre paiement est confirmé."
 )

@@ -11,8 +11,9 @@ from django.utils.html import escape
 
 from orders import services as order_services
 from orders.models import Order
+from payments.api.views import SESSION_PAID_ORDERS
 from sanctuaire.direct_entry import NEW_ACCOUNT_ORDERS_SESSION_KEY
-from sanctuaire.views import ENTRY_NEEDS_LINK, PAID_ORDERS_SESSION_KEY
+from sanctuaire.views import ENTRY_NEEDS_LINK
 from tests.factories import UserFactory, paid_order
 
 HOME = reverse("sanctuaire:home")
@@ -22,7 +23,7 @@ LOGIN = reverse("sanctuaire:login")
 def _checkout_in_this_browser(client, order, *, created_account: bool = True) -> None:
     """What create-payment-intent leaves in the paying browser's session."""
     session = client.session
-    session[PAID_ORDERS_SESSION_KEY] = [str(order.pk)]
+    session[SESSION_PAID_ORDERS] = [str(order.pk)]
     if created_account:
         session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [str(order.pk)]
     session.save()
