@@ -1,6 +1,7 @@
 """The web server's access log over a real magic-link sign-in: gunicorn (with the project's gunicorn.conf.py,
 as the Dockerfile and the bench run it) never writes the link's token, and no page sends it as a Referer."""
 
+import logging
 import os
 import re
 
@@ -48,3 +49,17 @@ def test_a_real_magic_link_sign_in_leaves_no_token_in_gunicorns_access_log_nor_i
     written = log.read_text()
     assert written.count("/sanctuaire/connexion/lien/") == 3  # the three requests were logged…
     assert token not in written and "sesame" not in written  # …without the token or its parameter
+
+
+def test_the_demo_servers_request_lines_go_through_the_redacting_handler():
+    """`make demo` serves with runserver, whose request lines are logged by `django.server`."""
+    logger = logging.getLogger("django.server")
+    record = logger.makeRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+        ("GET /sanctuaire/connexion/lien/?sesame=AAAAAbcdEFGH123456789 HTTP/1.1", "302", "0"), None,
+    )
+
+    written = [handler.format(record) for handler in logger.handlers if handler.filter(record)]
+
+    assert written and not logger.propagate
+    assert all("AAAAAbcdEFGH123456789" not in line and "sesame=[redacted]" in line for line in written)
