@@ -76,7 +76,7 @@ def expert_create(*, email: str, name: str, password: str, role: str = ExpertRol
     User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
     with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.with_email(email).exists():
             raise ExpertAlreadyExists(f"Un compte existe déjà pour {email}.")
         first_name, _, last_name = name.partition(" ")
         user = User.objects.create_user(
