@@ -16,4 +16,4 @@ RUN LUMIRA_ENV=dev python manage.py collectstatic --noinput \
 
 USER lumira
 EXPOSE 8000
-CMD ["gunicorn", "lumira.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "lumira.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -286,7 +286,8 @@ def wait_for_port(process: subprocess.Popen, port: int, name: str, timeout: floa
 def start_gunicorn(processes: Processes, env: dict, port: int, workers: int) -> subprocess.Popen:
     process = processes.start(
         "gunicorn",
-        [str(BIN / "gunicorn"), "lumira.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+        [str(BIN / "gunicorn"), "lumira.wsgi:application", "-c", str(ROOT / "gunicorn.conf.py"),
+         "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--worker-class", "sync", "--log-level", "warning", "--keep-alive", "5", "--backlog", "2048"],
         env=env,
     )

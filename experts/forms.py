@@ -34,6 +34,8 @@ class GenerationForm(forms.Form):
 
 class ValidationForm(forms.Form):
     action = forms.ChoiceField(choices=[("approve", "Approuver"), ("reject", "Rejeter")], widget=forms.HiddenInput)
+    # The version the page displayed: a click on a page older than the content now waiting is refused.
+    version = forms.IntegerField(min_value=0, max_value=10_000, required=False, widget=forms.HiddenInput)
     notes = forms.CharField(
         label="Notes de validation", max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -16,6 +16,7 @@ from orders.services import (
     InvalidTransition,
     OrderServiceError,
     StaleGenerationAttempt,
+    StaleVersion,
     TransitionResult,
     order_approve,
     order_assign,
@@ -49,7 +50,8 @@ class AlreadyDone(OrderServiceError):
 
 # Refusals caused by the order's state or holder (409), as opposed to a request that is wrong in itself (400).
 CONFLICTS = (
-    AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed, AlreadyDone, IntakeIncomplete,
+    AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, StaleVersion, CallbackReplayed, AlreadyDone,
+    IntakeIncomplete,
 )
 
 
@@ -78,7 +80,7 @@ def expert_create(*, email: str, name: str, password: str, role: str = ExpertRol
     User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
     with transaction.atomic():
-        if User.objects.filter(email=email).exists():
+        if User.objects.with_email(email).exists():
             raise ExpertAlreadyExists(f"Un compte existe déjà pour {email}.")
         first_name, _, last_name = name.partition(" ")
         user = User.objects.create_user(
@@ -168,17 +170,20 @@ def generation_start(*, order_id, expert: Expert, prompt: str, instructions: str
 
 
 def content_validate(
-    *, order_id, expert: Expert, action: str, notes: str = "", reason: str = "", actor=None
+    *, order_id, expert: Expert, action: str, notes: str = "", reason: str = "", actor=None, version: int | None = None
 ) -> TransitionResult:
     """Approve (the reading is delivered and the client emailed) or reject with a reason (a revision
     generation starts with the reason, the notes and the previous version). Of concurrent or repeated
-    validations exactly one has an effect; the others raise AlreadyDone or InvalidTransition (409)."""
+    validations exactly one has an effect; the others raise AlreadyDone or InvalidTransition (409).
+
+    `version` is the revision number of the version the expert judged (SPEC §9): when another one has
+    landed since, StaleVersion (409) and nothing changes."""
     notes, reason = (notes or "").strip(), (reason or "").strip()
     actor = actor or expert.user
     order = _check_holder(order_id, expert)
     if action == "approve":
         with transaction.atomic():
-            result = order_approve(order_id=order_id, expert=expert, notes=notes, actor=actor)
+            result = order_approve(order_id=order_id, expert=expert, notes=notes, actor=actor, version=version)
             if result.changed:
                 from .tasks import reading_ready_email
 
@@ -193,7 +198,9 @@ def content_validate(
             error.message = f"La commande {order.number} est en cours de génération : il n'y a rien à rejeter."
             raise error
         with transaction.atomic():
-            result = order_reject(order_id=order_id, expert=expert, reason=reason, notes=notes, actor=actor)
+            result = order_reject(
+                order_id=order_id, expert=expert, reason=reason, notes=notes, actor=actor, version=version
+            )
             if result.changed:
                 attempt_open(result.order)
         return _done_now(result, "Ce rejet est déjà pris en compte : la révision est en cours de génération.")

@@ -251,7 +251,7 @@ def validate(request: HttpRequest, order_id) -> HttpResponse:
     try:
         services.content_validate(
             order_id=order.pk, expert=request.expert, action=action,
-            notes=form.cleaned_data["notes"], reason=form.cleaned_data["reason"],
+            notes=form.cleaned_data["notes"], reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
         )
     except OrderServiceError as error:
         return _refused(request, order.pk, error)

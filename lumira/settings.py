@@ -245,6 +245,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # runserver's request lines (the demo) go through the redacting handler too: no `?sesame=` token in them.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 if IS_PRODUCTION:
@@ -301,6 +303,8 @@ SESAME_MAX_AGE = env.int("SESAME_MAX_AGE", default=15 * 60)
 SESAME_ONE_TIME = True
 SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
 # Requests for a magic link, per client IP and per email address (django-ratelimit, counted in CACHES).
+# The browser that paid may enter the account its checkout created once, this long after payment (SPEC §5).
+SANCTUAIRE_DIRECT_ENTRY_SECONDS = 30 * 60
 SANCTUAIRE_LINK_RATE_PER_IP = env.str("SANCTUAIRE_LINK_RATE_PER_IP", default="20/h")
 SANCTUAIRE_LINK_RATE_PER_EMAIL = env.str("SANCTUAIRE_LINK_RATE_PER_EMAIL", default="5/h")
 SANCTUAIRE_TOKEN_RATE_PER_IP = env.str("SANCTUAIRE_TOKEN_RATE_PER_IP", default="30/h")

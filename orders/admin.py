@@ -58,3 +58,40 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request):
+        """An expert sees here at most what the desk shows them (their orders and the unassigned paid ones,
+        experts.selectors.orders_visible_to); only admins see every order. Staff without an expert profile
+        and without superuser rights see none."""
+        orders = super().get_queryset(request)
+        if _sees_every_order(request):
+            return orders
+        expert = _expert_of(request)
+        if expert is None:
+            return orders.none()
+        from experts.selectors import orders_visible_to  # experts depends on orders, not the reverse
+
+        return orders.filter(pk__in=orders_visible_to(expert).values("pk"))
+
+    def get_search_fields(self, request):
+        # Searching by a client's email or name is an admin's tool: an expert finds an order by its number.
+        return self.search_fields if _sees_every_order(request) else ("number",)
+
+    def get_list_filter(self, request):
+        return self.list_filter if _sees_every_order(request) else ("status", "level", "service")
+
+
+def _expert_of(request):
+    """The signed-in user's active Expert row, read once per request."""
+    if not hasattr(request, "_lumira_admin_expert"):
+        from experts.models import Expert
+
+        request._lumira_admin_expert = Expert.objects.active().filter(user=request.user).first()
+    return request._lumira_admin_expert
+
+
+def _sees_every_order(request) -> bool:
+    if request.user.is_superuser:
+        return True
+    expert = _expert_of(request)
+    return expert is not None and expert.is_admin

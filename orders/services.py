@@ -99,6 +99,12 @@ class IntakeIncomplete(OrderServiceError):
         self.missing = missing
 
 
+class StaleVersion(OrderServiceError):
+    """A validation names a content version that is no longer the one waiting (a revision has landed since)."""
+
+    code = "stale_version"
+
+
 @dataclass(frozen=True)
 class TransitionResult:
     order: Order
@@ -386,7 +392,23 @@ def _current_version(order: Order) -> ContentVersion:
     return ContentVersion.objects.select_for_update().get(order=order, revision=order.revision_count)
 
 
-def order_approve(*, order_id, expert, notes: str = "", actor=None) -> TransitionResult:
+def _check_judged_version(version: int | None) -> Callable[[Order], None] | None:
+    """A validation judges the version the expert saw: when it names one that is no longer current (a
+    repeated rejection arriving after its revision landed), it is refused and nothing changes."""
+    if version is None:
+        return None
+
+    def check(order: Order) -> None:
+        if order.revision_count != version:
+            raise StaleVersion(
+                f"La version {version} de la commande {order.number} n'est plus celle à valider "
+                f"(version actuelle : {order.revision_count}). Rechargez la commande."
+            )
+
+    return check
+
+
+def order_approve(*, order_id, expert, notes: str = "", actor=None, version: int | None = None) -> TransitionResult:
     """`awaiting_validation` → `completed`: the reading is delivered."""
 
     def apply(order: Order) -> None:
@@ -402,11 +424,14 @@ def order_approve(*, order_id, expert, notes: str = "", actor=None) -> Transitio
         order.validated_at = now
         order.delivered_at = now
 
-    return _transition(order_id, "approved", actor=actor, note=notes, apply=apply)
+    return _transition(order_id, "approved", actor=actor, note=notes, apply=apply, check=_check_judged_version(version))
 
 
-def order_reject(*, order_id, expert, reason: str, notes: str = "", actor=None) -> TransitionResult:
-    """`awaiting_validation` → `processing`: revision count +1 (exactly once) and a new generation attempt."""
+def order_reject(
+    *, order_id, expert, reason: str, notes: str = "", actor=None, version: int | None = None
+) -> TransitionResult:
+    """`awaiting_validation` → `processing`: revision count +1 (exactly once) and a new generation attempt.
+    With `version`, only while that version is still the one waiting (else StaleVersion)."""
     if not reason.strip():
         raise OrderServiceError("Le motif de rejet est obligatoire.")
 
@@ -424,7 +449,7 @@ def order_reject(*, order_id, expert, reason: str, notes: str = "", actor=None) 
         order.generation_attempt_id = uuid.uuid4()
         order.generation_started_at = timezone.now()
 
-    return _transition(order_id, "rejected", actor=actor, note=reason, apply=apply)
+    return _transition(order_id, "rejected", actor=actor, note=reason, apply=apply, check=_check_judged_version(version))
 
 
 def order_refund(*, order_id, note: str = "") -> TransitionResult:

@@ -93,6 +93,8 @@ class Checkout:
     order: Order
     client_secret: str
     setup_client_secret: str
+    # This checkout created the client's account: only then may the paying browser enter it directly (SPEC §5).
+    created_account: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def checkout_start(
     form) and its chart, its PaymentIntent and a SetupIntent for the card form."""
     User = get_user_model()
     with transaction.atomic():
-        client = User.objects.get_or_create_client(email, full_name=name)
+        client, created_account = User.objects.client_get_or_create(email, full_name=name)
         order = order_services.order_create(
             offer=offer, client=client, client_name=name, client_email=email, client_phone=phone, expert=expert,
             intake=intake,
@@ -185,7 +187,10 @@ def checkout_start(
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE) from error
     order = order_payment_intent_attach(order_id=order.pk, payment_intent_id=intent.id)
     payment_intent_mirror(intent)
-    return Checkout(order=order, client_secret=intent.client_secret, setup_client_secret=setup.client_secret)
+    return Checkout(
+        order=order, client_secret=intent.client_secret, setup_client_secret=setup.client_secret,
+        created_account=created_account,
+    )
 
 
 def _check_payable(order: Order) -> None:

@@ -159,7 +159,7 @@ def magic_link_request(*, email: str) -> None:
 
     User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
-    user_id = User.objects.filter(email=email, is_active=True, is_staff=False).values_list("pk", flat=True).first()
+    user_id = User.objects.with_email(email).filter(is_active=True, is_staff=False).values_list("pk", flat=True).first()
     if user_id is None:
         logger.info("magic link requested for an unknown address")
         return

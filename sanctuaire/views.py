@@ -2,7 +2,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -21,12 +21,11 @@ from orders.models import Order, OrderStatus
 from . import selectors, services
 from .access import SECTIONS_BY_KEY, client_entitlements
 from .caching import client_generation
+from .direct_entry import direct_entry_login
 from .forms import MagicLinkRequestForm, ProfileForm
 from .models import PhotoKind
 from .pdf import reading_pdf as build_reading_pdf
 from .photos import photo_content_type, photo_max_size_label, photo_open
-
-MAGIC_LINK_BACKEND = "sanctuaire.backends.ClientMagicLinkBackend"
 
 
 def client_required(view):
@@ -41,7 +40,18 @@ def client_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-PAID_ORDERS_SESSION_KEY = "lumira_paid_orders"  # filled by the payments app when this browser places an order
+
+
+# A magic link's token between the link's first GET and the click that spends it (never in a URL after that).
+MAGIC_LINK_SESSION_KEY = "lumira_magic_link_token"
+ENTRY_AWAITING_PAYMENT = (
+    "Entrez votre adresse e-mail : nous vous envoyons un lien de connexion dès que votre paiement est confirmé."
+)
+ENTRY_NEEDS_LINK = (
+    "Pour protéger votre Sanctuaire, l'accès direct depuis la page de commande n'est possible qu'une fois, "
+    "juste après le paiement qui a créé votre compte. Demandez ici un lien de connexion : "
+    "il vous est envoyé par e-mail."
+)
 
 
 def _link_requests_limited(request, email: str | None) -> bool:
@@ -86,43 +96,54 @@ def link_sent(request):
     return render(request, "sanctuaire/link_sent.html", {"minutes": int(settings.SESAME_MAX_AGE // 60)})
 
 
+def _referrer_policy(response: HttpResponse, policy: str) -> HttpResponse:
+    response["Referrer-Policy"] = policy
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def magic_link(request):
     """GET checks the link and asks for one click; POST signs in and spends the link.
 
     Mail scanners open links by GET: spending the one-time link only on POST keeps it for the client.
+    The link's URL (…?sesame=<token>) only ever answers a redirect, with no Referer, to the same page without
+    its query (the token waits in the session): no later request line, access log or Referer repeats it. The
+    page behind it keeps Referers on this site (`same-origin`: a `no-referrer` page makes browsers send
+    `Origin: null` with its form, which the CSRF check rightly refuses).
     """
-    if request.method == "GET":
-        token = request.GET.get(sesame_settings.TOKEN_NAME)
-        user = authenticate(request, sesame=token) if token else None  # checks the link without spending it
-    else:
-        token = request.POST.get("token")
+    if request.method == "POST":
+        token = request.POST.get("token") or request.session.pop(MAGIC_LINK_SESSION_KEY, None)
         user = services.magic_link_consume(token=token, request=request)
-    if user is None:
-        return render(request, "sanctuaire/link_invalid.html", {"form": MagicLinkRequestForm()}, status=400)
-    if request.method == "GET":
-        return render(request, "sanctuaire/link_confirm.html", {"token": token, "link_user": user})
-    return redirect("sanctuaire:home")
+        if user is not None:
+            return redirect("sanctuaire:home")
+    else:
+        link_token = request.GET.get(sesame_settings.TOKEN_NAME)
+        if link_token is not None:
+            request.session[MAGIC_LINK_SESSION_KEY] = link_token[:512]
+            return _referrer_policy(redirect("sanctuaire:magic_link"), "no-referrer")
+        token = request.session.get(MAGIC_LINK_SESSION_KEY)
+        user = authenticate(request, sesame=token) if token else None  # checks the link without spending it
+        if user is not None:
+            page = render(request, "sanctuaire/link_confirm.html", {"link_user": user})
+            return _referrer_policy(page, "same-origin")
+    page = render(request, "sanctuaire/link_invalid.html", {"form": MagicLinkRequestForm()}, status=400)
+    return _referrer_policy(page, "same-origin")
 
 
 @never_cache
 @require_GET
 def enter_from_order(request, order_id):
-    """The browser that just paid enters without waiting for the email (the order id is in its session)."""
-    placed_here = str(order_id) in request.session.get(PAID_ORDERS_SESSION_KEY, [])
-    order = Order.objects.filter(pk=order_id).select_related("client").first() if placed_here else None
-    client = order.client if order is not None else None
-    if order is None or order.paid_at is None or not client.is_active or client.is_staff:
-        messages.info(
-            request,
-            "Entrez votre adresse e-mail : nous vous envoyons un lien de connexion "
-            "dès que votre paiement est confirmé.",
-        )
+    """The browser that just paid enters without waiting for the email, under the rules of direct_entry.py;
+    everyone else is sent to ask for a magic link, with a message that says so."""
+    user = request.user
+    if user.is_authenticated and not user.is_staff and Order.objects.for_client(user).filter(pk=order_id).exists():
+        return redirect("sanctuaire:home")  # already inside: nothing to open
+    entry = direct_entry_login(request, order_id)
+    if entry.user is None:
+        messages.info(request, ENTRY_AWAITING_PAYMENT if entry.awaiting_payment else ENTRY_NEEDS_LINK)
         return redirect("sanctuaire:login")
-    if request.user != client:
-        login(request, client, backend=MAGIC_LINK_BACKEND)
-    services.profile_apply_to_orders(user=client)
+    services.profile_apply_to_orders(user=entry.user)
     return redirect("sanctuaire:home")
 
 

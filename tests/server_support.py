@@ -14,12 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def gunicorn_server(env: dict, *, workers: int = 1) -> Iterator[str]:
-    """Start gunicorn with `env` on a free port, yield its base URL, stop it afterwards."""
+def gunicorn_server(env: dict, *, workers: int = 1, access_log: Path | None = None) -> Iterator[str]:
+    """Start gunicorn with `env` and the project's gunicorn.conf.py on a free port, yield its base URL, stop it
+    afterwards. With `access_log`, gunicorn writes its access log to that file."""
     port = free_port()
+    logging = ["--access-logfile", str(access_log)] if access_log else []
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "lumira.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers)],
+        [str(Path(sys.executable).parent / "gunicorn"), "lumira.wsgi:application", "-c", str(ROOT / "gunicorn.conf.py"),
+         "-b", f"127.0.0.1:{port}", "-w", str(workers), *logging],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:

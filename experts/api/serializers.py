@@ -291,6 +291,11 @@ class ValidateContentSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["approve", "reject"])
     validationNotes = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     rejectionReason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=10_000, default=None,
+        help_text="The revision number of the version being judged (the order's revisionCount when it was read): "
+                  "when another version has landed since, 409 `stale_version` and nothing changes.",
+    )
 
     def validate(self, attrs: dict) -> dict:
         if attrs["action"] == "reject" and not attrs["rejectionReason"].strip():

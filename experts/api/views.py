@@ -257,7 +257,8 @@ class ValidateContentView(ExpertAPIView):
             **error_responses({
                 400: "Invalid body; a rejection needs its `rejectionReason`.",
                 404: "Unknown order.",
-                409: "No content waits for validation, or another expert holds the order.",
+                409: "No content waits for validation, another expert holds the order, or the judged `version` is "
+                     "no longer current (`stale_version`).",
             }),
         },
         summary="Approve (deliver to the client) or reject (start a revision) the generated content.",
@@ -270,7 +271,7 @@ class ValidateContentView(ExpertAPIView):
         try:
             services.content_validate(
                 order_id=order.pk, expert=request.expert, action=data["action"],
-                notes=data["validationNotes"], reason=data["rejectionReason"],
+                notes=data["validationNotes"], reason=data["rejectionReason"], version=data["version"],
             )
         except OrderServiceError as error:
             return _service_error(error)

@@ -17,6 +17,7 @@ from lumira.api import error_response, error_responses
 from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
+from sanctuaire.direct_entry import direct_entry_remember
 
 from ..caching import order_generation
 from ..selectors import order_with_payment_status
@@ -82,6 +83,8 @@ class CreatePaymentIntentView(PublicAPIView):
         except OrderServiceError as error:
             return error_response("offer_unavailable", error.message, status.HTTP_400_BAD_REQUEST)
         _remember_paid_order(request, checkout.order.pk)
+        if checkout.created_account:
+            direct_entry_remember(request.session, checkout.order.pk)
         body = {
             "clientSecret": checkout.client_secret,
             "orderId": checkout.order.pk,

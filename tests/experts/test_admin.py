@@ -10,7 +10,7 @@ from experts.models import AIRun, AIRunOutcome, DeadLetterStatus, GenerationAtte
 from experts.services import expert_create
 from orders.models import OrderStatus
 from tests.experts.helpers import dead_letter, in_validation, processing
-from tests.factories import paid_order
+from tests.factories import create_order, paid_order
 
 
 @pytest.fixture
@@ -129,3 +129,37 @@ def test_an_admin_lists_the_ai_runs_read_only_and_never_sees_the_request_sent(ad
     assert listing.status_code == 200 and order.number in html and "gpt-4o-mini" in html and "1002" in html
     assert client.get(reverse("admin:experts_airun_add")).status_code == 403
     assert attempt_page.status_code == 200 and "requête envoyée" not in attempt_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_expert_sees_in_the_admin_only_the_orders_the_desk_shows_them_and_no_email_search(desk_expert, expert):
+    own = in_validation(desk_expert)
+    unassigned = paid_order(birth_place="Brest-UNASSIGNED")
+    others = paid_order(expert=expert, birth_place="Nice-OTHER-EXPERT")
+    pending = create_order(birth_place="Metz-PENDING")
+    client = admin_client(desk_expert.user)
+
+    listing = client.get(reverse("admin:orders_order_changelist")).content.decode()
+    by_email = client.get(reverse("admin:orders_order_changelist"), {"q": others.client_email}).content.decode()
+    hidden = [client.get(reverse("admin:orders_order_change", args=[order.pk])) for order in (others, pending)]
+
+    def listed(order, html):
+        return reverse("admin:orders_order_change", args=[order.pk]) in html
+
+    assert listed(own, listing) and listed(unassigned, listing)
+    assert not listed(others, listing) and not listed(pending, listing)
+    assert not listed(others, by_email)
+    assert all(response.status_code == 302 for response in hidden)
+    assert client.get(reverse("admin:orders_order_change", args=[unassigned.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_admin_sees_every_order_and_searches_clients_by_email(admin_expert, expert):
+    others = paid_order(expert=expert)
+    pending = create_order()
+    client = admin_client(admin_expert.user)
+
+    by_email = client.get(reverse("admin:orders_order_changelist"), {"q": others.client_email}).content.decode()
+
+    assert reverse("admin:orders_order_change", args=[others.pk]) in by_email
+    assert client.get(reverse("admin:orders_order_change", args=[pending.pk])).status_code == 200

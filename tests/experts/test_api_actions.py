@@ -280,3 +280,31 @@ def test_an_inactive_expert_is_not_offered_orders_by_admins(admin_api):
     gone = ExpertFactory(is_active=False)
     response = admin_api.post(assign_url(order), {"expertId": gone.pk}, format="json")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_judging_a_version_that_is_no_longer_current_is_a_409_stale_version_and_changes_nothing(
+    expert, expert_api, django_capture_on_commit_callbacks, action
+):
+    order = in_validation(expert)
+    with django_capture_on_commit_callbacks(execute=True):  # version 0 rejected; revision 1 lands at once
+        expert_api.post(VALIDATE, {"orderId": str(order.pk), "action": "reject", "rejectionReason": "Trop vague",
+                                   "version": 0}, format="json")
+    order.refresh_from_db()
+    assert (order.status, order.revision_count) == (OrderStatus.AWAITING_VALIDATION, 1)
+    events = event_actions(order)
+
+    response = expert_api.post(
+        VALIDATE, {"orderId": str(order.pk), "action": action, "rejectionReason": "Trop vague", "version": 0},
+        format="json",
+    )
+
+    assert response.status_code == 409 and response.json()["error"]["code"] == "stale_version"
+    assert "Rechargez" in response.json()["error"]["message"]
+    order.refresh_from_db()
+    assert (order.status, order.revision_count) == (OrderStatus.AWAITING_VALIDATION, 1)
+    assert version_rows(order) == [(0, VersionOutcome.REJECTED), (1, VersionOutcome.PENDING)]
+    assert event_actions(order) == events
+    current = expert_api.post(VALIDATE, {"orderId": str(order.pk), "action": "approve", "version": 1}, format="json")
+    assert current.status_code == 200 and current.json()["order"]["status"] == "completed"

@@ -51,6 +51,25 @@ def test_a_bad_signature_is_a_401_and_changes_nothing(expert):
 
 
 @pytest.mark.django_db
+def test_a_signature_with_only_its_last_hex_digit_changed_is_a_401_and_changes_nothing(expert, settings):
+    """Every character of the signature counts, the last one too (not a prefix comparison)."""
+    order = processing(expert)
+    before = snapshot(order)
+    raw = json.dumps(success_body(order)).encode()
+    headers = signing.signed_headers(settings.N8N_CALLBACK_SECRET, raw)
+    good = headers[signing.SIGNATURE_HEADER]
+    almost = good[:-1] + ("0" if good[-1] != "0" else "1")
+
+    response = Client().post(
+        "/api/expert/n8n-callback", data=raw, content_type="application/json",
+        HTTP_X_LUMIRA_TIMESTAMP=headers[signing.TIMESTAMP_HEADER], HTTP_X_LUMIRA_SIGNATURE=almost,
+    )
+
+    assert response.status_code == 401 and response.json()["error"]["code"] == "bad_signature"
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
 def test_missing_signature_headers_are_a_401(expert):
     order = processing(expert)
     before = snapshot(order)

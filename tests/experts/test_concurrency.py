@@ -1,11 +1,14 @@
 """Races on PostgreSQL through the API: one effect, the loser gets a 409."""
 
+import random
 import threading
+import time
+from collections import Counter
 
 import pytest
 from django.db import connection
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from tests.experts.helpers import api_for, event_actions, in_validation
 from tests.factories import paid_order
 
@@ -80,3 +83,46 @@ def test_two_rejections_at_the_same_time_count_one_revision_and_the_second_gets_
     assert order.revision_count == 1
     assert event_actions(order).count("rejected") == 1
     assert order.generation_attempts.count() == 2  # the first generation and one revision
+
+
+def _wait_until(predicate, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.002)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rejection_repeated_200_times_against_its_own_revision_never_counts_two_revisions(expert):
+    """Each round: two rejections of version 0 at once. The local generator answers the first one's revision
+    at once (eager tasks), so the second often arrives after revision 1 has landed, and in every fourth round
+    it is made to: judging version 0 then is `stale_version`, and revision 1 is left waiting for the expert."""
+    assert connection.vendor == "postgresql"
+    api, api_too = api_for(expert.user), api_for(expert.user)
+    started, rounds, refusals = time.monotonic(), 200, Counter()
+
+    for round_number in range(rounds):
+        order = in_validation(expert)
+        body = {"orderId": str(order.pk), "action": "reject", "rejectionReason": "Trop court", "version": 0}
+
+        def late_reject(api=api_too, order=order, body=body, round_number=round_number):
+            if round_number % 4 == 0:  # the worst ordering: only once the revision's content has landed
+                _wait_until(lambda: Order.objects.filter(pk=order.pk, status=OrderStatus.AWAITING_VALIDATION,
+                                                         revision_count=1).exists())
+            elif round_number % 2:
+                time.sleep(random.uniform(0, 0.01))
+            return api.post("/api/expert/validate-content", body, format="json")
+
+        responses = race(lambda api=api, body=body: api.post("/api/expert/validate-content", body, format="json"),
+                         late_reject)
+
+        codes = sorted(response.status_code for response in responses)
+        order.refresh_from_db()
+        assert (codes, order.revision_count, event_actions(order).count("rejected")) == ([200, 409], 1, 1), round_number
+        refusals[next(r for r in responses if r.status_code == 409).json()["error"]["code"]] += 1
+        assert time.monotonic() - started < 240, f"only {round_number + 1} rounds in 240 s"
+
+    assert refusals["stale_version"] >= rounds // 4  # at least the forced rounds met a landed revision
+    assert set(refusals) <= {"stale_version", "already_done", "invalid_transition"}

@@ -392,3 +392,22 @@ def test_the_order_page_shows_the_exact_messages_that_will_be_sent(expert):
     assert "Ce qui sera envoyé" in block and "Consignes générales (système)" in block
     assert "Où va ma vie ?" in block and "vouvoiement" in block and "1500 mots" in block
     assert "Secret-Nom" not in block and html.escape(order.client_email) not in block
+
+
+@pytest.mark.django_db
+def test_the_desk_sends_the_version_it_displays_and_a_page_older_than_the_content_is_refused(
+    expert, django_capture_on_commit_callbacks
+):
+    order = in_validation(expert)
+    client = desk(expert)
+    page = client.get(reverse("experts:order", args=[order.pk])).content.decode()
+    assert page.count('name="version" value="0"') == 2  # approve and reject forms
+    with django_capture_on_commit_callbacks(execute=True):  # rejected in another tab; revision 1 lands
+        client.post(reverse("experts:validate", args=[order.pk]), {"action": "reject", "reason": "Plus", "version": "0"})
+
+    stale = client.post(reverse("experts:validate", args=[order.pk]), {"action": "approve", "version": "0"}, **HTMX)
+
+    assert stale.status_code == 409 and "Rechargez la commande" in html.unescape(stale.content.decode())
+    order.refresh_from_db()
+    assert (order.status, order.revision_count) == (OrderStatus.AWAITING_VALIDATION, 1)
+    assert 'name="version" value="1"' in stale.content.decode()  # the panel now shows the current version

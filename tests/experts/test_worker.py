@@ -13,10 +13,8 @@ import time
 from io import StringIO
 from pathlib import Path
 
-import kombu.pools
 import pytest
 import redis
-from celery import current_app
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -26,6 +24,7 @@ from orders.models import Order, OrderStatus, VersionOutcome
 from tests.experts.helpers import api_for, event_actions, version_rows
 from tests.experts.n8n_stub import N8nStub
 from tests.factories import paid_order
+from tests.reliability.helpers import publishing_to
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -104,25 +103,14 @@ def worker(django_db_setup, django_db_blocker, live_server, n8n_stub):
 @pytest.fixture
 def through_redis(worker, n8n_stub, settings, live_server):
     """This process publishes tasks to Redis (not eagerly) and builds callback URLs to the live server."""
-    conf = current_app.conf
-    saved = (conf.task_always_eager, conf.broker_url)
     settings.GENERATION_BACKEND = "n8n"
     settings.SITE_URL = f"http://127.0.0.1:{live_server.thread.port}"
-    conf.task_always_eager, conf.broker_url = False, BROKER
-    _reset_broker_pools()
     n8n_stub.script, n8n_stub.received, n8n_stub.callbacks, n8n_stub.bad_signatures = [], [], [], 0
     if n8n_stub._server is None:
         n8n_stub.start()
-    yield n8n_stub
-    conf.task_always_eager, conf.broker_url = saved
-    _reset_broker_pools()
-
-
-def _reset_broker_pools() -> None:
-    # Celery caches its broker connection pools; drop them so the broker URL just set is the one used.
-    kombu.pools.reset()
-    current_app.amqp._producer_pool = None
-    current_app._pool = None
+    # publishing_to puts Celery's broker back as it found it (not pinned to the values read here).
+    with publishing_to(BROKER):
+        yield n8n_stub
 
 
 def test_an_order_goes_through_generation_revision_and_approval(through_redis, expert):

@@ -18,7 +18,6 @@ import re
 import time
 from pathlib import Path
 
-import kombu.pools
 import pytest
 import redis
 from axe_playwright_python.sync_playwright import Axe
@@ -35,6 +34,7 @@ from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
 from sanctuaire.models import ClientProfile
 from tests.factories import offer
+from tests.reliability.helpers import publishing_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -54,13 +54,6 @@ REVISED = "Votre chemin professionnel"  # the local writer's section on work, fi
 NOWHERE = "http://127.0.0.1:9"  # where localstripe's later webhooks go once the live server is gone
 
 
-def _reset_broker_pools() -> None:
-    # Celery caches its broker connection pools; drop them so the broker URL just set is the one used.
-    kombu.pools.reset()
-    celery_app.amqp._producer_pool = None
-    celery_app._pool = None
-
-
 @pytest.fixture
 def site(live_server, stripe_api, settings):
     """The live site, registered with localstripe: its webhooks reach the site for real."""
@@ -78,22 +71,18 @@ def site(live_server, stripe_api, settings):
 def worker(site):
     """A Celery worker consuming from Redis in a thread of this process; the site publishes to Redis."""
     redis.Redis.from_url(BROKER).flushdb()  # nothing left over from an earlier run
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.broker_url)
-    conf.task_always_eager, conf.broker_url = False, BROKER
-    _reset_broker_pools()
     # The worker thread opens its own database connection: close it after each task, so that none is
     # left open on the test database when the thread ends.
     max_age = connections.settings["default"]["CONN_MAX_AGE"]
     connections.settings["default"]["CONN_MAX_AGE"] = 0
     try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                          shutdown_timeout=30) as running:
+        # publishing_to puts Celery's broker back as it found it (writing back values read here would pin
+        # them for every later test).
+        with publishing_to(BROKER), start_worker(celery_app, pool="solo", perform_ping_check=False,
+                                                 loglevel="WARNING", shutdown_timeout=30) as running:
             yield running
     finally:
         connections.settings["default"]["CONN_MAX_AGE"] = max_age
-        conf.task_always_eager, conf.broker_url = saved
-        _reset_broker_pools()
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ def replay(client, webhook_endpoint, django_capture_on_commit_callbacks):
             response = post_event(client, webhook_endpoint, event, **kwargs)
         return response, event
 
+    deliver.endpoint = webhook_endpoint
     return deliver
 
 
@@ -224,6 +225,29 @@ def test_a_success_whose_amount_or_currency_does_not_match_flags_the_order_and_n
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING and order.paid_at is None
     assert order.payment_flag.startswith("Montant reçu")
+    assert _events(order, "payment_flagged") == 1 and _events(order, "payment_succeeded") == 0
+    assert mail.outbox == []
+
+
+def test_a_success_for_another_payment_intent_with_the_right_amount_flags_the_order_and_leaves_it_pending(
+    client, replay, order, django_capture_on_commit_callbacks
+):
+    """Another order's PaymentIntent (same offer: same amount and currency), paid for real, reported under
+    this order's metadata: the money is not this order's."""
+    other, _ = checkout_order(client, email="autre.client@example.com")
+    other_intent = pay_intent_in_stripe(other)
+    assert (other_intent.amount, other_intent.currency) == (order.amount, order.currency)
+    ids = {**stripe_ids(other, other_intent), "order_id": str(order.pk), "order_number": order.number}
+    event = stored_event("payment_intent.succeeded", ids=ids)
+    assert event["data"]["object"]["metadata"]["lumira_order_id"] == str(order.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_event(client, replay.endpoint, event)
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING and order.paid_at is None
+    assert order.payment_flag.startswith(f"Paiement {other_intent.id} reçu")
     assert _events(order, "payment_flagged") == 1 and _events(order, "payment_succeeded") == 0
     assert mail.outbox == []
 

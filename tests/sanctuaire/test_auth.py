@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from sesame.utils import get_token
 
-from sanctuaire.views import PAID_ORDERS_SESSION_KEY
+from sanctuaire.direct_entry import NEW_ACCOUNT_ORDERS_SESSION_KEY
 from tests.factories import create_order, paid_order
 
 from .conftest import complete_profile
@@ -44,12 +44,16 @@ def test_a_known_client_receives_a_link_that_signs_them_in_after_one_click(
     assert "Sanctuaire" in mail.outbox[0].subject
     assert mail.outbox[0].alternatives[0][1] == "text/html"
     link = _link_from_outbox()
-    confirm = client.get(link)
+    confirm = client.get(link, follow=True)
     assert confirm.status_code == 200 and "Entrer dans mon Sanctuaire" in confirm.content.decode()
     assert _signed_in_user_id(client) is None  # opening the link (or a mail scanner doing so) does not spend it
+    # The token leaves the URL at once (redirect without the query) and is not in the page either.
+    token = link.split("sesame=")[1]
+    assert confirm.redirect_chain == [(LINK, 302)] and token not in confirm.content.decode()
+    assert client.get(link)["Referrer-Policy"] == "no-referrer"  # the URL with the token sends no Referer
+    assert confirm["Referrer-Policy"] == "same-origin"  # the page behind it has no token in its URL
 
-    token = re.search(r'name="token" value="([^"]+)"', confirm.content.decode()).group(1)
-    entered = client.post(LINK, {"token": token})
+    entered = client.post(LINK)
 
     assert entered.status_code == 302 and entered["Location"] == HOME
     assert _signed_in_user_id(client) == str(client_user.pk)
@@ -86,7 +90,7 @@ def test_a_used_link_is_refused_the_second_time(client, client_user):
     assert client.post(LINK, {"token": token}).status_code == 302
     client.post(reverse("sanctuaire:logout"))
 
-    reused = client.get(LINK, {"sesame": token})
+    reused = client.get(LINK, {"sesame": token}, follow=True)
     reused_post = client.post(LINK, {"token": token})
 
     assert reused.status_code == 400 and "déjà été utilisé" in reused.content.decode()
@@ -106,7 +110,7 @@ def test_an_expired_link_is_refused(client, client_user, settings):
 @pytest.mark.django_db
 def test_a_tampered_or_missing_token_is_refused(client, client_user):
     token = get_token(client_user)
-    assert client.get(LINK, {"sesame": token[:-2] + "xx"}).status_code == 400
+    assert client.get(LINK, {"sesame": token[:-2] + "xx"}, follow=True).status_code == 400
     assert client.get(LINK).status_code == 400
     assert client.post(LINK, {}).status_code == 400
     assert _signed_in_user_id(client) is None
@@ -180,7 +184,7 @@ def test_sign_out_ends_the_session_and_only_accepts_post(client, client_user):
 def test_the_browser_that_paid_enters_from_the_confirmation_page(client, client_user):
     order = paid_order(client=client_user)
     session = client.session
-    session[PAID_ORDERS_SESSION_KEY] = [str(order.pk)]
+    session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [str(order.pk)]
     session.save()
 
     response = client.get(reverse("sanctuaire:enter_from_order", args=[order.pk]))
@@ -203,7 +207,7 @@ def test_another_browser_cannot_enter_with_an_order_id_alone(client, client_user
 def test_an_unpaid_order_does_not_open_the_sanctuaire_yet(client, client_user):
     order = create_order(client=client_user)
     session = client.session
-    session[PAID_ORDERS_SESSION_KEY] = [str(order.pk)]
+    session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [str(order.pk)]
     session.save()
 
     response = client.get(reverse("sanctuaire:enter_from_order", args=[order.pk]), follow=True)

@@ -1,0 +1,8 @@
+"""gunicorn's settings, read by every gunicorn Lumira starts (Dockerfile, bench, tests' real-server runs):
+gunicorn loads ./gunicorn.conf.py by default, and the launchers also name it with `-c`.
+
+The access log writes the path without its query string (%(U)s, not %(r)s) and no Referer: a magic link's
+token (`?sesame=…`), or any other secret a URL or a Referer might carry, never reaches a log.
+"""
+
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
