@@ -77,8 +77,9 @@ def _generation_and_revision(check, stub, api: ExpertAPI) -> None:
                  "the model named by the workflow (LUMIRA_LLM_MODEL) was called with the credential's key")
     check.expect(sent["response_format"]["type"] == "json_schema"
                  and sent["response_format"]["json_schema"]["schema"]["required"] == list(stub.content)
-                 and [m["role"] for m in sent["messages"]] == ["system", "user"],
-                 "the model got the level's JSON schema (json_schema, strict) and Lumira's system and user messages")
+                 and sent["messages"] == [{"role": m["role"], "content": m["content"]}
+                                          for m in first["generationRequest"]["messages"]],
+                 "the model got the level's JSON schema (json_schema, strict) and Lumira's messages, word for word")
 
     rejected = api.post("/api/expert/validate-content", {
         "orderId": str(order.pk), "action": "reject", "rejectionReason": REASON, "validationNotes": "Plus concret.",
