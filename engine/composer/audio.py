@@ -1,0 +1,39 @@
+"""The spoken version (`audioScript`, level ≥ 2): greeting, the intro, each section's headline and first sentences,
+the ritual, a farewell — about a third of the written reading, in plain sentences a TTS voice reads well."""
+
+from __future__ import annotations
+
+from engine.composer.library import frames, sentences, words
+
+_SHARE = 0.32  # of the reading's words; the acceptance range is 25–40 %
+
+
+def audio_script(content: dict, first_name: str, reading_words: int) -> str:
+    frame = frames()
+    reading = content["reading"]
+    opening = [frame["audio_opening"].format(prenom=first_name), *sentences(reading["intro"])[:2], frame["audio_sections"]]
+    ending = []
+    ritual = content.get("ritual")
+    if ritual:
+        ending.append(frame["audio_ritual"].format(title=_no_period(ritual["title"]), moment=_no_period(ritual["moment"])))
+        ending.extend(ritual["steps"])
+        ending.append(frame["audio_intention"].format(intention=ritual["intention"]))
+    ending += [*sentences(reading["closing"])[:1], frame["audio_closing"].format(prenom=first_name)]
+    budget = _SHARE * reading_words - sum(words(part) for part in opening + ending)
+    sections = [(section["title"], sentences(section["body"])) for section in reading["sections"]]
+    kept = [1] * len(sections)
+    spent = sum(words(title) + words(parts[0]) for title, parts in sections if parts)
+    grew = True
+    while grew and spent < budget:  # one more sentence per section, in order, while the budget lasts
+        grew = False
+        for index, (_, parts) in enumerate(sections):
+            if kept[index] < len(parts) and spent < budget:
+                spent += words(parts[kept[index]])
+                kept[index] += 1
+                grew = True
+    spoken = [f"{_no_period(title)}. {' '.join(parts[: kept[index]])}" for index, (title, parts) in enumerate(sections)]
+    return "\n\n".join([" ".join(opening), *spoken, " ".join(ending)])
+
+
+def _no_period(text: str) -> str:
+    return text.rstrip(" .")

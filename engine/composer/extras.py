@@ -1,0 +1,160 @@
+"""The parts of a reading beyond the text: ritual (level ≥ 2), synthesis and mandala (≥ 3), 30-day guidance (4).
+
+Ritual and guidance are grounded in the sky after delivery, through `engine.composer.sky` (engine.transits).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from engine.composer import sky
+from engine.composer.chartfacts import FLAVOURS, ChartFacts
+from engine.composer.library import (
+    ELEMENTS,
+    GUIDANCE_TZ,
+    Picker,
+    capitalize,
+    fill,
+    frames,
+    french_date,
+    sign_slug,
+    texts,
+)
+from engine.composer.plan import Plan
+from engine.composer.reading import planet_function, planet_name, ruler_name
+from engine.schema import GUIDANCE_DAYS, MANDALA_SYMBOLS
+
+_COUNT_WORDS = ("aucune", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze")
+
+
+def local_zone(facts: ChartFacts) -> ZoneInfo:
+    """The client's time zone when the birth place is known (a fair guess for where they live), else Paris."""
+    name = (facts.place or {}).get("timezone") or GUIDANCE_TZ
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo(GUIDANCE_TZ)
+
+
+def ritual(facts: ChartFacts, plan: Plan, delivery_date: date, first_name: str) -> dict:
+    lunation = sky.next_lunation(datetime.combine(delivery_date, time(0), tzinfo=UTC))
+    kind, element = lunation["kind"], facts.dominant_element()
+    day = lunation["at"].astimezone(local_zone(facts)).date()
+    data = texts("rituals")[kind][element]
+    moment = frames()["ritual_moment"].format(name=frames()["lunation_names"][kind], date=french_date(day),
+                                              sign=lunation["sign"])
+    steps = [fill(step, prenom=first_name) for step in data["steps"]]
+    topic_theme = plan.themes[0] if plan.themes else None
+    if topic_theme:
+        step = frames()["ritual_theme_step"][kind].format(topic=frames()["topics"][topic_theme])
+        steps.insert(len(steps) - 1, step)
+    return {
+        "title": fill(data["title"], prenom=first_name),
+        "moment": f"{moment}. {frames()['ritual_moment_hint'][kind]}",
+        "steps": steps,
+        "intention": fill(data["intention"], prenom=first_name),
+    }
+
+
+def synthesis(facts: ChartFacts, first_name: str) -> str:
+    library, frame = texts("synthesis"), frames()
+    counts = {element: 0 for element in ELEMENTS}
+    for body in facts.bodies.values():
+        counts[texts("signs")[body.sign]["element"]] += 1
+    ranked = sorted(ELEMENTS, key=lambda element: (-counts[element], ELEMENTS.index(element)))
+    parts = [f"{_COUNT_WORDS[counts[element]]} {_of(element, counts[element])}" for element in ranked]
+    total = _COUNT_WORDS[len(facts.bodies)].replace("une", "un") if len(facts.bodies) < len(_COUNT_WORDS) else "les"
+    balance = f"Sur les {total} planètes de votre thème, " + ", ".join(parts[:-1]) + " et " + parts[-1] + "."
+    dominant = facts.dominant_element()
+    paragraphs = [f"{balance} {fill(library['dominant'][dominant], prenom=first_name)}"]
+    missing = facts.missing_element()
+    if missing:
+        paragraphs.append(fill(library["missing"][missing], prenom=first_name))
+    paragraphs.append(fill(library["modality"][facts.dominant_modality()], prenom=first_name))
+    closing = []
+    if facts.arcanum is not None:
+        arcanum = texts("arcana")[str(facts.arcanum)]
+        keywords = ", ".join(arcanum["keywords"][:-1]) + " et " + arcanum["keywords"][-1]
+        tail = Picker(first_name).choice("synthesis-tail", frame["synthesis_tails"])
+        closing.append(frame["synthesis_arcanum"].format(name=arcanum["name"], keywords=keywords, tail=tail))
+    if facts.life_path is not None:
+        title = texts("life_path")[str(facts.life_path)]["title"]
+        closing.append(frame["synthesis_life_path"].format(number=facts.life_path, title=title.lower()))
+    if closing:
+        paragraphs.append(" ".join(closing))
+    return "\n\n".join(paragraphs)
+
+
+def _aspect_lead(aspect: dict, previous: tuple | None) -> str:
+    frame = frames()
+    values = {
+        "transiting": capitalize(ruler_name(aspect["transiting"])),
+        "kind": frame["guidance_kinds"][aspect["type"]],
+        "aspect": frame["guidance_aspect_nouns"][aspect["type"]],
+        "natal": planet_name(aspect["natal"]),
+        "orb": _orb(float(aspect["orb"])),
+        "function": planet_function(aspect["natal"]),
+    }
+    same = previous == (aspect["transiting"], aspect["natal"], aspect["type"])
+    return frame["guidance_repeat" if same else "guidance_aspect"].format(**values)
+
+
+def _practice_options(aspect: dict) -> list[str]:
+    practices = texts("transits")["practices"]
+    flavour = FLAVOURS[aspect["type"]]
+    others = [other for other in ("fusion", "flow", "tension") if other != flavour]
+    keys = [(aspect["transiting"], flavour), (aspect["natal"], flavour), *((aspect["transiting"], f) for f in others)]
+    return [practices[planet][kind] for planet, kind in keys if kind in practices.get(planet, {})]
+
+
+def _of(element: str, count: int) -> str:
+    return ("en signes " if count > 1 else "en signe ") + ("d'" if element[0] in "aeiou" else "de ") + element
+
+
+def _orb(orb_deg: float) -> str:
+    return "exact" if orb_deg < 0.1 else "orbe " + f"{orb_deg:.1f}".replace(".", ",") + "°"
+
+
+def mandala(facts: ChartFacts, plan: Plan) -> dict:
+    frame = frames()
+    first, second = facts.elements_by_weight()[:2]
+    colors = [*frame["palettes"][first], *frame["palettes"][second], frame["gold"]]
+    symbols = ["soleil", "lune", frame["element_symbols"][first], frame["element_symbols"][second]]
+    if plan.themes:
+        symbols.append(frame["theme_symbols"][plan.themes[0]])
+    if facts.arcanum is not None:
+        symbols.append(frame["arcanum_symbols"][facts.arcanum % len(frame["arcanum_symbols"])])
+    symbols = [symbol for index, symbol in enumerate(symbols) if symbol in MANDALA_SYMBOLS and symbol not in symbols[:index]]
+    topic = frame["topics"][plan.themes[0]] if plan.themes else frame["mandala_default_topic"]
+    intention = frame["mandala_intention"].format(first=frame["element_the"][first], second=frame["element_the"][second],
+                                                  topic=topic)
+    return {"colors": colors, "symbols": symbols[:8], "intention": intention}
+
+
+def guidance(facts: ChartFacts, delivery_date: date, first_name: str, picker: Picker) -> list[dict]:
+    """Day 1 is the delivery day; each day from the real transits of that day (engine.transits.daily_transits)."""
+    frame, library = frames(), texts("transits")
+    days = sky.daily_transits(facts.chart, delivery_date, GUIDANCE_DAYS)
+    quiet = picker.order("quiet", library["quiet"])
+    entries, used, previous = [], set(), None
+    for number, day in enumerate(days[:GUIDANCE_DAYS], start=1):
+        moon = sign_slug(day["moonSign"])
+        when = capitalize(french_date(day["date"], weekday=True).rsplit(" ", 1)[0])
+        focus = frame["guidance_focus"].format(date=when, sign=texts("signs")[moon]["name"],
+                                               focus=library["moon_signs"][moon])
+        aspect = day.get("aspect")
+        if aspect:
+            lead, options = _aspect_lead(aspect, previous), _practice_options(aspect)
+            previous = (aspect["transiting"], aspect["natal"], aspect["type"])
+        else:
+            lead, options, previous = frame["guidance_quiet"], [], None
+        # A slow planet can hold one aspect for days: each practice is given once in the month, the next in line
+        # (the natal planet's, the other flavours', then the quiet days') takes over.
+        practice = next((text for text in [*options, *quiet] if text not in used), options[0] if options else quiet[0])
+        used.add(practice)
+        natal = aspect["natal"] if aspect else "sun"
+        body = fill(practice, prenom=first_name, a=planet_function(natal),
+                    b=planet_function(aspect["transiting"]) if aspect else planet_function("moon"))
+        entries.append({"day": number, "focus": focus, "practice": f"{lead} {capitalize(body)}"})
+    return entries
