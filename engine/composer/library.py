@@ -111,5 +111,13 @@ def of_element(element: str) -> str:
     return f"d'{element}" if element[0] in "aeiou" else f"de {element}"
 
 
+def to_name(name: str) -> str:
+    """"Le Mat" → "au Mat", "La Papesse" → "à la Papesse", "L'Étoile" → "à l'Étoile", "Les Amoureux" → "aux Amoureux"."""
+    for article, contracted in (("Le ", "au "), ("Les ", "aux "), ("La ", "à la "), ("L'", "à l'"), ("L’", "à l’")):
+        if name.startswith(article):
+            return contracted + name[len(article):]
+    return f"à {name}"
+
+
 def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]

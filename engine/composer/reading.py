@@ -10,32 +10,45 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.composer.chartfacts import ChartFacts
-from engine.composer.library import Picker, capitalize, fill, frames, french_degree, of_element, texts, words
+from engine.composer.library import Picker, capitalize, fill, frames, french_degree, of_element, texts, to_name, words
 from engine.composer.plan import Plan
 
 _OVERSHOOT = 1.12  # a paragraph is added only while the reading stays under target × this
 _PERSONAL = ("mercury", "venus", "mars")
 _SPARE_THEMES = ("amour", "travail", "famille")
+_HOUSE_ORDER = ("sun", "moon", "mercury", "venus", "mars", "jupiter", "saturn")
 
 
 @dataclass
 class Section:
+    """Paragraphs as (label, text); the label (e.g. "planet:mars", "sun:travail") keeps a text from appearing twice."""
+
     key: str
     title: str
-    core: str
-    extras: list[str] = field(default_factory=list)
+    paragraphs: list[tuple[str, str]]
     boost: int = 1  # optional paragraphs added per round (theme sections grow faster)
-    kept: int = 0  # optional paragraphs kept by the fit
-    titles: list[str] | None = None  # a title per number of optional paragraphs kept (when the title names them)
-
-    def final_title(self) -> str:
-        return self.titles[self.kept] if self.titles else self.title
+    core_size: int = 1  # leading paragraphs kept whenever the section is
+    titled: bool = False  # the title names the planets actually kept
+    signs: dict[str, str] = field(default_factory=dict)  # planet → sign name, for a one-planet title
+    included: list[int] = field(default_factory=list)
 
     def body_parts(self) -> list[str]:
-        return [self.core, *self.extras[: self.kept]]
+        return [self.paragraphs[index][1] for index in sorted(self.included)]
+
+    def labels(self) -> list[str]:
+        return [self.paragraphs[index][0] for index in sorted(self.included)]
 
     def words(self) -> int:
         return sum(words(part) for part in self.body_parts())
+
+    def final_title(self) -> str:
+        if not self.titled:
+            return self.title
+        planets = [label.split(":", 1)[1] for label in self.labels() if label.startswith("planet:")]
+        if len(planets) == 1:
+            return frames()["section_titles"]["planet"].format(
+                planet=planet_name(planets[0]), sign=self.signs.get(planets[0], ""), function=planet_function(planets[0]))
+        return planets_title(planets)
 
 
 def planet_name(key: str) -> str:
@@ -59,10 +72,6 @@ class ReadingBuilder:
         self.facts, self.plan, self.pick, self.first_name = facts, plan, picker, first_name
         self.frames = frames()
         self.element = facts.dominant_element()
-        self.used_sun_parts: set[str] = set()
-        self.used_moon_parts: set[str] = set()
-        self.used_planets: set[str] = set()  # planet or house paragraphs already given to a theme section
-        self.used_houses: set[str] = set()
 
     # ---- positions, in words -------------------------------------------------------------------------------------
     def _sign_words(self, slug: str, degree: float | None = None) -> dict:
@@ -80,17 +89,13 @@ class ReadingBuilder:
         body = self.facts.body(key)
         if body is None or body.house is None:
             return None
-        house = texts("houses")[str(body.house)]
-        astre = planet_article(key)
-        lead = self.frames["house_lead"].format(astre=astre, house=body.house, title=house["title"])
-        return f"{capitalize(lead)} {capitalize(self._fill(house['text'], astre=astre))}"
+        return capitalize(self._fill(texts("houses")[str(body.house)]["text"], astre=planet_article(key)))
 
     def _planet_paragraph(self, key: str) -> str | None:
         body = self.facts.body(key)
         if body is None or body.sign not in texts("planets").get(key, {}):
             return None
-        lead = self.frames["planet_lead"].format(planet=planet_name(key), function=planet_function(key), sign=body.sign_name)
-        text = f"{lead} {self._fill(texts('planets')[key][body.sign])}"
+        text = self._fill(texts("planets")[key][body.sign])  # the text names the planet and its sign
         if body.retrograde:
             text += " " + self.frames["retrograde"].format(planet=planet_name(key))
         return text
@@ -104,93 +109,80 @@ class ReadingBuilder:
         topic = self.frames["topics"][theme]
         leads = self.frames["theme_leads"] if rank == 0 else self.frames["theme_leads_later"]
         lead = self.pick.choice(f"theme-lead-{theme}", leads).format(topic=topic)
-        element_lead = self.frames["theme_element_leads"][self.element]
-        core = f"{capitalize(lead)} {element_lead} {self._fill(data['by_element'][self.element])}"
-        extras: list[str] = []
-        sun = self.facts.body("sun")
+        paragraphs = [(f"theme:{theme}", f"{capitalize(lead)} {self._fill(data['by_element'][self.element])}")]
+        sun, moon = self.facts.body("sun"), self.facts.body("moon")
         sun_part = self.frames["theme_sun_parts"].get(theme)
-        if sun and sun_part and sun_part not in self.used_sun_parts:
-            self.used_sun_parts.add(sun_part)
-            extras.append(self._fill(texts("sun")[sun.sign][sun_part]))
-        moon = self.facts.body("moon")
+        if sun and sun_part:
+            paragraphs.append((f"sun:{sun_part}", self._fill(texts("sun")[sun.sign][sun_part])))
         moon_part = self.frames["theme_moon_parts"].get(theme)
-        if moon and moon_part and moon_part not in self.used_moon_parts:
-            self.used_moon_parts.add(moon_part)
-            extras.append(self._fill(texts("moon")[moon.sign][moon_part]))
+        if moon and moon_part:
+            paragraphs.append((f"moon:{moon_part}", self._fill(texts("moon")[moon.sign][moon_part])))
         for key in self.frames["theme_planets"][theme]:
-            if key in (*_PERSONAL, "jupiter", "saturn") and key not in self.used_planets:
-                paragraph = self._planet_paragraph(key)
-                if paragraph:
-                    self.used_planets.add(key)
-                    extras.append(paragraph)
+            paragraph = self._planet_paragraph(key)
+            if paragraph:
+                bridge = self.pick.choice(f"bridge-{theme}-{key}", self.frames["theme_planet_bridges"])
+                paragraphs.append((f"planet:{key}", f"{bridge.format(planet=planet_article(key))} {paragraph}"))
         house = self.frames["theme_houses"][theme]
-        for key in sorted(self.facts.bodies, key=lambda k: ("sun moon mercury venus mars jupiter saturn".find(k), k)):
-            body = self.facts.bodies[key]
-            if body.house == house and key not in self.used_houses:
-                paragraph = self._house_paragraph(key)
-                if paragraph:
-                    self.used_houses.add(key)
-                    extras.append(paragraph)
-                    break
+        for key in _HOUSE_ORDER:
+            body = self.facts.body(key)
+            if body and body.house == house:
+                paragraphs.append((f"house:{key}", self._house_paragraph(key)))
+                break
         second = self.facts.elements_by_weight()[1]
+        bridge = self.frames["second_element_bridge"].format(element=self.frames["element_to"][second])
+        paragraphs.append((f"theme:{theme}:second", f"{bridge} {self._fill(data['by_element'][second])}"))
         if theme in self.plan.concrete_themes:
-            extras = [*self.frames["concrete"][theme], *extras]
-        elif self.plan.longer or rank == 0:
-            extras.append(self._fill(data["by_element"][second]))
-        section = Section(f"theme:{theme}", data["section_title"], core, extras, boost=2)
-        if theme in self.plan.full_themes:  # the revision asked for this: keep it whole
-            section.core = " ".join([section.core, *section.extras[:2]])
-            section.extras = section.extras[2:]
-            section.boost = 3
+            concrete = [(f"concrete:{theme}:{i}", text) for i, text in enumerate(self.frames["concrete"][theme])]
+            paragraphs = [paragraphs[0], *concrete, *paragraphs[1:]]
+        section = Section(f"theme:{theme}", data["section_title"], paragraphs, boost=2)
+        if theme in self.plan.full_themes:  # the revision asked for this: it comes whole
+            section.core_size, section.boost = 3, 3
         return section
 
     def sun_section(self) -> Section | None:
         sun = self.facts.body("sun")
         if sun is None:
             return None
-        info = texts("signs")[sun.sign]
+        info, library = texts("signs")[sun.sign], texts("sun")[sun.sign]
         lead = self.pick.choice("sun-lead", self.frames["sun_leads"]).format(**self._sign_words(sun.sign, sun.degree))
-        core = f"{lead} {self._fill(texts('sun')[sun.sign]['core'])}"
-        house = None if "sun" in self.used_houses else self._house_paragraph("sun")
-        extras = [p for p in [house, self._fill(texts("sun")[sun.sign]["don"])] if p]
+        paragraphs = [("sun:core", f"{lead} {self._fill(library['core'])}")]
+        if sun.house:
+            paragraphs.append(("house:sun", self._house_paragraph("sun")))
+        paragraphs.append(("sun:don", self._fill(library["don"])))
         if not self.plan.gentler:
-            extras.append(self._fill(texts("sun")[sun.sign]["ombre"]))
-        for part in ("travail", "amour", "argent"):
-            if part not in self.used_sun_parts:
-                extras.append(self._fill(texts("sun")[sun.sign][part]))
+            paragraphs.append(("sun:ombre", self._fill(library["ombre"])))
+        paragraphs += [(f"sun:{part}", self._fill(library[part])) for part in ("travail", "amour", "argent")]
         keywords = f"{info['keywords'][0]} et {info['keywords'][1]}"
-        return Section("sun", self.frames["section_titles"]["sun"].format(sign=info["name"], keywords=keywords), core, extras)
+        return Section("sun", self.frames["section_titles"]["sun"].format(sign=info["name"], keywords=keywords), paragraphs)
 
     def moon_section(self) -> Section | None:
         moon = self.facts.body("moon")
         if moon is None:
             return None
         lead = self.pick.choice("moon-lead", self.frames["moon_leads"]).format(**self._sign_words(moon.sign, moon.degree))
-        core = f"{lead} {self._fill(texts('moon')[moon.sign]['core'])}"
-        extras = [p for p in [None if "moon" in self.used_houses else self._house_paragraph("moon")] if p]
-        extras += [self._fill(texts("moon")[moon.sign][part]) for part in ("besoins", "famille")
-                   if part not in self.used_moon_parts]
-        return Section("moon", self.frames["section_titles"]["moon"].format(sign=moon.sign_name), core, extras)
+        paragraphs = [("moon:core", f"{lead} {self._fill(texts('moon')[moon.sign]['core'])}")]
+        if moon.house:
+            paragraphs.append(("house:moon", self._house_paragraph("moon")))
+        paragraphs += [(f"moon:{part}", self._fill(texts("moon")[moon.sign][part])) for part in ("besoins", "famille")]
+        return Section("moon", self.frames["section_titles"]["moon"].format(sign=moon.sign_name), paragraphs)
 
     def ascendant_section(self) -> Section | None:
         slug = self.facts.ascendant
         if slug is None:
             return None
         lead = self.frames["ascendant_lead"].format(**self._sign_words(slug))
-        core = f"{lead} {self._fill(texts('ascendant')[slug]['core'])}"
         name = texts("signs")[slug]["name"]
-        return Section("ascendant", self.frames["section_titles"]["ascendant"].format(sign=name), core,
-                       [self._fill(texts("ascendant")[slug]["presence"])])
+        paragraphs = [("ascendant:core", f"{lead} {self._fill(texts('ascendant')[slug]['core'])}"),
+                      ("ascendant:presence", self._fill(texts("ascendant")[slug]["presence"]))]
+        return Section("ascendant", self.frames["section_titles"]["ascendant"].format(sign=name), paragraphs)
 
     def _planets_section(self, key: str, planets: tuple[str, ...]) -> Section | None:
-        planets = tuple(planet for planet in planets if planet not in self.used_planets and self._planet_paragraph(planet))
-        if not planets:
+        paragraphs = [(f"planet:{planet}", self._planet_paragraph(planet)) for planet in planets]
+        paragraphs = [(label, text) for label, text in paragraphs if text]
+        if not paragraphs:
             return None
-        verbs = self.frames["planet_verbs"]
-        titles = [f"{_join([planet_name(p) for p in planets[:n]])} : {_join([verbs[p] for p in planets[:n]])}"
-                  for n in range(1, len(planets) + 1)]
-        paragraphs = [self._planet_paragraph(planet) for planet in planets]
-        return Section(key, titles[-1], paragraphs[0], paragraphs[1:], boost=len(planets), titles=titles)
+        signs = {planet: self.facts.body(planet).sign_name for planet in planets if self.facts.body(planet)}
+        return Section(key, "", paragraphs, boost=len(paragraphs), titled=True, signs=signs)
 
     def personal_section(self) -> Section | None:
         return self._planets_section("personal", _PERSONAL)
@@ -202,11 +194,12 @@ class ReadingBuilder:
         aspects = self.facts.aspects
         if self.plan.gentler:  # a gentler rewrite leads with the harmonious dialogues
             aspects = sorted(aspects, key=lambda aspect: (aspect.flavour == "tension", aspect.orb))
-        paragraphs = [self._aspect_paragraph(aspect) for aspect in aspects[:count]]
+        paragraphs = [(f"aspect:{a.a}-{a.b}", self._aspect_paragraph(a)) for a in aspects[:count]]
         if not paragraphs:
             return None
-        return Section("aspects", self.frames["section_titles"]["aspects"],
-                       f"{self.frames['aspects_intro']} {paragraphs[0]}", paragraphs[1:])
+        label, first = paragraphs[0]
+        paragraphs[0] = (label, f"{self.frames['aspects_intro']} {first}")
+        return Section("aspects", self.frames["section_titles"]["aspects"], paragraphs)
 
     def _aspect_paragraph(self, aspect) -> str:
         library = texts("aspects")
@@ -230,22 +223,21 @@ class ReadingBuilder:
             return None
         entry = texts("life_path")[str(self.facts.life_path)]
         lead = self.frames["life_path_lead"].format(number=self.facts.life_path, title=entry["title"].lower())
-        core = f"{lead} {self._fill(entry['text'])}"
-        extras = []
+        paragraphs = [("numbers:life_path", f"{lead} {self._fill(entry['text'])}")]
         if self.facts.expression is not None and str(self.facts.expression) in texts("expression"):
-            extras.append(f"{self.frames['expression_lead'].format(number=self.facts.expression)} "
-                          f"{self._fill(texts('expression')[str(self.facts.expression)])}")
+            paragraphs.append(("numbers:expression", f"{self.frames['expression_lead'].format(number=self.facts.expression)} "
+                                                     f"{self._fill(texts('expression')[str(self.facts.expression)])}"))
         title = self.frames["section_titles"]["numbers"].format(number=self.facts.life_path, title=entry["title"])
-        return Section("numbers", title, core, extras)
+        return Section("numbers", title, paragraphs)
 
     def arcanum_section(self) -> Section | None:
         if self.facts.arcanum is None:
             return None
         entry = texts("arcana")[str(self.facts.arcanum)]
         keywords = ", ".join(entry["keywords"][:-1]) + " et " + entry["keywords"][-1]
-        lead = self.frames["arcanum_lead"].format(name=entry["name"], keywords=keywords)
+        lead = self.frames["arcanum_lead"].format(to_name=to_name(entry["name"]), keywords=keywords)
         return Section("arcanum", self.frames["section_titles"]["arcanum"].format(name=entry["name"]),
-                       f"{lead} {self._fill(entry['text'])}")
+                       [("arcanum", f"{lead} {self._fill(entry['text'])}")])
 
     # ---- assembly --------------------------------------------------------------------------------------------------
     def candidates(self, aspect_count: int) -> list[Section]:
@@ -265,37 +257,62 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
 
 
-def fit(sections: list[Section], *, fixed_words: int, target: float, max_sections: int) -> list[Section]:
-    """Keep the first `max_sections` sections, then grow them paragraph by paragraph up to the target."""
-    chosen = sections[:max_sections]
-    spare = sections[max_sections:]
-    total = fixed_words + sum(section.words() for section in chosen)
-    while total > target * _OVERSHOOT and len(chosen) > 3:
-        total -= chosen.pop().words()
+def planets_title(planets: list[str]) -> str:
+    """"Mercure, Vénus et Mars : penser, aimer, agir" for the planets a section kept."""
+    verbs = frames()["planet_verbs"]
+    return f"{_join([planet_name(p) for p in planets])} : {_join([verbs[p] for p in planets])}"
 
-    def grow(pool: list[Section]) -> int:
+
+def fit(sections: list[Section], *, fixed_words: int, target: float, max_sections: int) -> list[Section]:
+    """Keep the first sections that fit the tier, then grow them paragraph by paragraph up to the target.
+
+    A paragraph already given (same label) is never repeated: a theme section that took Mars's text leaves the
+    planets section to open with Venus. A section left with nothing new is skipped.
+    """
+    seen: set[str] = set()
+    chosen: list[Section] = []
+    total = fixed_words
+
+    def take(section: Section, index: int) -> None:
         nonlocal total
+        section.included.append(index)
+        seen.add(section.paragraphs[index][0])
+        total += words(section.paragraphs[index][1])
+
+    def open_section(section: Section) -> bool:
+        fresh = [i for i, (label, _) in enumerate(section.paragraphs) if label not in seen]
+        if not fresh:
+            return False
+        for index in fresh[: section.core_size]:
+            take(section, index)
+        chosen.append(section)
+        return True
+
+    def grow() -> None:
         added = True
         while added and total < target:
             added = False
-            for section in pool:
+            for section in chosen:
                 for _ in range(section.boost):
-                    if section.kept < len(section.extras):
-                        size = words(section.extras[section.kept])
-                        if total + size <= target * _OVERSHOOT:
-                            section.kept += 1
-                            total += size
-                            added = True
-                        else:
-                            break
-        return total
+                    fresh = [i for i, (label, _) in enumerate(section.paragraphs)
+                             if i not in section.included and label not in seen]
+                    if fresh and total + words(section.paragraphs[fresh[0]][1]) <= target * _OVERSHOOT:
+                        take(section, fresh[0])
+                        added = True
 
-    grow(chosen)
-    for section in spare:  # still short (a chart without birth time, few themes): bring in more sections
+    pending = list(sections)
+    while pending and len(chosen) < max_sections:
+        open_section(pending.pop(0))
+    while total > target * _OVERSHOOT and len(chosen) > 3:
+        dropped = chosen.pop()
+        for label, text in (dropped.paragraphs[i] for i in dropped.included):
+            seen.discard(label)
+            total -= words(text)
+    grow()
+    for section in pending:  # still short (no birth time, few themes): bring in more sections
         if total >= target * 0.95:
             break
-        if total + section.words() <= target * _OVERSHOOT:
-            chosen.append(section)
-            total += section.words()
-            grow(chosen)
+        core = section.paragraphs[0]
+        if core[0] not in seen and total + words(core[1]) <= target * _OVERSHOOT and open_section(section):
+            grow()
     return chosen

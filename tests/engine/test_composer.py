@@ -190,7 +190,7 @@ def test_the_guidance_has_thirty_different_days_from_the_real_transits(sky):
         moon.compute(when, epoch=when)
         sign = SIGN_NAMES[int(math.degrees(ephem.Ecliptic(moon, epoch=when).lon) // 30)]
         assert f"Lune en {sign}" in entry["focus"]
-        assert f" {transit['date'].day} " in entry["focus"]
+        assert re.search(rf"\b{transit['date'].day}(er)? décembre|janvier", entry["focus"])
         if transit["aspect"]:
             natal = texts("planets")["functions"][transit["aspect"]["natal"]]["name"]
             assert f"votre {natal} de naissance" in entry["practice"]
