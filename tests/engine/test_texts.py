@@ -12,18 +12,44 @@ import pytest
 
 TEXTS = Path(__file__).resolve().parents[2] / "engine" / "texts"
 
-SIGNS = "belier taureau gemeaux cancer lion vierge balance scorpion sagittaire capricorne verseau poissons".split()
-PLANETS = "sun moon mercury venus mars jupiter saturn uranus neptune pluto".split()
+SIGNS = [
+    "belier",
+    "taureau",
+    "gemeaux",
+    "cancer",
+    "lion",
+    "vierge",
+    "balance",
+    "scorpion",
+    "sagittaire",
+    "capricorne",
+    "verseau",
+    "poissons",
+]
+PLANETS = ["sun", "moon", "mercury", "venus", "mars", "jupiter", "saturn", "uranus", "neptune", "pluto"]
 ELEMENTS = ["feu", "terre", "air", "eau"]
 MODALITIES = ["cardinal", "fixe", "mutable"]
 FLAVOURS = ["fusion", "flow", "tension"]
-THEMES = "amour travail argent bienetre famille spiritualite changement creativite".split()
+THEMES = ["amour", "travail", "argent", "bienetre", "famille", "spiritualite", "changement", "creativite"]
 NUMBERS = [str(n) for n in range(1, 10)] + ["11", "22", "33"]
 ASPECT_TYPES = ["conjunction", "sextile", "square", "trine", "opposition"]
-PAIRS = (
-    "sun-moon sun-mercury sun-venus sun-mars sun-jupiter sun-saturn moon-venus moon-mars moon-saturn moon-neptune "
-    "mercury-jupiter venus-mars venus-saturn mars-saturn sun-pluto"
-).split()
+PAIRS = [
+    "sun-moon",
+    "sun-mercury",
+    "sun-venus",
+    "sun-mars",
+    "sun-jupiter",
+    "sun-saturn",
+    "moon-venus",
+    "moon-mars",
+    "moon-saturn",
+    "moon-neptune",
+    "mercury-jupiter",
+    "venus-mars",
+    "venus-saturn",
+    "mars-saturn",
+    "sun-pluto",
+]
 PLACEHOLDERS = {"prenom": "Camille", "astre": "votre Soleil", "a": "votre façon d'aimer", "b": "votre élan"}
 
 
