@@ -25,6 +25,8 @@ from engine.composer.plan import Plan
 from engine.composer.reading import planet_function, planet_name, ruler_name
 from engine.schema import GUIDANCE_DAYS, MANDALA_SYMBOLS
 
+_ORDINALS = ("", "premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
+             "neuvième", "dixième", "onzième", "douzième")
 _COUNT_WORDS = ("aucune", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze")
 
 
@@ -86,9 +88,9 @@ def synthesis(facts: ChartFacts, first_name: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _aspect_lead(aspect: dict, previous: tuple | None) -> str:
+def _aspect_words(aspect: dict) -> dict:
     frame = frames()
-    values = {
+    return {
         "transiting": capitalize(ruler_name(aspect["transiting"])),
         "kind": frame["guidance_kinds"][aspect["type"]],
         "aspect": frame["guidance_aspect_nouns"][aspect["type"]],
@@ -96,16 +98,22 @@ def _aspect_lead(aspect: dict, previous: tuple | None) -> str:
         "orb": _orb(float(aspect["orb"])),
         "function": planet_function(aspect["natal"]),
     }
-    same = previous == (aspect["transiting"], aspect["natal"], aspect["type"])
-    return frame["guidance_repeat" if same else "guidance_aspect"].format(**values)
+
+
+def _aspect_lead(aspect: dict, streak: int) -> str:
+    """The day's aspect; on the following days of the same aspect, which day of it this is."""
+    if streak == 1:
+        return frames()["guidance_aspect"].format(**_aspect_words(aspect))
+    nth = _ORDINALS[streak] if streak < len(_ORDINALS) else f"{streak}e"
+    return frames()["guidance_repeat"].format(**_aspect_words(aspect), nth=nth)
 
 
 def _practice_options(aspect: dict) -> list[str]:
+    """The practices that fit an aspect: the transiting planet's for its flavour, then the natal planet's."""
     practices = texts("transits")["practices"]
     flavour = FLAVOURS[aspect["type"]]
-    others = [other for other in ("fusion", "flow", "tension") if other != flavour]
-    keys = [(aspect["transiting"], flavour), (aspect["natal"], flavour), *((aspect["transiting"], f) for f in others)]
-    return [practices[planet][kind] for planet, kind in keys if kind in practices.get(planet, {})]
+    keys = [(aspect["transiting"], flavour), (aspect["natal"], flavour)]
+    return [practices[planet][flavour] for planet, _ in keys if flavour in practices.get(planet, {})]
 
 
 def _of(element: str, count: int) -> str:
@@ -137,24 +145,32 @@ def guidance(facts: ChartFacts, delivery_date: date, first_name: str, picker: Pi
     frame, library = frames(), texts("transits")
     days = sky.daily_transits(facts.chart, delivery_date, GUIDANCE_DAYS)
     quiet = picker.order("quiet", library["quiet"])
-    entries, used, previous = [], set(), None
+    entries, last_used, previous, streak = [], {}, None, 1
     for number, day in enumerate(days[:GUIDANCE_DAYS], start=1):
         moon = sign_slug(day["moonSign"])
         when = capitalize(french_date(day["date"], weekday=True).rsplit(" ", 1)[0])
         focus = frame["guidance_focus"].format(date=when, sign=texts("signs")[moon]["name"],
                                                focus=library["moon_signs"][moon])
         aspect = day.get("aspect")
+        options: list[tuple[str, dict | None]] = []
         if aspect:
-            lead, options = _aspect_lead(aspect, previous), _practice_options(aspect)
+            same = previous == (aspect["transiting"], aspect["natal"], aspect["type"])
+            streak = streak + 1 if same else 1
+            lead = _aspect_lead(aspect, streak)
+            second = next((other for other in day.get("aspects") or [] if other != aspect), None)
+            if same and second:  # the same slow aspect as yesterday: the day's next one gives it its colour
+                lead += " " + frame["guidance_second"].format(**_aspect_words(second))
+                options += [(text, second) for text in _practice_options(second)]
+            options += [(text, aspect) for text in _practice_options(aspect)]
             previous = (aspect["transiting"], aspect["natal"], aspect["type"])
         else:
-            lead, options, previous = frame["guidance_quiet"], [], None
-        # A slow planet can hold one aspect for days: each practice is given once in the month, the next in line
-        # (the natal planet's, the other flavours', then the quiet days') takes over.
-        practice = next((text for text in [*options, *quiet] if text not in used), options[0] if options else quiet[0])
-        used.add(practice)
-        natal = aspect["natal"] if aspect else "sun"
-        body = fill(practice, prenom=first_name, a=planet_function(natal),
-                    b=planet_function(aspect["transiting"]) if aspect else planet_function("moon"))
+            lead, previous = frame["guidance_quiet"], None
+            options += [(text, None) for text in quiet]
+        # A slow planet can hold one aspect for days: a practice not given yet comes first, else the one given
+        # longest ago (never yesterday's when another fits).
+        practice, source = min(options, key=lambda option: (last_used.get(option[0], -1), options.index(option)))
+        last_used[practice] = number
+        body = fill(practice, prenom=first_name, a=planet_function(source["natal"] if source else "sun"),
+                    b=planet_function(source["transiting"] if source else "moon"))
         entries.append({"day": number, "focus": focus, "practice": f"{lead} {capitalize(body)}"})
     return entries

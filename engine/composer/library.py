@@ -13,7 +13,7 @@ import string
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 TEXTS_DIR = Path(__file__).resolve().parent.parent / "texts"
@@ -57,6 +57,7 @@ def fill(text: str, **values: str) -> str:
     return text.format(**{name: values.get(name, "") for name in names})
 
 
+@lru_cache(maxsize=4096)
 def plain(text: str) -> str:
     """Lowercase without accents, for matching keywords and sign names."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("œ", "oe").replace("æ", "ae"))

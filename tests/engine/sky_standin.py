@@ -47,13 +47,17 @@ def daily_transits(chart: dict, start: date, days: int = 30) -> list[dict]:
         day = start + timedelta(days=offset)
         when = _ephem_date(datetime.combine(day, time(12), tzinfo=UTC))
         sky = {key: _longitude(body_class, when) for key, body_class in _BODIES}
-        best = None
+        hits = []
         for transiting, longitude in sky.items():
+            if transiting == "moon":  # as engine.transits: the Moon's sign is given, not its aspects
+                continue
             for natal_key, natal_longitude in natal.items():
                 distance = abs((longitude - natal_longitude + 180) % 360 - 180)
                 for kind, angle in _ASPECTS:
                     orb = abs(distance - angle)
-                    if orb <= _ORB_DEG and (best is None or orb < best["orb"]):
-                        best = {"transiting": transiting, "natal": natal_key, "type": kind, "orb": round(orb, 2)}
-        result.append({"date": day, "moonSign": SIGNS[int(sky["moon"] // 30)], "aspect": best})
+                    if orb <= (2.0 if kind == "sextile" else _ORB_DEG):
+                        hits.append((round(orb, 2), transiting, natal_key, kind))
+        aspects = [{"transiting": t, "natal": n, "type": k, "orb": o} for o, t, n, k in sorted(hits)[:3]]
+        result.append({"date": day, "moonSign": SIGNS[int(sky["moon"] // 30)],
+                       "aspect": aspects[0] if aspects else None, "aspects": aspects})
     return result
