@@ -5,6 +5,7 @@ Run `python tests/engine/test_texts.py` for a table of word counts per file.
 """
 
 import json
+import re
 import string
 from pathlib import Path
 
@@ -54,7 +55,8 @@ PLACEHOLDERS = {"prenom": "Camille", "astre": "votre Soleil", "a": "votre façon
 
 
 def words(text: str) -> int:
-    return len(text.split())
+    """Words as the composer counts them: "l'âme" and "peut-être" are one word, punctuation is none."""
+    return len(re.findall(r"\w+(?:['’-]\w+)*", text))
 
 
 def _load(name: str):
