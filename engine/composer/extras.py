@@ -27,7 +27,6 @@ from engine.schema import GUIDANCE_DAYS, MANDALA_SYMBOLS
 
 _ORDINALS = ("", "premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
              "neuvième", "dixième", "onzième", "douzième")
-_COUNT_WORDS = ("aucune", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze")
 
 
 def local_zone(facts: ChartFacts) -> ZoneInfo:
@@ -61,15 +60,11 @@ def ritual(facts: ChartFacts, plan: Plan, delivery_date: date, first_name: str) 
 
 def synthesis(facts: ChartFacts, first_name: str) -> str:
     library, frame = texts("synthesis"), frames()
-    counts = {element: 0 for element in ELEMENTS}
-    for body in facts.bodies.values():
-        counts[texts("signs")[body.sign]["element"]] += 1
-    ranked = sorted(ELEMENTS, key=lambda element: (-counts[element], ELEMENTS.index(element)))
-    parts = [f"{_COUNT_WORDS[counts[element]]} {_of(element, counts[element])}" for element in ranked]
-    total = _COUNT_WORDS[len(facts.bodies)].replace("une", "un") if len(facts.bodies) < len(_COUNT_WORDS) else "les"
-    balance = f"Sur les {total} planètes de votre thème, " + ", ".join(parts[:-1]) + " et " + parts[-1] + "."
+    paragraphs = []
+    balance = _personal_points(facts)
     dominant = facts.dominant_element()
-    paragraphs = [f"{balance} {fill(library['dominant'][dominant], prenom=first_name)}"]
+    dominant = facts.dominant_element()
+    paragraphs.append(f"{balance} {fill(library['dominant'][dominant], prenom=first_name)}".strip())
     missing = facts.missing_element()
     if missing:
         paragraphs.append(fill(library["missing"][missing], prenom=first_name))
@@ -114,6 +109,33 @@ def _practice_options(aspect: dict) -> list[str]:
     flavour = FLAVOURS[aspect["type"]]
     keys = [(aspect["transiting"], flavour), (aspect["natal"], flavour)]
     return [practices[planet][flavour] for planet, _ in keys if flavour in practices.get(planet, {})]
+
+
+def _personal_points(facts: ChartFacts) -> str:
+    """"Parmi vos points les plus personnels, la Lune et Mercure sont en signes de terre, … ; l'air n'y figure pas."."""
+    frame = frames()
+    points = {key: facts.body(key).sign for key in ("sun", "moon", "mercury", "venus", "mars") if facts.body(key)}
+    if facts.ascendant:
+        points["ascendant"] = facts.ascendant
+    if not points:
+        return ""
+    order = ("sun", "moon", "ascendant", "mercury", "venus", "mars")
+    groups = []
+    for element in facts.elements_by_weight():
+        names = [frame["point_names"][key] for key in order
+                 if key in points and texts("signs")[points[key]]["element"] == element]
+        if names:
+            verb = "sont" if len(names) > 1 else "est"
+            groups.append(f"{_join(names)} {verb} {_of(element, len(names))}")
+    absent = [element for element in ELEMENTS if not any(texts("signs")[slug]["element"] == element for slug in points.values())]
+    text = frame["synthesis_points"].format(groups=", ".join(groups))
+    if absent:
+        text += " ; " + frame["synthesis_absent"].format(element=_join([frame["element_the"][e] for e in absent]))
+    return text + "."
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
 
 
 def _of(element: str, count: int) -> str:

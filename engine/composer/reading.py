@@ -121,7 +121,7 @@ class ReadingBuilder:
             paragraph = self._planet_paragraph(key)
             if paragraph:
                 bridge = self.pick.choice(f"bridge-{theme}-{key}", self.frames["theme_planet_bridges"])
-                paragraphs.append((f"planet:{key}", f"{bridge.format(planet=planet_article(key))} {paragraph}"))
+                paragraphs.append((f"planet:{key}", f"{capitalize(bridge.format(planet=planet_article(key)))} {paragraph}"))
         house = self.frames["theme_houses"][theme]
         for key in _HOUSE_ORDER:
             body = self.facts.body(key)
