@@ -63,13 +63,14 @@ def compose(request: CompositionRequest) -> dict:
     previous = request.previous_content or {}
     builder = ReadingBuilder(facts, plan, picker, first_name)
     candidates = builder.candidates(aspect_count + (1 if plan.longer else 0))
-    intro = _intro(facts, plan, picker, first_name, candidates, previous)
+    intro = _intro(facts, plan, picker, first_name, candidates, previous)  # a first draft, to size the fit
     closing = _closing(plan, picker, first_name, previous)
     target = target_words(request.duration_minutes) * plan.length_factor
     # Transitions open about every other section (~9 words each); counted up front so that the fit stays in range.
     fixed_words = words(intro) + words(closing) + 9 * (max_sections // 2)
     sections = fit(candidates, fixed_words=fixed_words, target=target,
                    max_sections=max_sections + (2 if plan.longer else 0) - (1 if plan.length_factor < 1 else 0))
+    intro = _intro(facts, plan, picker, first_name, sections, previous)  # now pointing only at sections kept
     bodies = _with_transitions(sections, picker)
     title_options = [fill(title, prenom=first_name) for title in texts("phrases")["titles"]]
     content: dict = {

@@ -57,8 +57,11 @@ def make_plan(*, expert: str, question: str, objective: str, max_themes: int, re
         for theme, count in theme_scores(text).items():
             scores[theme] += weight * count
     question_themes, objective_themes = _ranked(theme_scores(question)), _ranked(theme_scores(objective))
+    themes = _ranked(scores)[:max_themes]
+    if question_themes and question_themes[0] not in themes:  # the client's own question always gets its section
+        themes.append(question_themes[0])
     plan = Plan(
-        themes=_ranked(scores)[:max_themes],
+        themes=themes,
         question_theme=question_themes[0] if question_themes else None,
         objective_theme=objective_themes[0] if objective_themes else None,
     )

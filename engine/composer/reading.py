@@ -109,7 +109,8 @@ class ReadingBuilder:
         topic = self.frames["topics"][theme]
         leads = self.frames["theme_leads"] if rank == 0 else self.frames["theme_leads_later"]
         lead = self.pick.choice(f"theme-lead-{theme}", leads).format(topic=topic)
-        paragraphs = [(f"theme:{theme}", f"{capitalize(lead)} {self._fill(data['by_element'][self.element])}")]
+        element = self._theme_element(theme)
+        paragraphs = [(f"theme:{theme}", f"{capitalize(lead)} {self._fill(data['by_element'][element])}")]
         sun, moon = self.facts.body("sun"), self.facts.body("moon")
         sun_part = self.frames["theme_sun_parts"].get(theme)
         if sun and sun_part:
@@ -128,16 +129,21 @@ class ReadingBuilder:
             if body and body.house == house:
                 paragraphs.append((f"house:{key}", self._house_paragraph(key)))
                 break
-        second = self.facts.elements_by_weight()[1]
+        second = next(e for e in self.facts.elements_by_weight() if e != element)
         bridge = self.frames["second_element_bridge"].format(element=self.frames["element_to"][second])
         paragraphs.append((f"theme:{theme}:second", f"{bridge} {self._fill(data['by_element'][second])}"))
         if theme in self.plan.concrete_themes:
-            concrete = [(f"concrete:{theme}:{i}", text) for i, text in enumerate(self.frames["concrete"][theme])]
-            paragraphs = [paragraphs[0], *concrete, *paragraphs[1:]]
+            concrete = (f"concrete:{theme}", " ".join(self.frames["concrete"][theme]))
+            paragraphs = [paragraphs[0], concrete, *paragraphs[1:]]
         section = Section(f"theme:{theme}", data["section_title"], paragraphs, boost=2)
         if theme in self.plan.full_themes:  # the revision asked for this: it comes whole
             section.core_size, section.boost = 3, 3
         return section
+
+    def _theme_element(self, theme: str) -> str:
+        """Love and money speak through Venus's element, home and health through the Moon's; others the chart's."""
+        body = self.facts.body(self.frames["theme_element_planets"].get(theme, ""))
+        return texts("signs")[body.sign]["element"] if body else self.element
 
     def sun_section(self) -> Section | None:
         sun = self.facts.body("sun")

@@ -226,3 +226,12 @@ def test_no_placeholder_or_missing_value_is_left_in_the_text(chart):
             assert "{" not in text and "}" not in text, text[:80]
             assert not re.search(r"\b(None|null|nan)\b", text), text[:80]
             assert "  " not in text and " ." not in text and ".." not in text.replace("…", ""), text[:80]
+
+
+def test_even_a_basic_reading_answers_the_clients_question_when_the_expert_stresses_another_theme():
+    content = compose(_request(level=1, duration_minutes=30, expert_prompt="Parler surtout de sa vie amoureuse.",
+                               question="Dois-je changer de métier ?"))
+    titles = [section["title"] for section in content["reading"]["sections"]]
+    assert titles[0] == texts("themes")["amour"]["section_title"]
+    assert texts("themes")["travail"]["section_title"] in titles
+    assert "« " + texts("themes")["travail"]["section_title"] + " »" in content["reading"]["intro"]
