@@ -252,8 +252,11 @@ class ReadingBuilder:
             self.sun_section(), self.moon_section(), self.ascendant_section(), self.aspects_section(aspect_count),
             self.personal_section(), self.numbers_section(), self.arcanum_section(), self.social_section(),
         ]
-        lead, rest = themed[:1], themed[1:]
-        ordered = [*lead, *[s for s in chart_sections[:3] if s], *rest, *[s for s in chart_sections[3:] if s]]
+        lead = themed[:1]
+        asked = [s for s in themed[1:] if s.key == f"theme:{self.plan.question_theme}"]  # the client's, early
+        rest = [s for s in themed[1:] if s not in asked]
+        ordered = [*lead, *[s for s in chart_sections[:1] if s], *asked, *[s for s in chart_sections[1:3] if s], *rest,
+                   *[s for s in chart_sections[3:] if s]]
         # Themes nobody named, for the longer tiers when the chart sections are not enough (taken only if needed).
         spare = [theme for theme in _SPARE_THEMES if theme not in self.plan.themes]
         return ordered + [self.theme_section(theme, 1) for theme in spare]
