@@ -118,6 +118,8 @@ def _intro(facts: ChartFacts, plan, picker: Picker, first_name: str, candidates,
         parts.append(frame["place_known"].format(place=facts.place["name"]))
     elif facts.bodies and not facts.time_known:
         parts.append(frame["time_unknown"])
+    elif not facts.bodies:
+        parts.append(frame["no_chart"])
     if plan.question_theme:
         title = next((s.title for s in candidates if s.key == f"theme:{plan.question_theme}"), None)
         options = frame["question_intro"] if title else frame["question_intro_plain"]

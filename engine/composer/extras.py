@@ -134,6 +134,10 @@ def _personal_points(facts: ChartFacts) -> str:
     return text + "."
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
 
@@ -165,14 +169,14 @@ def mandala(facts: ChartFacts, plan: Plan) -> dict:
 def guidance(facts: ChartFacts, delivery_date: date, first_name: str, picker: Picker) -> list[dict]:
     """Day 1 is the delivery day; each day from the real transits of that day (engine.transits.daily_transits)."""
     frame, library = frames(), texts("transits")
-    days = sky.daily_transits(facts.chart, delivery_date, GUIDANCE_DAYS)
+    days = sky.daily_transits(facts.chart if facts.bodies else {"bodies": []}, delivery_date, GUIDANCE_DAYS)
     quiet = picker.order("quiet", library["quiet"])
     entries, last_used, previous, streak = [], {}, None, 1
     for number, day in enumerate(days[:GUIDANCE_DAYS], start=1):
         moon = sign_slug(day["moonSign"])
         when = capitalize(french_date(day["date"], weekday=True).rsplit(" ", 1)[0])
         focus = frame["guidance_focus"].format(date=when, sign=texts("signs")[moon]["name"],
-                                               focus=library["moon_signs"][moon])
+                                               focus=_lower_first(library["moon_signs"][moon]))
         aspect = day.get("aspect")
         options: list[tuple[str, dict | None]] = []
         if aspect:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.composer.chartfacts import ChartFacts
-from engine.composer.library import Picker, capitalize, fill, frames, french_degree, of_element, texts, to_name, words
+from engine.composer.library import THEMES, Picker, capitalize, fill, frames, french_degree, of_element, texts, to_name, words
 from engine.composer.plan import Plan
 
 _OVERSHOOT = 1.12  # a paragraph is added only while the reading stays under target × this
@@ -132,7 +132,7 @@ class ReadingBuilder:
         second = next(e for e in self.facts.elements_by_weight() if e != element)
         bridge = self.frames["second_element_bridge"].format(element=self.frames["element_to"][second])
         paragraphs.append((f"theme:{theme}:second", f"{bridge} {self._fill(data['by_element'][second])}"))
-        if theme in self.plan.concrete_themes:
+        if theme in self.plan.concrete_themes or not self.facts.bodies:
             concrete = (f"concrete:{theme}", " ".join(self.frames["concrete"][theme]))
             paragraphs = [paragraphs[0], concrete, *paragraphs[1:]]
         section = Section(f"theme:{theme}", data["section_title"], paragraphs, boost=2)
@@ -258,7 +258,8 @@ class ReadingBuilder:
         ordered = [*lead, *[s for s in chart_sections[:1] if s], *asked, *[s for s in chart_sections[1:3] if s], *rest,
                    *[s for s in chart_sections[3:] if s]]
         # Themes nobody named, for the longer tiers when the chart sections are not enough (taken only if needed).
-        spare = [theme for theme in _SPARE_THEMES if theme not in self.plan.themes]
+        # Without a chart (not computed yet), the themes are all the reading can stand on.
+        spare = [theme for theme in (_SPARE_THEMES if self.facts.bodies else THEMES) if theme not in self.plan.themes]
         return ordered + [self.theme_section(theme, 1) for theme in spare]
 
 

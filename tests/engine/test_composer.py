@@ -235,3 +235,12 @@ def test_even_a_basic_reading_answers_the_clients_question_when_the_expert_stres
     assert titles[0] == texts("themes")["amour"]["section_title"]
     assert texts("themes")["travail"]["section_title"] in titles
     assert "« " + texts("themes")["travail"]["section_title"] + " »" in content["reading"]["intro"]
+
+
+@pytest.mark.parametrize("service", DURATIONS)
+def test_an_order_without_a_computed_chart_still_gets_a_full_reading_that_says_why(service):
+    duration = DURATIONS[service]
+    content = compose(_request(chart=None, duration_minutes=duration, service=service))
+    assert validate_content(content, level=4, duration_minutes=duration) == []
+    assert 0.8 * target_words(duration) <= reading_word_count(content) <= 1.3 * target_words(duration)
+    assert "thème natal n'a pas encore été calculé" in content["reading"]["intro"]
