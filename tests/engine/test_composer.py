@@ -244,3 +244,15 @@ def test_an_order_without_a_computed_chart_still_gets_a_full_reading_that_says_w
     assert validate_content(content, level=4, duration_minutes=duration) == []
     assert 0.8 * target_words(duration) <= reading_word_count(content) <= 1.3 * target_words(duration)
     assert "thème natal n'a pas encore été calculé" in content["reading"]["intro"]
+
+
+def test_a_reason_that_happens_to_echo_the_library_still_is_never_quoted_back():
+    request = _request(level=1)
+    first = compose(request)
+    echo = "Votre rapport au travail est marqué par la terre, c'est trop répétitif"
+    second = compose(replace(request, revision_reason=echo, previous_content=first))
+    runs = quoted_runs(echo)
+    assert validate_content(second, level=1, duration_minutes=60) == []
+    for text in _strings(second):
+        tokens = re.findall(r"\w+(?:['’-]\w+)*", text.lower())
+        assert not any(tuple(tokens[i:i + 4]) in runs for i in range(len(tokens) - 3)), text[:80]
