@@ -1,7 +1,7 @@
 """What a reading should stress, read from the words of the expert, the client and (on a revision) the reason.
 
 Themes are spotted with themes.json's keywords (lowercase stems, matched without accents at the start of a word);
-the expert's words weigh most, then the client's question, then the objective. A revision's reason comes first of
+the expert's words come first, then the client's question, then the objective. A revision's reason comes first of
 all: its themes lead the reading and their sections are kept whole and concrete; its cues ("plus court", "plus
 doux", "trop générale"…, frames.json `revision_cues`) change the length, the tone or the detail.
 """
@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from engine.composer.library import THEMES, frames, plain, texts
-
-_WEIGHT_EXPERT, _WEIGHT_QUESTION, _WEIGHT_OBJECTIVE = 3, 2, 1
 
 
 @dataclass
@@ -43,8 +41,14 @@ def theme_scores(text: str) -> dict[str, int]:
     return {theme: len(pattern.findall(normalised)) for theme, pattern in _patterns().items()}
 
 
-def _ranked(scores: dict[str, float]) -> list[str]:
-    return [theme for theme in sorted(THEMES, key=lambda t: (-scores[t], THEMES.index(t))) if scores[theme] > 0]
+def _ranked(scores: dict) -> list[str]:
+    """Themes with a score, best first; a score is a count or a tuple of counts (compared in order)."""
+    def key(theme):
+        score = scores[theme] if isinstance(scores[theme], tuple) else (scores[theme],)
+        return (tuple(-value for value in score), THEMES.index(theme))
+
+    return [theme for theme in sorted(THEMES, key=key) if any(v > 0 for v in (
+        scores[theme] if isinstance(scores[theme], tuple) else (scores[theme],)))]
 
 
 def _has_cue(text: str, cue: str) -> bool:
@@ -52,10 +56,9 @@ def _has_cue(text: str, cue: str) -> bool:
 
 
 def make_plan(*, expert: str, question: str, objective: str, max_themes: int, reason: str = "") -> Plan:
-    scores = {theme: 0.0 for theme in THEMES}
-    for text, weight in ((expert, _WEIGHT_EXPERT), (question, _WEIGHT_QUESTION), (objective, _WEIGHT_OBJECTIVE)):
-        for theme, count in theme_scores(text).items():
-            scores[theme] += weight * count
+    # The expert steers: their themes lead, then the client's question's, then the objective's.
+    by_source = [theme_scores(text) for text in (expert, question, objective)]
+    scores = {theme: tuple(source[theme] for source in by_source) for theme in THEMES}
     question_themes, objective_themes = _ranked(theme_scores(question)), _ranked(theme_scores(objective))
     themes = _ranked(scores)[:max_themes]
     if question_themes and question_themes[0] not in themes:  # the client's own question always gets its section

@@ -72,6 +72,14 @@ class ReadingBuilder:
         self.facts, self.plan, self.pick, self.first_name = facts, plan, picker, first_name
         self.frames = frames()
         self.element = facts.dominant_element()
+        self._turns: dict[str, int] = {}
+
+    def _next(self, key: str) -> str:
+        """The frames' variants for `key` in turn (seed-shuffled), so that no linking sentence comes twice in a row."""
+        options = self.pick.order(key, self.frames[key])
+        turn = self._turns.get(key, 0)
+        self._turns[key] = turn + 1
+        return options[turn % len(options)]
 
     # ---- positions, in words -------------------------------------------------------------------------------------
     def _sign_words(self, slug: str, degree: float | None = None) -> dict:
@@ -107,8 +115,7 @@ class ReadingBuilder:
     def theme_section(self, theme: str, rank: int) -> Section:
         data = texts("themes")[theme]
         topic = self.frames["topics"][theme]
-        leads = self.frames["theme_leads"] if rank == 0 else self.frames["theme_leads_later"]
-        lead = self.pick.choice(f"theme-lead-{theme}", leads).format(topic=topic)
+        lead = self._next("theme_leads" if rank == 0 else "theme_leads_later").format(topic=topic)
         element = self._theme_element(theme)
         paragraphs = [(f"theme:{theme}", f"{capitalize(lead)} {self._fill(data['by_element'][element])}")]
         sun, moon = self.facts.body("sun"), self.facts.body("moon")
@@ -121,7 +128,7 @@ class ReadingBuilder:
         for key in self.frames["theme_planets"][theme]:
             paragraph = self._planet_paragraph(key)
             if paragraph:
-                bridge = self.pick.choice(f"bridge-{theme}-{key}", self.frames["theme_planet_bridges"])
+                bridge = self._next("theme_planet_bridges")
                 paragraphs.append((f"planet:{key}", f"{capitalize(bridge.format(planet=planet_article(key)))} {paragraph}"))
         house = self.frames["theme_houses"][theme]
         for key in _HOUSE_ORDER:
@@ -130,7 +137,7 @@ class ReadingBuilder:
                 paragraphs.append((f"house:{key}", self._house_paragraph(key)))
                 break
         second = next(e for e in self.facts.elements_by_weight() if e != element)
-        bridge = self.frames["second_element_bridge"].format(element=self.frames["element_to"][second])
+        bridge = self._next("second_element_bridges").format(element=self.frames["element_to"][second])
         paragraphs.append((f"theme:{theme}:second", f"{bridge} {self._fill(data['by_element'][second])}"))
         if theme in self.plan.concrete_themes or not self.facts.bodies:
             concrete = (f"concrete:{theme}", " ".join(self.frames["concrete"][theme]))
