@@ -24,7 +24,7 @@ from engine.schema import target_words
 __all__ = ["CompositionRequest", "compose"]
 
 # Per tier (by duration): sections kept first, theme sections at most, aspects told.
-_TIERS = {30: (5, 1, 2), 60: (8, 2, 3), 90: (11, 3, 4)}
+_TIERS = {30: (5, 1, 2), 60: (9, 2, 3), 90: (12, 3, 4)}
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,9 @@ class ReadingBuilder:
         if theme in self.plan.concrete_themes or not self.facts.bodies:
             concrete = (f"concrete:{theme}", " ".join(self.frames["concrete"][theme]))
             paragraphs = [paragraphs[0], concrete, *paragraphs[1:]]
-        section = Section(f"theme:{theme}", data["section_title"], paragraphs, boost=2)
-        if theme in self.plan.full_themes:  # the revision asked for this: it comes whole
+        # The leading theme is the longest section at every tier; one a revision asked for comes whole.
+        section = Section(f"theme:{theme}", data["section_title"], paragraphs, boost=2, core_size=2 if rank == 0 else 1)
+        if theme in self.plan.full_themes:
             section.core_size, section.boost = 3, 3
         return section
 
@@ -197,11 +198,9 @@ class ReadingBuilder:
         signs = {planet: self.facts.body(planet).sign_name for planet in planets if self.facts.body(planet)}
         return Section(key, "", paragraphs, boost=len(paragraphs), titled=True, signs=signs)
 
-    def personal_section(self) -> Section | None:
-        return self._planets_section("personal", _PERSONAL)
-
-    def social_section(self) -> Section | None:
-        return self._planets_section("social", ("jupiter", "saturn"))
+    def planets_section(self) -> Section | None:
+        """Mercury to Saturn in one section (those a theme section has not already told)."""
+        return self._planets_section("planets", (*_PERSONAL, "jupiter", "saturn"))
 
     def aspects_section(self, count: int) -> Section | None:
         aspects = self.facts.aspects
@@ -257,7 +256,7 @@ class ReadingBuilder:
         themed = [self.theme_section(theme, rank) for rank, theme in enumerate(self.plan.themes)]
         chart_sections = [
             self.sun_section(), self.moon_section(), self.ascendant_section(), self.aspects_section(aspect_count),
-            self.personal_section(), self.numbers_section(), self.arcanum_section(), self.social_section(),
+            self.planets_section(), self.arcanum_section(), self.numbers_section(),
         ]
         lead = themed[:1]
         asked = [s for s in themed[1:] if s.key == f"theme:{self.plan.question_theme}"]  # the client's, early
