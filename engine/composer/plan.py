@@ -83,4 +83,4 @@ def _apply_revision(plan: Plan, reason: str, max_themes: int) -> None:
     plan.gentler = _has_cue(reason, "gentler")
     shorter = _has_cue(reason, "shorter") and not re.search(r"\btrop court", plain(reason))
     plan.longer = _has_cue(reason, "longer") and not shorter
-    plan.length_factor = 0.85 if shorter else 1.18 if plan.longer else 1.0
+    plan.length_factor = 0.85 if shorter else 1.12 if plan.longer else 1.0
