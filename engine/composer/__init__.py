@@ -117,7 +117,7 @@ def _intro(facts: ChartFacts, plan, picker: Picker, first_name: str, candidates,
     if facts.time_known and facts.place and facts.place.get("name"):
         parts.append(frame["place_known"].format(place=facts.place["name"]))
     elif facts.bodies and not facts.time_known:
-        parts.append(frame["time_unknown"])
+        parts.append(frame["time_unknown"] if facts.place else frame["place_unknown"])
     elif not facts.bodies:
         parts.append(frame["no_chart"])
     if plan.question_theme:
