@@ -197,8 +197,9 @@ def test_the_guidance_has_thirty_different_days_from_the_real_transits(sky):
             assert texts("planets")["functions"][transit["aspect"]["natal"]]["function"] in entry["practice"]
 
 
-def test_the_audio_script_speaks_about_a_third_of_the_reading_with_the_ritual():
-    content = compose(_request(level=3))
+@pytest.mark.parametrize("service", DURATIONS)
+def test_the_audio_script_speaks_about_a_third_of_the_reading_with_the_ritual(service):
+    content = compose(_request(level=3, duration_minutes=DURATIONS[service]))
     ratio = len(content["audioScript"].split()) / reading_word_count(content)
     assert 0.25 <= ratio <= 0.4, ratio
     assert content["ritual"]["steps"][0] in content["audioScript"]
