@@ -102,7 +102,8 @@ def test_the_reading_is_built_from_the_chart():
     assert texts("sun")["lion"]["core"][:60] in body
     assert texts("moon")["vierge"]["core"][:60] in body
     assert texts("ascendant")["vierge"]["core"][:60] in body
-    assert "le Soleil se trouvait en Lion" in body or "le Soleil était en Lion" in body
+    assert "à 21 degrés" in body  # the Sun at 21° Leo, a fire sign ruled by the Sun
+    assert "gouverné par le Soleil" in body or "dont le maître est le Soleil" in body
     assert texts("life_path")["3"]["text"][:60] in body
 
 
