@@ -56,3 +56,9 @@ journey: $(STAMP)
 	bash scripts/ensure_services.sh
 	bash scripts/ensure_chromium.sh
 	LUMIRA_ENV=test $(BIN)/pytest tests/journey $(PYTEST_ARGS)
+
+## make n8n-check (not part of make test): the shipped n8n workflow in a real n8n 2.41.1 (installed on first use),
+## against Lumira under gunicorn with a Celery worker: generation, rejection, revision, approval, and failures.
+.PHONY: n8n-check
+n8n-check: $(STAMP)
+	bash scripts/n8n_check.sh

@@ -107,3 +107,28 @@ def validate_content(content: object, *, level: int, duration_minutes: int) -> l
     if words < minimum:
         errors.append(f"reading: {words} mots, en dessous du minimum de {minimum} (moitié de la cible)")
     return errors
+
+
+def readable_content(content: object) -> dict[str, str]:
+    """The content as plain French text per part (archetype, reading, ritual, synthesis, guidance…), for the
+    pages and the PDF that show a reading as text. Content in the older flat shape (strings) passes through."""
+    if not isinstance(content, dict):
+        return {}
+    reading = content.get("reading")
+    if not isinstance(reading, dict):
+        return {key: value for key, value in content.items() if isinstance(value, str)}
+    text = {"title": content.get("title", ""), "archetype": (content.get("archetype") or {}).get("name", "")}
+    parts = [reading.get("intro", "")]
+    parts += [f"{section['title']}\n{section['body']}" for section in reading.get("sections", [])]
+    text["reading"] = "\n\n".join([*parts, reading.get("closing", "")])
+    if ritual := content.get("ritual"):
+        steps = "\n".join(f"{number}. {step}" for number, step in enumerate(ritual["steps"], start=1))
+        text["ritual"] = f"{ritual['title']} ({ritual['moment']})\n\n{steps}\n\nIntention : {ritual['intention']}"
+    for key in ("audioScript", "synthesis"):
+        if content.get(key):
+            text[key] = content[key]
+    if mandala := content.get("mandala"):
+        text["mandala"] = f"Symboles : {', '.join(mandala['symbols'])}. Intention : {mandala['intention']}"
+    if guidance := content.get("guidance"):
+        text["guidance"] = "\n".join(f"Jour {entry['day']} — {entry['focus']} : {entry['practice']}" for entry in guidance)
+    return text

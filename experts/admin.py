@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from .models import DeadLetter, DeadLetterStatus, Expert, GenerationAttempt
+from .models import AIRun, DeadLetter, DeadLetterStatus, Expert, GenerationAttempt
 from .services import dead_letter_replay, expert_set_active
 
 
@@ -24,7 +24,7 @@ class ExpertAdmin(admin.ModelAdmin):
 class DeadLetterAdmin(admin.ModelAdmin):
     list_display = ("created_at", "order", "reason", "status", "tries", "error", "resolved_at")
     list_filter = ("status", "reason")
-    search_fields = ("order__number", "error")
+    search_fields = ("order__number",)  # `error` is encrypted: SQL cannot search it
     list_select_related = ("order",)
     date_hierarchy = "created_at"
     actions = ("replay",)
@@ -48,14 +48,8 @@ class DeadLetterAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(GenerationAttempt)
-class GenerationAttemptAdmin(admin.ModelAdmin):
-    """Read-only trace of every request sent to the generator."""
-
-    list_display = ("created_at", "order", "revision", "backend", "outcome", "sends", "resends", "answered_at")
-    list_filter = ("outcome", "backend")
-    search_fields = ("order__number", "id")
-    list_select_related = ("order",)
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A trace written by the application: staff read it, nobody adds, edits or deletes a row."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -65,3 +59,27 @@ class GenerationAttemptAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(GenerationAttempt)
+class GenerationAttemptAdmin(ReadOnlyAdmin):
+    """Read-only trace of every request sent to the generator."""
+
+    list_display = ("created_at", "order", "revision", "backend", "outcome", "sends", "resends", "answered_at")
+    list_filter = ("outcome", "backend")
+    search_fields = ("order__number", "id")
+    list_select_related = ("order",)
+    # The request holds the client's first name, chart and intake: not shown in admin (the desk shows it).
+    exclude = ("request",)
+
+
+@admin.register(AIRun)
+class AIRunAdmin(ReadOnlyAdmin):
+    """Read-only account of every call to a writer: backend, model, tokens, latency, estimated cost."""
+
+    list_display = ("created_at", "order", "backend", "model", "prompt_tokens", "completion_tokens", "latency_ms",
+                    "cost_eur", "outcome", "error")
+    list_filter = ("outcome", "backend", "model")
+    search_fields = ("order__number", "model")
+    list_select_related = ("order",)
+    date_hierarchy = "created_at"

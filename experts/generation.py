@@ -7,15 +7,16 @@ Lock order, everywhere: the attempt row first, then the order row (taken inside 
 
 import logging
 import random
+import time
 from datetime import timedelta
 
-import requests
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from engine.schema import validate_content
 from orders.models import Order, OrderStatus
 from orders.services import (
     InvalidTransition,
@@ -26,9 +27,10 @@ from orders.services import (
     order_receive_content,
 )
 
-from . import local_generator, signing
-from .models import AttemptOutcome, DeadLetter, DeadLetterReason, GenerationAttempt
-from .payload import encode, generation_payload
+from .ai_runs import ai_run_from_callback, ai_run_record, configured_model
+from .generation_request import generation_request_for
+from .models import AIRunOutcome, AttemptOutcome, DeadLetter, DeadLetterReason, GenerationAttempt
+from .writers import GenerationError, PermanentGenerationError, TransientGenerationError, Written, writer_for
 
 logger = logging.getLogger(__name__)
 
@@ -40,20 +42,21 @@ QUEUE_UNAVAILABLE = (
 )
 
 
-class GenerationError(Exception):
-    """Sending a request to the generator failed."""
-
-
-class TransientGenerationError(GenerationError):
-    """Worth another try: timeout, connection refused, 5xx, 429."""
-
-
-class PermanentGenerationError(GenerationError):
-    """Another try would fail the same way: n8n refused the request (4xx)."""
+__all__ = ["GenerationError", "PermanentGenerationError", "TransientGenerationError"]
 
 
 class CallbackReplayed(OrderServiceError):
     code = "replayed"
+
+
+class InvalidContent(OrderServiceError):
+    """The writer's content does not match the level's schema or length: the attempt failed (and is retried)."""
+
+    code = "invalid_content"
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("Contenu invalide : " + " ; ".join(reasons[:5]))
 
 
 def retry_delay(retries: int) -> float:
@@ -67,13 +70,13 @@ def _deadline(now=None):
     return (now or timezone.now()) + timedelta(minutes=settings.GENERATION_DEADLINE_MINUTES)
 
 
-def _enqueue(order_id, attempt_id) -> bool:
+def _enqueue(order_id, attempt_id, *, previous_tries: int = 0, countdown: float = 0) -> bool:
     """Queue the attempt's task. False when the broker (Redis) is unreachable: the attempt is then made due
     at once, so the next sweep after the broker's return sends it, and the order says why it waits."""
     from .tasks import generation_request
 
     try:
-        generation_request.delay(str(order_id), str(attempt_id))
+        generation_request.apply_async((str(order_id), str(attempt_id), previous_tries), countdown=countdown or None)
     except (BrokerUnavailable, OSError) as error:
         logger.warning(
             "generation not queued: broker unavailable",
@@ -160,11 +163,36 @@ def _is_live(order: Order | None, attempt: GenerationAttempt | None) -> bool:
 
 
 def _note_try(attempt_id, error: str = "") -> None:
-    GenerationAttempt.objects.filter(pk=attempt_id).update(sends=F("sends") + 1, last_error=error[:2000])
+    GenerationAttempt.objects.filter(pk=attempt_id).update(
+        sends=F("sends") + 1, last_error=error[:2000], sent_at=timezone.now()
+    )
+
+
+def attempt_label(*, number: int, error: str) -> str:
+    """What the desk and the API show while an attempt waits for its next try."""
+    return f"tentative {number}/{settings.GENERATION_MAX_ATTEMPTS} — {error}"
+
+
+def generation_retry_scheduled(*, order_id, attempt_id, next_try: int, error: str) -> None:
+    """A try failed and another is coming: the order says which one and why (not a change of status)."""
+    Order.objects.filter(
+        pk=order_id, status=OrderStatus.PROCESSING, generation_attempt_id=attempt_id
+    ).update(last_error=attempt_label(number=next_try, error=error)[:2000])
+
+
+def _content_errors(written: Written, order: Order) -> list[str]:
+    if written.parse_error:
+        return [written.parse_error]
+    return validate_content(written.content, level=order.level, duration_minutes=order.duration)
+
+
+def _invalid_message(reasons: list[str]) -> str:
+    return "contenu invalide : " + " ; ".join(reasons[:3])
 
 
 def generation_send(*, order_id, attempt_id) -> str:
-    """Send one attempt to its generator. Returns what happened; raises GenerationError when sending failed.
+    """Send one attempt to its writer. Returns what happened; raises GenerationError when it failed
+    (invalid content included: a TransientGenerationError, retried like a 5xx).
 
     An attempt that is no longer the order's current one (answered, replaced, order moved on) is skipped,
     so a message delivered twice by the broker does no harm.
@@ -173,45 +201,79 @@ def generation_send(*, order_id, attempt_id) -> str:
     attempt = GenerationAttempt.objects.filter(pk=attempt_id).first()
     if not _is_live(order, attempt):
         return "obsolete"
-
-    if attempt.backend == "local":
-        _note_try(attempt.pk)
-        try:
-            generation_deliver(order_id=order.pk, attempt_id=attempt.pk, content=local_generator.compose_reading(order))
-        except OrderServiceError:
-            return "obsolete"  # answered or replaced between the check and the delivery
-        return "delivered"
-
-    body = encode(generation_payload(order, attempt_id=attempt.pk))
-    headers = signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body)
+    request = generation_request_for(order)
+    attempt.request = request.as_json()
+    attempt.save(update_fields=["request"])
+    started = time.monotonic()
     try:
-        response = requests.post(
-            settings.N8N_WEBHOOK_URL, data=body, headers=headers, timeout=settings.N8N_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
-    except (requests.Timeout, requests.ConnectionError) as error:
-        message = f"n8n injoignable ({error.__class__.__name__})"
-        _note_try(attempt.pk, message)
-        raise TransientGenerationError(message) from error
-    except requests.RequestException as error:  # e.g. no N8N_WEBHOOK_URL: retrying will not help
-        message = f"requête vers n8n impossible ({error.__class__.__name__})"
-        _note_try(attempt.pk, message)
-        raise PermanentGenerationError(message) from error
-    if response.status_code >= 500 or response.status_code == 429:
-        message = f"n8n a répondu {response.status_code}"
-        _note_try(attempt.pk, message)
-        raise TransientGenerationError(message)
-    if response.status_code >= 300:
-        message = f"n8n a refusé la requête ({response.status_code})"
-        _note_try(attempt.pk, message)
-        raise PermanentGenerationError(message)
+        written = writer_for(attempt.backend).write(order=order, attempt=attempt, request=request)
+    except GenerationError as error:
+        ai_run_record(attempt, outcome=AIRunOutcome.FAILED, started=started, model=configured_model(attempt.backend),
+                    error=str(error))
+        _note_try(attempt.pk, str(error))
+        raise
+    if written is None:  # n8n: the content comes with the signed callback
+        ai_run_record(attempt, outcome=AIRunOutcome.SENT, started=started)
+        _note_try(attempt.pk)
+        return "sent"
+    reasons = _content_errors(written, order)
+    ai_run_record(
+        attempt, outcome=AIRunOutcome.INVALID if reasons else AIRunOutcome.SUCCEEDED, started=started,
+        model=written.model, prompt_tokens=written.prompt_tokens, completion_tokens=written.completion_tokens,
+        error=" ; ".join(reasons),
+    )
+    if reasons:
+        _note_try(attempt.pk, _invalid_message(reasons))
+        raise TransientGenerationError(_invalid_message(reasons))
     _note_try(attempt.pk)
-    logger.info("generation request sent", extra={"order_id": str(order.pk), "attempt_id": str(attempt.pk)})
-    return "sent"
+    try:
+        generation_deliver(order_id=order.pk, attempt_id=attempt.pk, content=written.content)
+    except OrderServiceError:
+        return "obsolete"  # answered or replaced between the check and the delivery
+    return "delivered"
+
+
+def generation_callback_content(*, order_id, attempt_id, content: object, usage: dict | None = None) -> TransitionResult:
+    """n8n's content for an attempt: a version when it matches the level's schema and length; otherwise
+    the try failed (InvalidContent, the callback answers 422) and is retried, or dead-lettered at the end."""
+    order = Order.objects.only("level", "duration").get(pk=order_id)
+    reasons = validate_content(content, level=order.level, duration_minutes=order.duration)
+    if reasons:
+        _callback_invalid(order_id=order_id, attempt_id=attempt_id, reasons=reasons, usage=usage)
+        raise InvalidContent(reasons)
+    with transaction.atomic():
+        result = generation_deliver(order_id=order_id, attempt_id=attempt_id, content=content)
+        ai_run_from_callback(_lock_attempt(order_id, attempt_id), usage, outcome=AIRunOutcome.SUCCEEDED)
+        return result
+
+
+def _callback_invalid(*, order_id, attempt_id, reasons: list[str], usage: dict | None) -> None:
+    message = _invalid_message(reasons)
+    with transaction.atomic():
+        attempt = _lock_attempt(order_id, attempt_id)
+        if attempt.answered_at is not None:
+            raise CallbackReplayed("Ce rappel a déjà été reçu pour cette tentative.")
+        order = Order.objects.get(pk=order_id)
+        if not _is_live(order, attempt):
+            raise StaleGenerationAttempt("Ce rappel ne concerne pas la génération en cours.")
+        ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.INVALID, error=" ; ".join(reasons))
+        tries = max(attempt.sends, 1)  # the request reached n8n at least once, since it answered
+        if tries >= settings.GENERATION_MAX_ATTEMPTS:
+            _give_up(order, attempt, reason=DeadLetterReason.RETRIES_EXHAUSTED, error=message,
+                     task="n8n-callback", tries=tries)
+            attempt.outcome, attempt.answered_at = AttemptOutcome.DEAD, timezone.now()
+        else:
+            generation_retry_scheduled(order_id=order_id, attempt_id=attempt_id, next_try=tries + 1, error=message)
+            delay = retry_delay(tries - 1)
+            transaction.on_commit(
+                lambda: _enqueue(order_id, attempt_id, previous_tries=tries, countdown=delay), robust=True
+            )
+        attempt.last_error = message[:2000]
+        attempt.save(update_fields=["outcome", "answered_at", "last_error"])
 
 
 def generation_deliver(*, order_id, attempt_id, content: dict) -> TransitionResult:
-    """The generator's content for an attempt (n8n callback or local generator): a new version, the
+    """Validated content for an attempt (n8n callback, openai or local writer): a new version, the
     order awaits validation. Refused for an unknown, old or already answered attempt, or an order that is
     not `processing`; nothing is written then."""
     with transaction.atomic():
@@ -249,7 +311,7 @@ def _give_up(
     return result, letter
 
 
-def generation_fail(*, order_id, attempt_id, error: str) -> TransitionResult:
+def generation_fail(*, order_id, attempt_id, error: str, usage: dict | None = None) -> TransitionResult:
     """The generator reported a failure for an attempt: recorded like a final failed attempt."""
     error = (error or "erreur non précisée").strip()[:2000]
     with transaction.atomic():
@@ -260,6 +322,7 @@ def generation_fail(*, order_id, attempt_id, error: str) -> TransitionResult:
         result, _ = _give_up(
             order, attempt, reason=DeadLetterReason.GENERATOR_FAILURE, error=error, task="n8n-callback", tries=attempt.sends
         )
+        ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.FAILED, error=error)
         attempt.answered_at = timezone.now()
         attempt.outcome = AttemptOutcome.FAILED
         attempt.last_error = error
@@ -314,7 +377,12 @@ def _sweep_one(attempt_id, now) -> str:
 def _resend(order_id, attempt_id) -> None:
     if _enqueue(order_id, attempt_id):
         # Queued at last: the order no longer waits for the queue (its next error, if any, is the generator's).
-        Order.objects.filter(pk=order_id, last_error=QUEUE_UNAVAILABLE).update(last_error="")
+        # last_error is encrypted, so SQL cannot compare it: compared here under the row's lock.
+        with transaction.atomic():
+            order = Order.objects.select_for_update().only("last_error").filter(pk=order_id).first()
+            if order is not None and order.last_error == QUEUE_UNAVAILABLE:
+                order.last_error = ""
+                order.save(update_fields=["last_error"])
 
 
 def _adopt_orphans(now) -> None:

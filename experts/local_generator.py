@@ -1,13 +1,14 @@
-"""The built-in generator (GENERATION_BACKEND=local): a French reading composed from the order's inputs.
+"""The built-in stand-in writer (GENERATION_BACKEND=local until `engine.composer` lands): a French reading in
+the content schema of the order's level (engine/schema.py), at the tier's target length.
 
-It stands in for n8n in the demo and in tests, and its content reaches the order through the same service
-as the n8n callback (`experts.generation.generation_deliver`). Deterministic for one order and revision.
+It takes the fields of `engine.composer.CompositionRequest` (see `experts.writers.local`). Deterministic for
+one seed. On a revision it puts first the themes the expert's reason asks for, without ever quoting it.
 """
 
 import hashlib
-import math
+from datetime import date
 
-from orders.models import Level, Order
+from engine.schema import GUIDANCE_DAYS, MANDALA_SYMBOLS, target_words
 
 # The 22 major arcana: the archetype a birth date reduces to (numerology of the date's digits).
 ARCHETYPES = [
@@ -35,114 +36,130 @@ ARCHETYPES = [
     ("Le Mat", "la liberté, l'aventure et la confiance dans le chemin"),
 ]
 
-_OPENINGS = [
-    "Votre chemin traverse en ce moment une saison d'écoute.",
-    "Une énergie nouvelle se lève autour de vous.",
-    "Ce moment de votre vie appelle à la fois la patience et l'audace.",
-    "Les signes de votre thème parlent d'un passage, d'un seuil à franchir.",
-]
-_RITUALS = [
-    "Chaque soir pendant sept jours, allumez une bougie blanche, écrivez une gratitude et gardez le papier sous la bougie.",
-    "À la nouvelle lune, posez un verre d'eau près de votre fenêtre, formulez votre intention et buvez-le au réveil.",
-    "Marchez vingt minutes en silence trois matins de suite, en portant votre attention sur votre souffle.",
-]
-_PALETTES = {
-    Level.SIMPLE: ("#7b2cbf", "#e0aaff"),
-    Level.INTUITIVE: ("#5a189a", "#c77dff"),
-    Level.ALCHIMIQUE: ("#3c096c", "#ffd166"),
-    Level.INTEGRALE: ("#240046", "#f4a261"),
+THEMES = {
+    "travail": ("Votre chemin professionnel", ("travail", "carrière", "carriere", "métier", "professionnel", "emploi")),
+    "amour": ("Vos liens et votre cœur", ("amour", "couple", "relation", "cœur", "coeur", "sentiment")),
+    "argent": ("Votre rapport à l'abondance", ("argent", "finance", "abondance", "matériel")),
+    "sante": ("Votre énergie et votre corps", ("santé", "sante", "corps", "fatigue")),
+    "famille": ("Votre famille et vos racines", ("famille", "parent", "enfant", "racine")),
+    "spiritualite": ("Votre vie intérieure", ("spirituel", "âme", "sens", "intuition", "méditation")),
+    "changement": ("Le changement qui s'annonce", ("changement", "transition", "déménagement", "nouveau départ")),
 }
+GENERAL_TITLES = (
+    "Votre élan du moment", "Vos ressources intérieures", "Ce que votre thème éclaire", "Vos cycles et vos saisons",
+    "L'équilibre à cultiver", "Vos talents à honorer", "Le pas suivant", "Votre rythme juste", "Vos alliés intérieurs",
+)
+SENTENCES = (
+    "{archetype} vous rappelle que {meaning} fait déjà partie de vous.",
+    "Dans le domaine « {theme} », cette énergie vous invite à avancer à votre rythme, sans vous comparer.",
+    "Observez ce qui vous met en mouvement et ce qui vous freine : les deux ont quelque chose à vous apprendre.",
+    "Votre sensibilité est une boussole ; elle mérite d'être écoutée avec la même attention que votre raison.",
+    "Un petit geste tenu chaque jour vaut mieux qu'un grand projet remis à plus tard.",
+    "Les périodes de doute sont aussi des périodes de tri : gardez ce qui vous nourrit, laissez le reste s'éloigner.",
+    "Vous avez déjà traversé des passages délicats, et vous en avez gardé des forces que vous sous-estimez.",
+    "Accordez-vous le droit d'essayer, de vous tromper et de recommencer : c'est ainsi que la confiance grandit.",
+    "Entourez-vous de personnes qui vous encouragent, et osez demander l'aide dont vous avez besoin.",
+    "Le calme que vous cherchez à l'extérieur se construit d'abord dans de courts moments de silence.",
+    "Notez ce qui vous touche au fil des jours ; ces notes dessineront peu à peu votre direction.",
+    "Votre intuition parle souvent doucement : un temps de marche ou d'écriture l'aide à se faire entendre.",
+    "Ce thème ne fixe rien d'avance ; il éclaire des tendances, et vos choix restent les vôtres.",
+    "Célébrez chaque progrès, même modeste : il nourrit l'élan des suivants.",
+)
+_PALETTES = (("#3c096c", "#ffd166", "#c77dff"), ("#240046", "#f4a261", "#e0aaff"), ("#5a189a", "#2ec4b6", "#ffbf69"))
 
 
-def _archetype_index(order: Order) -> int:
-    if order.birth_date:
-        total = sum(int(digit) for digit in order.birth_date.strftime("%d%m%Y"))
+def _number(seed: str) -> int:
+    return int(hashlib.sha256(seed.encode()).hexdigest(), 16)
+
+
+def _archetype(birth_date: date | None, seed: int) -> tuple[str, str]:
+    if birth_date:
+        total = sum(int(digit) for digit in birth_date.strftime("%d%m%Y"))
         while total > len(ARCHETYPES):
             total = sum(int(digit) for digit in str(total))
-        return total - 1
-    return int(hashlib.sha256(order.client_name.encode()).hexdigest(), 16) % len(ARCHETYPES)
+        return ARCHETYPES[total - 1]
+    return ARCHETYPES[seed % len(ARCHETYPES)]
 
 
-def _seed(order: Order) -> int:
-    return int(hashlib.sha256(f"{order.pk}:{order.revision_count}".encode()).hexdigest(), 16)
+def _themes(*texts: str) -> list[str]:
+    lowered = " ".join(texts).lower()
+    return [key for key, (_, words) in THEMES.items() if any(word in lowered for word in words)]
 
 
-def mandala_svg(*, petals: int, rings: int, colors: tuple[str, str]) -> str:
-    """A symmetric mandala drawn from numbers only (no text from the order ends up in the SVG)."""
-    stroke, fill = colors
-    shapes = [f'<circle cx="100" cy="100" r="96" fill="none" stroke="{stroke}" stroke-width="2"/>']
-    for ring in range(rings):
-        radius = 80 - ring * 18
-        for index in range(petals):
-            angle = 2 * math.pi * index / petals + ring * math.pi / petals
-            x = 100 + radius * math.cos(angle)
-            y = 100 + radius * math.sin(angle)
-            shapes.append(
-                f'<ellipse cx="{x:.1f}" cy="{y:.1f}" rx="{6 + ring * 2}" ry="{12 - ring * 2}" '
-                f'transform="rotate({math.degrees(angle) + 90:.1f} {x:.1f} {y:.1f})" '
-                f'fill="{fill}" fill-opacity="0.7" stroke="{stroke}" stroke-width="1"/>'
-            )
-    shapes.append(f'<circle cx="100" cy="100" r="10" fill="{stroke}"/>')
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" role="img" aria-label="Mandala">'
-        + "".join(shapes)
-        + "</svg>"
-    )
+def _sun_sign(chart: dict | None) -> str:
+    for body in (chart or {}).get("bodies") or []:
+        if body.get("key") == "sun":
+            return body.get("sign", "")
+    return ""
 
 
-def compose_reading(order: Order) -> dict[str, str]:
-    """The six parts of a reading; the parts above the order's level stay empty."""
-    name, meaning = ARCHETYPES[_archetype_index(order)]
-    seed = _seed(order)
-    first_name = order.client_first_name or "vous"
-    place = f" à {order.birth_place}" if order.birth_place else ""
-    question = (order.question or "").strip()
-    objective = (order.objective or "").strip()
+def _body(words: int, *, start: int, theme: str, archetype: str, meaning: str) -> str:
+    sentences, count, index = [], 0, start
+    while count < words:
+        sentence = SENTENCES[index % len(SENTENCES)].format(theme=theme.lower(), archetype=archetype, meaning=meaning)
+        sentences.append(sentence)
+        count += len(sentence.split())
+        index += 1
+    return " ".join(sentences)
 
-    opening = _OPENINGS[seed % len(_OPENINGS)]
-    paragraphs = [f"{first_name}, {opening[0].lower()}{opening[1:]} Votre archétype, {name}, évoque {meaning}."]
-    if place:
-        paragraphs.append(
-            f"Né(e){place}, vous portez cette énergie depuis toujours ; elle se manifeste aujourd'hui avec plus de netteté."
-        )
-    else:
-        paragraphs.append("Vous portez cette énergie depuis toujours ; elle se manifeste aujourd'hui avec plus de netteté.")
-    if question:
-        paragraphs.append(
-            f"À votre question « {question} », les cartes répondent par l'image de {name} : "
-            "avancez avec confiance, en accordant vos actes à ce que vous ressentez profondément."
-        )
-    if objective:
-        paragraphs.append(f"Pour votre objectif, « {objective} », choisissez un premier pas simple et tenez-le sept jours.")
-    if order.revision_count:
-        focus = order.rejection_reason.strip() or "une lecture plus précise"
-        paragraphs.append(
-            f"Approfondissement (version {order.revision_count + 1}) : cette lecture a été reprise pour répondre à "
-            f"ce point : {focus}."
-        )
-    content = {
-        "archetype": name,
-        "reading": "\n\n".join(paragraphs),
-        "ritual": "",
-        "mandalaSvg": "",
-        "synthesis": "",
-        "guidance": "",
+
+def compose_reading(fields: dict, *, birth_date: date | None = None) -> dict:
+    """Content valid for the level's schema, about the tier's target length (SPEC §11)."""
+    seed = _number(fields["seed"])
+    level, first_name = fields["level"], fields["first_name"] or "vous"
+    name, meaning = _archetype(birth_date, seed)
+    sun = _sun_sign(fields.get("chart"))
+    # A revision puts first what the reason and notes ask for; the first version follows the client's words.
+    asked = _themes(fields.get("revision_reason", ""), fields.get("revision_notes", ""))
+    themes = list(dict.fromkeys(asked + _themes(fields["question"], fields["objective"], fields["expert_prompt"])))
+    words = target_words(fields["duration_minutes"])
+    count = max(1, round(words / 250))
+    titles = [THEMES[key][0] for key in themes] + [title for title in GENERAL_TITLES if title not in themes]
+    titles = (titles * 2)[:count]
+    per_section = max(40, (words - 80) // count)
+    sun_line = f" Votre Soleil en {sun} colore cette lecture." if sun else ""
+    intro = f"{first_name}, voici votre lecture. Votre archétype, {name}, évoque {meaning}.{sun_line}"
+    if fields["question"]:
+        intro += f" Vous vous demandez : « {fields['question']} ». Les pages qui suivent vous proposent des pistes."
+    sections = [
+        {"title": title, "body": _body(per_section, start=seed + index * 3, theme=title, archetype=name, meaning=meaning)}
+        for index, title in enumerate(titles)
+    ]
+    closing = "Gardez de cette lecture ce qui vous parle, et laissez le reste mûrir : votre chemin vous appartient."
+    if fields["objective"]:
+        closing = f"Pour votre objectif, « {fields['objective']} », choisissez un premier pas simple. " + closing
+    content: dict = {
+        "title": f"{name} : la lecture de {first_name}",
+        "archetype": {"name": name, "source": "arcane majeur issu de la date de naissance" if birth_date else "tirage"},
+        "reading": {"intro": intro, "sections": sections, "closing": closing},
     }
-    if order.level >= Level.INTUITIVE:
-        content["ritual"] = _RITUALS[seed % len(_RITUALS)]
-    if order.level >= Level.ALCHIMIQUE:
-        content["mandalaSvg"] = mandala_svg(
-            petals=6 + seed % 7, rings=2 + seed % 3, colors=_PALETTES[Level(order.level)]
-        )
+    if level >= 2:
+        content["ritual"] = {
+            "title": "Rituel de la bougie et de l'intention",
+            "moment": "un soir calme, de préférence à la nouvelle lune",
+            "steps": [
+                "Allumez une bougie blanche et respirez lentement pendant une minute.",
+                f"Écrivez une phrase qui résume ce que {name} vous inspire.",
+                "Relisez-la à voix haute, puis gardez le papier près de vous pendant sept jours.",
+            ],
+            "intention": f"Accueillir {meaning}.",
+        }
+        content["audioScript"] = " ".join([intro, *(section["body"] for section in sections[:2]), closing])
+    if level >= 3:
         content["synthesis"] = (
-            f"{name} vous invite à unir {meaning.split(' et ')[0]} et l'action : "
-            "votre force est dans la constance plus que dans l'effort."
+            f"{name} relie votre lecture, votre rituel et votre mandala autour d'un même fil : {meaning}. "
+            "Votre force est dans la constance plus que dans l'effort."
         )
-    if order.level >= Level.INTEGRALE:
-        content["guidance"] = "\n".join([
-            "Semaine 1 : observer. Notez chaque soir un signe ou une synchronicité.",
-            f"Semaine 2 : choisir. Décidez d'une intention liée à {name}.",
-            "Semaine 3 : agir. Un petit geste quotidien vers votre objectif.",
-            "Semaine 4 : intégrer. Relisez vos notes et célébrez le chemin parcouru.",
-        ])
+        content["mandala"] = {
+            "colors": list(_PALETTES[seed % len(_PALETTES)]),
+            "symbols": [MANDALA_SYMBOLS[(seed + step * 5) % len(MANDALA_SYMBOLS)] for step in range(3)],
+            "intention": f"Contempler {meaning}.",
+        }
+    if level >= 4:
+        content["guidance"] = [
+            {"day": day, "focus": titles[(day - 1) % len(titles)],
+             "practice": SENTENCES[(seed + day) % len(SENTENCES)].format(
+                 theme=titles[(day - 1) % len(titles)].lower(), archetype=name, meaning=meaning)}
+            for day in range(1, GUIDANCE_DAYS + 1)
+        ]
     return content

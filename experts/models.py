@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from lumira.encryption import EncryptedJSONField, EncryptedTextField
+
 
 class ExpertRole(models.TextChoices):
     EXPERT = "expert", "Expert"
@@ -70,11 +72,15 @@ class GenerationAttempt(models.Model):
     outcome = models.CharField("résultat", max_length=16, choices=AttemptOutcome.choices, default=AttemptOutcome.PENDING)
     sends = models.PositiveIntegerField("envois", default=0, help_text="Requêtes faites au générateur.")
     resends = models.PositiveIntegerField("relances", default=0, help_text="Renvois par le balayage des commandes bloquées.")
-    last_error = models.TextField("dernière erreur", blank=True, default="")
+    # Encrypted: the generator's error messages may quote the content or the client's inputs.
+    last_error = EncryptedTextField("dernière erreur", blank=True, default="")
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
     # Past this moment with no answer, the sweep resends the request or gives up on it.
     deadline_at = models.DateTimeField("échéance")
     answered_at = models.DateTimeField("réponse reçue le", null=True, blank=True)
+    sent_at = models.DateTimeField("dernier envoi", null=True, blank=True)
+    # The generation request as last sent (messages with the client's first name, chart and intake): encrypted.
+    request = EncryptedJSONField("requête envoyée", null=True, blank=True)
 
     class Meta:
         verbose_name = "tentative de génération"
@@ -87,6 +93,41 @@ class GenerationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} r{self.revision} ({self.get_outcome_display()})"
+
+
+class AIRunOutcome(models.TextChoices):
+    SUCCEEDED = "succeeded", "Contenu valide"
+    SENT = "sent", "Envoyée à n8n"
+    INVALID = "invalid", "Contenu invalide"
+    FAILED = "failed", "Échec"
+
+
+class AIRun(models.Model):
+    """One try of a generation attempt against a writer: what it cost and how it ended (SPEC §11 "AI runs").
+
+    No text of the request or the answer here: the request is kept, encrypted, on the attempt.
+    """
+
+    attempt = models.ForeignKey(GenerationAttempt, on_delete=models.CASCADE, related_name="ai_runs")
+    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="ai_runs")
+    backend = models.CharField("générateur", max_length=16)
+    model = models.CharField("modèle", max_length=100, blank=True, default="")
+    prompt_tokens = models.PositiveIntegerField("jetons envoyés", null=True, blank=True)
+    completion_tokens = models.PositiveIntegerField("jetons reçus", null=True, blank=True)
+    latency_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
+    cost_eur = models.DecimalField("coût estimé (EUR)", max_digits=10, decimal_places=6, default=0)
+    outcome = models.CharField("résultat", max_length=16, choices=AIRunOutcome.choices)
+    error = models.TextField("erreur", blank=True, default="")
+    created_at = models.DateTimeField("le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "appel à l'IA"
+        verbose_name_plural = "appels à l'IA"
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("order", "created_at"), name="airun_order_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.backend}/{self.model or '?'} {self.get_outcome_display()}"
 
 
 class DeadLetterReason(models.TextChoices):
@@ -120,7 +161,7 @@ class DeadLetter(models.Model):
     )
     task = models.CharField("tâche", max_length=100)
     reason = models.CharField("motif", max_length=32, choices=DeadLetterReason.choices)
-    error = models.TextField("erreur", blank=True, default="")
+    error = EncryptedTextField("erreur", blank=True, default="")  # may quote the client's inputs, as above
     tries = models.PositiveIntegerField("essais", default=0)
     payload = models.JSONField("requête", default=dict, blank=True)
     status = models.CharField("état", max_length=16, choices=DeadLetterStatus.choices, default=DeadLetterStatus.PENDING)

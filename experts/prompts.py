@@ -1,27 +1,28 @@
-"""Per-level starting points for the expert's prompt and instructions (the desk pre-fills them)."""
+"""Per-level starting points for the expert's directive and instructions (the desk pre-fills them).
+
+The directive steers the writer (themes, tone, emphasis). It holds no personal data: the client's first
+name, chart and intake travel in the generation request's user message (`experts.generation_request`).
+"""
 
 from orders.models import Level, Order
 
 _COMMON = (
-    "Tu es un guide spirituel bienveillant. Rédige en français, au vouvoiement, une lecture personnalisée "
-    "pour {first_name}, né(e) le {birth_date} à {birth_place} ({birth_time}).\n"
-    "Question posée : {question}\n"
-    "Objectif : {objective}\n"
+    "Partez de la question et de l'objectif de la personne, et reliez chaque section aux positions du thème. "
+    "Mettez en avant ses ressources et des pistes concrètes, avec douceur.\n"
 )
 
 PROMPT_TEMPLATES: dict[int, str] = {
-    Level.SIMPLE: _COMMON + "Niveau Simple : donne l'archétype dominant et une lecture écrite claire et chaleureuse.",
+    Level.SIMPLE: _COMMON + "Niveau Simple : l'archétype dominant et une lecture écrite claire et chaleureuse.",
     Level.INTUITIVE: _COMMON + (
-        "Niveau Intuitive : donne l'archétype dominant, une lecture écrite approfondie et un rituel simple "
-        "à pratiquer chez soi."
+        "Niveau Intuitive : l'archétype dominant, une lecture approfondie et un rituel simple à pratiquer chez soi."
     ),
     Level.ALCHIMIQUE: _COMMON + (
-        "Niveau Alchimique : archétype, lecture approfondie, rituel, mandala personnel et synthèse des "
-        "énergies en présence."
+        "Niveau Alchimique : archétype, lecture approfondie, rituel, mandala personnel et synthèse des énergies "
+        "en présence."
     ),
     Level.INTEGRALE: _COMMON + (
-        "Niveau Intégrale : archétype, lecture complète, rituel, mandala, synthèse et un plan de guidance "
-        "sur 30 jours, semaine par semaine."
+        "Niveau Intégrale : archétype, lecture complète, rituel, mandala, synthèse et une guidance sur 30 jours, "
+        "progressive semaine après semaine."
     ),
 }
 
@@ -33,22 +34,10 @@ INSTRUCTION_TEMPLATES: dict[int, str] = {
 }
 
 
-def _values(order: Order) -> dict[str, str]:
-    return {
-        "first_name": order.client_first_name or "la personne",
-        "birth_date": order.birth_date.strftime("%d/%m/%Y") if order.birth_date else "date inconnue",
-        "birth_time": order.birth_time or "heure inconnue",
-        "birth_place": order.birth_place or "lieu inconnu",
-        "question": order.question or "(aucune question précisée)",
-        "objective": order.objective or "(aucun objectif précisé)",
-        "duration": str(order.duration),
-    }
-
-
 def prompt_for(order: Order) -> str:
-    """The saved prompt, or the level's template filled with the client's inputs."""
-    return order.expert_prompt or PROMPT_TEMPLATES[order.level].format_map(_values(order))
+    """The saved directive, or the level's template."""
+    return order.expert_prompt or PROMPT_TEMPLATES[order.level]
 
 
 def instructions_for(order: Order) -> str:
-    return order.expert_instructions or INSTRUCTION_TEMPLATES[order.level].format_map(_values(order))
+    return order.expert_instructions or INSTRUCTION_TEMPLATES[order.level].format(duration=order.duration)

@@ -3,13 +3,16 @@
 Both the desk and the API call these, so they show the same orders to the same expert.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from orders.models import ContentVersion, Order, OrderEvent, OrderStatus
+from sanctuaire.models import ClientProfile, PhotoKind
 
-from .models import Expert
+from .generation_request import generation_request_for
+from .models import AIRun, AttemptOutcome, Expert, GenerationAttempt
 
 S = OrderStatus
 # The statuses an expert works with; pending, failed, canceled and refunded orders are not theirs.
@@ -59,6 +62,7 @@ def order_for_expert(*, expert: Expert, order_id) -> Order:
         .prefetch_related(
             Prefetch("versions", queryset=ContentVersion.objects.select_related("reviewed_by").order_by("revision")),
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id")),
+            Prefetch("ai_runs", queryset=AIRun.objects.order_by("created_at", "id")),
         )
         .filter(pk=order_id)
         .first()
@@ -77,7 +81,8 @@ def order_for_action(*, order_id) -> Order:
 
 
 def order_stats(*, expert: Expert) -> dict:
-    """Counts per status over the orders the expert sees, and how many they delivered today. One query."""
+    """Counts per status over the orders the expert sees, how many they delivered today, and what the AI runs on
+    those orders cost (estimated). Two queries."""
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     orders = Order.objects.all() if expert.is_admin else orders_visible_to(expert)
     treated = Q(delivered_at__gte=today) if expert.is_admin else Q(delivered_at__gte=today, expert=expert)
@@ -87,4 +92,43 @@ def order_stats(*, expert: Expert) -> dict:
         **{status: Count("pk", filter=Q(status=status)) for status in statuses},
     )
     treated_today = counts.pop("treated_today")
-    return {"counts": counts, "treated_today": treated_today}
+    runs = AIRun.objects.all() if expert.is_admin else AIRun.objects.filter(order__in=orders_visible_to(expert))
+    cost = runs.aggregate(total=Sum("cost_eur"))["total"] or 0
+    return {"counts": counts, "treated_today": treated_today, "ai_cost_eur": float(round(cost, 4))}
+
+
+def attempt_progress(attempt: GenerationAttempt | None) -> dict | None:
+    """Which try the attempt is at and why the previous one failed: "tentative 2/5 — <error>"."""
+    if attempt is None:
+        return None
+    waiting_for_retry = attempt.outcome == AttemptOutcome.PENDING and bool(attempt.last_error)
+    maximum = settings.GENERATION_MAX_ATTEMPTS
+    number = max(1, min(attempt.sends + (1 if waiting_for_retry else 0), maximum))
+    return {
+        "number": number, "max": maximum, "lastError": attempt.last_error, "backend": attempt.backend,
+        "outcome": attempt.outcome, "retrying": waiting_for_retry,
+    }
+
+
+def order_generation(order: Order) -> dict:
+    """For the desk and the API: the current attempt's progress, and the generation request that will be sent
+    (a paid order: built now from its current prompt) or that was sent (kept, encrypted, with the attempt)."""
+    attempt = None
+    if order.generation_attempt_id:
+        attempt = GenerationAttempt.objects.filter(pk=order.generation_attempt_id).first()
+    sent = attempt is not None and attempt.request and order.status != S.PAID
+    return {
+        "request": attempt.request if sent else generation_request_for(order).as_json(),
+        "request_sent": bool(sent),
+        "attempt": attempt_progress(attempt),
+    }
+
+
+def order_photos(*, order: Order, expert: Expert) -> list[tuple[str, str]]:
+    """The client's photos (label, permission-checked URL) for the expert who holds the order; else none."""
+    if order.expert_id != expert.pk:
+        return []
+    profile = ClientProfile.objects.filter(user_id=order.client_id).only("id", "face_photo", "palm_photo").first()
+    if profile is None:
+        return []
+    return [(label, profile.photo_url(kind)) for kind, label in PhotoKind.choices if profile.photo_name(kind)]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from orders.models import Order, OrderStatus
 from orders.services import (
     AlreadyAssigned,
+    IntakeIncomplete,
     InvalidTransition,
     OrderServiceError,
     StaleGenerationAttempt,
@@ -47,7 +48,9 @@ class AlreadyDone(OrderServiceError):
 
 
 # Refusals caused by the order's state or holder (409), as opposed to a request that is wrong in itself (400).
-CONFLICTS = (AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed, AlreadyDone)
+CONFLICTS = (
+    AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, CallbackReplayed, AlreadyDone, IntakeIncomplete,
+)
 
 
 def _done_now(result: TransitionResult, message: str) -> TransitionResult:

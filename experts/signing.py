@@ -40,9 +40,13 @@ def verify(secret: str, *, timestamp: str | None, signature: str | None, body: b
     only a holder of the secret learns whether a timestamp was accepted."""
     if not secret:
         raise SignatureError("No secret configured.")
-    if not timestamp or not signature or not timestamp.isdigit():
+    # ASCII only: str.isdigit() accepts "²" or "٣", and compare_digest raises on a non-ASCII str (a 500).
+    if not timestamp or not signature or not (timestamp.isascii() and timestamp.isdigit()):
         raise SignatureError("Missing or malformed signature headers.")
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature.strip().lower()):
+    given = signature.strip().lower()
+    if not given.isascii():
+        raise SignatureError("Malformed signature.")
+    if not hmac.compare_digest(sign(secret, timestamp, body).encode(), given.encode()):
         raise SignatureError("Signature mismatch.")
     if abs(time.time() - int(timestamp)) > max_age:
         raise StaleSignature("Timestamp outside the accepted window.")

@@ -13,19 +13,23 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name=generation.GENERATION_TASK, bind=True, acks_late=True, max_retries=None)
-def generation_request(self, order_id: str, attempt_id: str) -> str:
-    """Send one generation attempt; retry timeouts and 5xx with backoff, then dead-letter it.
+def generation_request(self, order_id: str, attempt_id: str, previous_tries: int = 0) -> str:
+    """Send one generation attempt; retry timeouts, 5xx and invalid content with backoff, then dead-letter it.
 
-    The number of tries is bounded by GENERATION_MAX_ATTEMPTS (read at run time, not import time).
-    A 4xx from n8n is not retried: the same request would be refused again.
+    The number of tries is bounded by GENERATION_MAX_ATTEMPTS (read at run time, not import time), counting
+    `previous_tries` (an n8n callback with invalid content queues the next try as a new task).
+    A 4xx is not retried: the same request would be refused again.
     """
-    tries = self.request.retries + 1
+    tries = previous_tries + self.request.retries + 1
     try:
         return generation.generation_send(order_id=order_id, attempt_id=attempt_id)
     except generation.TransientGenerationError as error:
         if tries < settings.GENERATION_MAX_ATTEMPTS:
             delay = generation.retry_delay(self.request.retries)
             logger.info("generation retry", extra={"order_id": order_id, "try": tries, "delay": delay, "error": str(error)})
+            generation.generation_retry_scheduled(
+                order_id=order_id, attempt_id=attempt_id, next_try=tries + 1, error=str(error)
+            )
             if self.request.is_eager:
                 # Eager mode (demo without Redis, tests): no broker holds the retry, Celery re-applies it now.
                 return self.retry(exc=error, countdown=delay, throw=False)

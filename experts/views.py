@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from lumira.view_cache import CSRF_SLOT, cached_page
+from orders.chart_display import chart_table, chart_wheel
 from orders.models import OrderStatus
 from orders.services import OrderServiceError
 
@@ -113,7 +114,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 def _stats_rows(expert: Expert) -> dict:
     stats = selectors.order_stats(expert=expert)
     rows = [(OrderStatus(status).label, count) for status, count in stats["counts"].items()]
-    return {"rows": rows, "treated_today": stats["treated_today"]}
+    return {"rows": rows, "treated_today": stats["treated_today"], "ai_cost_eur": stats["ai_cost_eur"]}
 
 
 def _panel_context(request: HttpRequest, order, **forms) -> dict:
@@ -126,8 +127,19 @@ def _panel_context(request: HttpRequest, order, **forms) -> dict:
         or GenerationForm(initial={"prompt": prompt_for(order), "instructions": instructions_for(order)}),
         "validation_form": forms.get("validation_form") or ValidationForm(),
         "assign_form": forms.get("assign_form") or (AssignForm() if expert.is_admin and order.expert_id is None else None),
+        "generation": selectors.order_generation(order),
     }
     return context
+
+
+def _detail_context(request: HttpRequest, order, **forms) -> dict:
+    """The whole order page: the panel, plus the chart and, for the expert holding the order, the photos."""
+    return {
+        **_panel_context(request, order, **forms),
+        "chart_rows": chart_table(order.chart),
+        "chart_wheel": chart_wheel(order.chart),
+        "photos": selectors.order_photos(order=order, expert=request.expert),
+    }
 
 
 @require_GET
@@ -136,7 +148,7 @@ def order_detail(request: HttpRequest, order_id) -> HttpResponse:
     order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
     if request.htmx:  # the panel polls while generation runs
         return render(request, "experts/partials/order_panel.html", _panel_context(request, order))
-    return render(request, "experts/order_detail.html", _panel_context(request, order))
+    return render(request, "experts/order_detail.html", _detail_context(request, order))
 
 
 def _visible_order(request: HttpRequest, order_id):
@@ -158,7 +170,7 @@ def _after_action(request: HttpRequest, order_id, message: str | None = None, *,
         return render(request, "experts/partials/order_panel.html", context, status=status)
     if forms:  # a form with errors: show it again on the full page
         order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
-        return render(request, "experts/order_detail.html", _panel_context(request, order, **forms), status=status)
+        return render(request, "experts/order_detail.html", _detail_context(request, order, **forms), status=status)
     if message:
         messages.add_message(request, level, message)
     if _visible_order(request, order_id) is None:
@@ -187,8 +199,11 @@ def take(request: HttpRequest, order_id) -> HttpResponse:
 
 def _queue_row(request: HttpRequest, order_id, *, error: str = "", status: int = 200) -> HttpResponse:
     order = selectors.order_queue(expert=request.expert, status=None).filter(pk=order_id).first()
-    if order is None:  # taken by someone else: no longer in this expert's queue
-        order = selectors.order_for_action(order_id=order_id)
+    if order is None:
+        # Taken by someone else (or never this expert's): outside their scope, so the row keeps only the
+        # refusal. Nothing about the order (number, client, holder) may leak through a forged HX-Target.
+        context = {"order_id": order_id, "row_error": error or "Commande introuvable."}
+        return render(request, "experts/partials/queue_row_refused.html", context, status=status)
     return render(request, "experts/partials/queue_row.html", {"order": order, "row_error": error}, status=status)
 
 

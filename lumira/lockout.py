@@ -37,12 +37,6 @@ def username_for(request: HttpRequest, credentials: dict | None) -> str | None:
     return email.strip().lower() if isinstance(email, str) and email.strip() else None
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The same client address as the rate limits (RATELIMIT_IP_META_KEY behind a proxy, else REMOTE_ADDR)."""
-    key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
-    return (request.META.get(key) or request.META.get("REMOTE_ADDR") or "").split(",")[0].strip()
-
-
 def _minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 

@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +29,9 @@ if IS_PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY or "
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a real secret (50+ random characters) in production.")
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG cannot be on in production.")
+# Previous secret keys, newest first: signed values made with them (sessions, magic links, password reset
+# tokens) stay valid while a new DJANGO_SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -132,10 +136,26 @@ STORAGES = {
 # Private uploads (client photos) live outside any public URL and are served by permission-checked views.
 MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 
-# Personal data at rest: encrypted fields derive their key from SECRET_KEY and this salt.
-SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=[] if IS_PRODUCTION else ["dev-only-field-salt"])
-if not SALT_KEY:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_SALT must be set in production.")
+# Personal data at rest (lumira/encryption.py): Fernet keys, newest first. The first encrypts, every one
+# decrypts; `manage.py reencrypt_fields` moves old rows to the first. Independent of SECRET_KEY.
+_DEV_FIELD_ENCRYPTION_KEY = "bHVtaXJhLWRldi1vbmx5LWZpZWxkLWtleS0wMDAwMDA="
+# An empty value (as in .env.example) counts as unset.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or ([] if IS_PRODUCTION else [_DEV_FIELD_ENCRYPTION_KEY])
+if IS_PRODUCTION and (not FIELD_ENCRYPTION_KEYS or _DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production (Fernet keys, newest first).")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (make one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`)."
+        ) from None
+# Before FIELD_ENCRYPTION_KEYS, the key was derived from SECRET_KEY (and its fallbacks) with these salts:
+# still accepted for decryption only, so a database written then stays readable until re-encrypted.
+FIELD_ENCRYPTION_LEGACY_SALTS = env.list("FIELD_ENCRYPTION_SALT", default=[]) or (
+    [] if IS_PRODUCTION else ["dev-only-field-salt"]
+)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
@@ -200,7 +220,8 @@ DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 
-# Generation through n8n (or the built-in local generator for the demo).
+# Who writes the readings (SPEC §11): n8n (a workflow with an LLM node), openai (any OpenAI-compatible API
+# called directly) or local (the offline writer of the demo and the tests).
 GENERATION_BACKEND = env.str("GENERATION_BACKEND", default="n8n" if IS_PRODUCTION else "local")
 N8N_WEBHOOK_URL = env.str("N8N_WEBHOOK_URL", default="")
 N8N_WEBHOOK_SECRET = env.str("N8N_WEBHOOK_SECRET", default="" if IS_PRODUCTION else "dev-n8n-webhook-secret")
@@ -283,8 +304,11 @@ SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
 SANCTUAIRE_LINK_RATE_PER_IP = env.str("SANCTUAIRE_LINK_RATE_PER_IP", default="20/h")
 SANCTUAIRE_LINK_RATE_PER_EMAIL = env.str("SANCTUAIRE_LINK_RATE_PER_EMAIL", default="5/h")
 SANCTUAIRE_TOKEN_RATE_PER_IP = env.str("SANCTUAIRE_TOKEN_RATE_PER_IP", default="30/h")
-# Behind a proxy that sets it, the header holding the client's IP (e.g. HTTP_X_REAL_IP); REMOTE_ADDR otherwise.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# How many proxies in front of Lumira append to X-Forwarded-For (0: none, the TCP peer is the client). Every
+# per-address limit (django-ratelimit, DRF throttles, axes) reads the client's IP through lumira.client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "lumira.client_ip.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT  # DRF's own reading, should a plain DRF throttle appear
 INSTALLED_APPS += ["django_ratelimit"]
 # django-ratelimit refuses a per-process cache; production must use a shared one (CACHE_URL=redis://...).
 # Django's own Redis backend works (atomic incr) but is not on the library's list, hence W001 silenced.
@@ -302,6 +326,8 @@ PENDING_ORDER_RECONCILE_MINUTES = env.int("PENDING_ORDER_RECONCILE_MINUTES", def
 PENDING_ORDER_EXPIRY_HOURS = env.int("PENDING_ORDER_EXPIRY_HOURS", default=24)
 # Orders a single IP address may start (create-payment-intent), django-ratelimit syntax.
 PAYMENTS_CREATE_RATE = env.str("PAYMENTS_CREATE_RATE", default="10/m")
+# Birth-place suggestions (GET /api/places) one IP address may ask for: one per keystroke or so.
+PLACES_SUGGEST_RATE = env.str("PLACES_SUGGEST_RATE", default="120/m")
 CELERY_BEAT_SCHEDULE["payments-reconcile-pending"] = {
     "task": "payments.tasks.reconcile_pending_payments",
     "schedule": 60.0 * env.int("PAYMENTS_RECONCILE_EVERY_MINUTES", default=5),
@@ -338,8 +364,26 @@ if IS_PRODUCTION and GENERATION_BACKEND == "n8n" and not (N8N_WEBHOOK_URL and N8
     raise ImproperlyConfigured(
         "N8N_WEBHOOK_URL, N8N_WEBHOOK_SECRET and N8N_CALLBACK_SECRET are required with GENERATION_BACKEND=n8n."
     )
-if GENERATION_BACKEND not in {"local", "n8n"}:
-    raise ImproperlyConfigured("GENERATION_BACKEND must be local or n8n.")
+if GENERATION_BACKEND not in {"local", "n8n", "openai"}:
+    raise ImproperlyConfigured("GENERATION_BACKEND must be local, n8n or openai.")
+# GENERATION_BACKEND=openai: any OpenAI-compatible chat-completions API (OpenAI, Mistral, Ollama, vLLM…).
+LLM_BASE_URL = env.str("LLM_BASE_URL", default="https://api.openai.com/v1")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+LLM_MODEL = env.str("LLM_MODEL", default="gpt-4o-mini")
+# One request to the model; a VIP reading (~2,250 words) takes a minute or two on a hosted model.
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=180.0)
+# Estimated cost of an AI run: EUR per million (prompt, completion) tokens, by model name. A model missing
+# here costs 0 in the stats (its tokens are still recorded). Approximate list prices, converted to EUR.
+LLM_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.14, 0.55),
+    "gpt-4o": (2.30, 9.20),
+    "gpt-4.1-mini": (0.37, 1.47),
+    "mistral-small-latest": (0.09, 0.28),
+    "mistral-large-latest": (1.84, 5.52),
+    "local": (0.0, 0.0),
+}
+if IS_PRODUCTION and GENERATION_BACKEND == "openai" and not LLM_API_KEY:
+    raise ImproperlyConfigured("LLM_API_KEY is required with GENERATION_BACKEND=openai.")
 
 # --- Reliability and security (issue 8) ---
 # /health/ answers browsers and load balancers (Accept: */*) with django-health-check's own page: its template
@@ -363,7 +407,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS += ["axes.W006"]
 AXES_USERNAME_CALLABLE = "lumira.lockout.username_for"
-AXES_CLIENT_IP_CALLABLE = "lumira.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lumira.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "lumira.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # DEBUG never with live Stripe keys, whatever STRIPE_LIVE_MODE says (a live key pasted into a dev .env counts).

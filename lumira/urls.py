@@ -4,10 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lumira.health import LumiraHealthView
+from payments.webhooks import StripeWebhookView
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    # dj-stripe's webhook URL and name, served by its view with unknown Stripe objects acknowledged (200).
+    path("stripe/", include(([path("webhook/<uuid:uuid>/", StripeWebhookView.as_view(), name="djstripe_webhook_by_uuid")],
+                             "djstripe"), namespace="djstripe")),
     path("health/", LumiraHealthView.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -3,7 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+from lumira.encryption import EncryptedCharField, EncryptedDateField, EncryptedJSONField, EncryptedTextField
 
 
 class Level(models.IntegerChoices):
@@ -87,6 +88,11 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", "Remboursée"
 
 
+# What an order needs before it can be sent to generation (SPEC §5): (model field, API name, French label).
+INTAKE_REQUIRED = (("birth_date", "birthDate"), ("question", "question"))
+INTAKE_LABELS = {"birthDate": "la date de naissance", "question": "la question"}
+
+
 class OrderQuerySet(models.QuerySet):
     def for_client(self, user) -> "OrderQuerySet":
         return self.filter(client=user)
@@ -125,15 +131,21 @@ class Order(models.Model):
     birth_place = EncryptedCharField("lieu de naissance", max_length=200, null=True, blank=True, default="")
     question = EncryptedTextField("question", null=True, blank=True, default="")
     objective = EncryptedTextField("objectif", null=True, blank=True, default="")
+    # The birth chart computed from the inputs (SPEC §11): personal data like them, hence encrypted.
+    # Written only by `orders.services` when the inputs are set or change (None without a birth date).
+    chart = EncryptedJSONField("thème natal", null=True, blank=True)
+    # The one "complete your intake" email (SPEC §5), claimed under the row lock so it leaves once.
+    intake_reminder_sent_at = models.DateTimeField("relance du profil envoyée le", null=True, blank=True)
 
-    # The expert's work.
-    expert_prompt = models.TextField("prompt", blank=True, default="")
-    expert_instructions = models.TextField("instructions", blank=True, default="")
-    generated_content = models.JSONField("contenu généré", null=True, blank=True)
+    # The expert's work. Encrypted too: the prompt is pre-filled with the inputs above, the content quotes
+    # the question, and notes, reasons and errors may quote either.
+    expert_prompt = EncryptedTextField("prompt", blank=True, default="")
+    expert_instructions = EncryptedTextField("instructions", blank=True, default="")
+    generated_content = EncryptedJSONField("contenu généré", null=True, blank=True)
     revision_count = models.PositiveIntegerField("révisions", default=0)
-    validation_notes = models.TextField("notes de validation", blank=True, default="")
-    rejection_reason = models.TextField("motif de rejet", blank=True, default="")
-    last_error = models.TextField("dernière erreur", blank=True, default="")
+    validation_notes = EncryptedTextField("notes de validation", blank=True, default="")
+    rejection_reason = EncryptedTextField("motif de rejet", blank=True, default="")
+    last_error = EncryptedTextField("dernière erreur", blank=True, default="")
     # Each generation request gets a fresh attempt id; only a callback for the current one is accepted.
     generation_attempt_id = models.UUIDField(null=True, blank=True, editable=False)
 
@@ -185,6 +197,11 @@ class Order(models.Model):
         return Level(self.level).slug
 
     @property
+    def intake_missing(self) -> list[str]:
+        """The intake fields generation needs and this order lacks, by their API names (SPEC §9)."""
+        return [api_name for field, api_name in INTAKE_REQUIRED if not getattr(self, field)]
+
+    @property
     def client_first_name(self) -> str:
         return self.client_name.strip().partition(" ")[0]
 
@@ -213,7 +230,8 @@ class OrderEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    note = models.TextField("note", blank=True, default="")
+    # Encrypted: it repeats rejection reasons, validation notes and generator errors.
+    note = EncryptedTextField("note", blank=True, default="")
     created_at = models.DateTimeField("le", default=timezone.now, editable=False)
 
     class Meta:
@@ -237,13 +255,14 @@ class ContentVersion(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="versions")
     revision = models.PositiveIntegerField("révision")
-    content = models.JSONField("contenu")
-    prompt = models.TextField("prompt utilisé", blank=True, default="")
-    instructions = models.TextField("instructions utilisées", blank=True, default="")
+    # Encrypted like the order's copies of the same texts.
+    content = EncryptedJSONField("contenu")
+    prompt = EncryptedTextField("prompt utilisé", blank=True, default="")
+    instructions = EncryptedTextField("instructions utilisées", blank=True, default="")
     attempt_id = models.UUIDField(null=True, blank=True)
     outcome = models.CharField("résultat", max_length=16, choices=VersionOutcome.choices, default=VersionOutcome.PENDING)
-    validation_notes = models.TextField("notes", blank=True, default="")
-    rejection_reason = models.TextField("motif de rejet", blank=True, default="")
+    validation_notes = EncryptedTextField("notes", blank=True, default="")
+    rejection_reason = EncryptedTextField("motif de rejet", blank=True, default="")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+from .charts import chart_for_intake
 from .models import (
+    INTAKE_LABELS,
+    INTAKE_REQUIRED,
     ContentVersion,
     Offer,
     Order,
@@ -81,6 +84,19 @@ class StaleGenerationAttempt(OrderServiceError):
 
 class AlreadyAssigned(OrderServiceError):
     code = "already_assigned"
+
+
+class IntakeIncomplete(OrderServiceError):
+    """Generation needs a birth date and a question (SPEC §5); `missing` lists the API names lacking."""
+
+    code = "intake_incomplete"
+
+    def __init__(self, missing: list[str]) -> None:
+        labels = " et ".join(INTAKE_LABELS[name] for name in missing)
+        super().__init__(
+            f"Impossible d'envoyer en génération : il manque {labels} (le client est invité à compléter son profil)."
+        )
+        self.missing = missing
 
 
 @dataclass(frozen=True)
@@ -153,12 +169,15 @@ def order_create(
     client_phone: str = "",
     expert=None,
     actor=None,
+    intake: dict | None = None,
 ) -> Order:
-    """A new `pending` order priced from the offer (never from the request)."""
+    """A new `pending` order priced from the offer (never from the request), with the client's intake
+    (`orders.intake.IntakeForm.intake`, already validated) and the chart computed from it."""
     if not offer.is_active:
         raise OrderServiceError("Cette offre n'est plus disponible.")
+    intake = {name: value for name, value in (intake or {}).items() if value}
     with transaction.atomic():
-        order = Order.objects.create(
+        order = Order(
             number=_next_order_number(timezone.localdate()),
             client=client,
             offer=offer,
@@ -172,9 +191,60 @@ def order_create(
             client_name=client_name,
             client_email=client_email.strip().lower(),
             client_phone=client_phone,
+            **intake,
         )
+        order_chart_apply(order)
+        order.save(force_insert=True)
         _record_event(order, from_status="", action="created", actor=actor or client)
     return order
+
+
+def order_chart_apply(order: Order) -> bool:
+    """Compute the order's chart from its intake (in memory: the caller saves, under its lock).
+
+    The one place where an order gets its chart: at creation and whenever the intake changes.
+    Returns whether the chart changed.
+    """
+    chart = chart_for_intake(
+        birth_date=order.birth_date, birth_time=order.birth_time or "", birth_place=order.birth_place or "",
+        full_name=order.client_name,
+    )
+    changed = chart != order.chart
+    order.chart = chart
+    return changed
+
+
+def order_refresh_chart(*, order_id) -> bool:
+    """Recompute and store an order's chart (e.g. after an engine upgrade). Returns whether it changed."""
+    with transaction.atomic():
+        order = _lock(order_id)
+        if not order_chart_apply(order):
+            return False
+        order.save(update_fields=["chart", "updated_at"])
+        _record_event(order, from_status=order.status, action="chart_computed")
+    return True
+
+
+def order_intake_reminder_claim(*, order_id) -> bool:
+    """Whether the "complete your intake" email must leave now: a paid order lacking what generation
+    needs, never reminded before. The timestamp is set under the row lock, so a repeated payment event
+    or a concurrent webhook cannot send it twice; the caller sends the email after commit."""
+    # Most paid orders have their intake: answered without a lock nor a decryption (an empty encrypted
+    # field is stored as NULL), so that the webhook path stays cheap.
+    lacking = Q()
+    for field, _ in INTAKE_REQUIRED:
+        lacking |= Q(**{f"{field}__isnull": True})
+    waiting = Order.objects.filter(lacking, pk=order_id, paid_at__isnull=False, intake_reminder_sent_at__isnull=True)
+    if not waiting.exists():
+        return False
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.paid_at is None or order.intake_reminder_sent_at is not None or not order.intake_missing:
+            return False
+        order.intake_reminder_sent_at = timezone.now()
+        order.save(update_fields=["intake_reminder_sent_at", "updated_at"])
+        _record_event(order, from_status=order.status, action="intake_reminder", note=", ".join(order.intake_missing))
+    return True
 
 
 def order_mark_paid(*, order_id, payment_intent_id: str = "", note: str = "") -> TransitionResult:
@@ -243,6 +313,8 @@ def order_start_generation(*, order_id, expert, prompt: str, instructions: str =
     def check(order: Order) -> None:
         if order.expert_id not in (None, expert.pk) and not expert.is_admin:
             raise AlreadyAssigned("Cette commande est prise par un autre expert.")
+        if order.intake_missing:
+            raise IntakeIncomplete(order.intake_missing)
 
     def apply(order: Order) -> None:
         order.expert = order.expert or expert

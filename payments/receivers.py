@@ -4,6 +4,8 @@ dj-stripe has already checked the signature, dropped a duplicate event id, store
 re-retrieved the object from the Stripe API (its own handler runs first) when these run, all inside
 one transaction: an exception here rolls the event back and answers 500, so Stripe delivers it again.
 Business refusals (an order that moved on) are not exceptions: they are logged and answered 200.
+Nothing is applied from the event body alone: each receiver acts on dj-stripe's fresh copy of the object
+(Stripe's own word); an event whose object Stripe does not know never reaches here (webhooks.py).
 """
 
 import logging
@@ -18,40 +20,56 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-def _order_for(event: Event, intent: dict) -> Order | None:
+def _unknown(event: Event) -> None:
+    logger.warning("payments: Stripe event %s (%s) names an object the Stripe API does not know: acknowledged, "
+                   "ignored", event.id, event.type)
+
+
+def _order_and_current(event: Event) -> tuple[Order | None, dict | None]:
+    """The order the event's PaymentIntent pays, and Stripe's fresh copy of that intent (None, None when
+    Stripe does not know the intent: nothing is applied from the event body alone)."""
+    intent = event.data["object"]
+    current = services.mirrored_payment_intent(intent.get("id"), synced_since=event.djstripe_created)
+    if current is None:
+        _unknown(event)
+        return None, None
     order = services.order_for_payment_intent(intent)
     if order is None:
         logger.warning("payments: %s %s: no Lumira order for %s", event.type, event.id, intent.get("id"))
-    return order
+    return order, current
 
 
 @djstripe_receiver("payment_intent.succeeded")
 def on_payment_intent_succeeded(sender, event: Event, **kwargs) -> None:
-    intent = event.data["object"]
-    if order := _order_for(event, intent):
-        current = services.mirrored_payment_intent(intent["id"])
-        services.payment_succeeded(order=order, reports=[intent, current], source=f"webhook {event.id}")
+    order, current = _order_and_current(event)
+    if order:
+        reports = [event.data["object"], current]
+        services.payment_succeeded(order=order, reports=reports, source=f"webhook {event.id}")
 
 
 @djstripe_receiver("payment_intent.payment_failed")
 def on_payment_intent_payment_failed(sender, event: Event, **kwargs) -> None:
-    intent = event.data["object"]
-    if order := _order_for(event, intent):
-        current = services.mirrored_payment_intent(intent["id"])
+    order, current = _order_and_current(event)
+    if order:
+        intent = event.data["object"]
         services.payment_failed(order=order, intent=intent, current=current, source=f"webhook {event.id}")
 
 
 @djstripe_receiver("payment_intent.canceled")
 def on_payment_intent_canceled(sender, event: Event, **kwargs) -> None:
-    intent = event.data["object"]
-    if order := _order_for(event, intent):
-        services.payment_canceled(order=order, intent=intent, source=f"webhook {event.id}")
+    order, _ = _order_and_current(event)
+    if order:
+        services.payment_canceled(order=order, intent=event.data["object"], source=f"webhook {event.id}")
 
 
 @djstripe_receiver("charge.refunded")
 def on_charge_refunded(sender, event: Event, **kwargs) -> None:
-    charge = event.data["object"]
-    intent_id = charge.get("payment_intent")
+    # Stripe's copy of the charge, never the event's: a forged refund event must not withdraw any access.
+    charge = services.mirrored_charge(event.data["object"].get("id"), synced_since=event.djstripe_created)
+    if charge is None:
+        _unknown(event)
+        return
+    intent_id = services.object_id(charge.get("payment_intent"))
     intent = services.mirrored_payment_intent(intent_id) if intent_id else None
     order = services.order_for_payment_intent(intent or {"id": intent_id})
     if order is None:

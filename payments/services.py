@@ -18,13 +18,14 @@ import stripe
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from djstripe.models import Charge as StripeCharge
 from djstripe.models import Customer
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
 from orders import services as order_services
 from orders.models import Offer, Order, OrderEvent, OrderStatus
 from orders.services import InvalidTransition
-from sanctuaire.services import profile_apply_to_orders
+from sanctuaire.services import intake_reminder_schedule, profile_apply_to_orders
 
 from .stripe_api import ORDER_ID_KEY, ORDER_NUMBER_KEY, is_localstripe, secret_key
 
@@ -159,13 +160,17 @@ def order_payment_intent_attach(*, order_id, payment_intent_id: str) -> Order:
     return order
 
 
-def checkout_start(*, offer: Offer, email: str, name: str, phone: str, expert=None) -> Checkout:
-    """A `pending` order priced from the offer, its PaymentIntent and a SetupIntent for the card form."""
+def checkout_start(
+    *, offer: Offer, email: str, name: str, phone: str, expert=None, intake: dict | None = None
+) -> Checkout:
+    """A `pending` order priced from the offer, with the client's intake (validated by the shared intake
+    form) and its chart, its PaymentIntent and a SetupIntent for the card form."""
     User = get_user_model()
     with transaction.atomic():
         client = User.objects.get_or_create_client(email, full_name=name)
         order = order_services.order_create(
-            offer=offer, client=client, client_name=name, client_email=email, client_phone=phone, expert=expert
+            offer=offer, client=client, client_name=name, client_email=email, client_phone=phone, expert=expert,
+            intake=intake,
         )
     try:
         customer = _stripe_customer(client)
@@ -200,7 +205,7 @@ def checkout_setup_renew(*, order: Order) -> str:
     return setup.client_secret
 
 
-def _object_id(value) -> str:
+def object_id(value) -> str:
     return value if isinstance(value, str) else (value or {}).get("id", "")
 
 
@@ -221,7 +226,7 @@ def _payable_intent(order: Order, key: str):
         if intent.status != "canceled":
             return intent  # it moved on by itself (paid meanwhile): use what Stripe says
     replacement = _payment_intent_create(
-        order, customer_id=_object_id(intent.get("customer")),
+        order, customer_id=object_id(intent.get("customer")),
         idempotency_key=f"lumira-order-{order.pk}-payment-intent-after-{intent.id}",
     )
     order_payment_intent_attach(order_id=order.pk, payment_intent_id=replacement.id)
@@ -257,14 +262,14 @@ def checkout_confirm(*, order: Order, setup_intent_id: str) -> Confirmation:
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE) from error
     if (setup.get("metadata") or {}).get(ORDER_ID_KEY) != str(order.pk):
         raise InvalidPaymentRequest("Ces informations de carte ne correspondent pas à cette commande.")
-    payment_method = _object_id(setup.get("payment_method"))
+    payment_method = object_id(setup.get("payment_method"))
     if setup.status != "succeeded" or not payment_method:
         raise InvalidPaymentRequest("La carte n'a pas encore été validée.")
 
     try:
         intent = _payable_intent(order, key)
         if intent.status in ("requires_payment_method", "requires_confirmation"):
-            if _object_id(intent.get("payment_method")) != payment_method:
+            if object_id(intent.get("payment_method")) != payment_method:
                 stripe.PaymentIntent.modify(intent.id, payment_method=payment_method, api_key=key)
             intent = stripe.PaymentIntent.confirm(
                 intent.id, api_key=key, idempotency_key=f"lumira-confirm-{intent.id}-{payment_method}",
@@ -311,10 +316,24 @@ def order_for_payment_intent(intent: Mapping) -> Order | None:
     return orders.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
 
 
-def mirrored_payment_intent(intent_id: str) -> Mapping | None:
-    """dj-stripe's copy, re-retrieved from the Stripe API while it processed the event."""
-    mirror = StripePaymentIntent.objects.filter(id=intent_id).only("stripe_data").first()
+def _mirror(model, object_id: str | None, synced_since) -> Mapping | None:
+    mirrors = model.objects.filter(id=object_id)
+    if synced_since is not None:
+        mirrors = mirrors.filter(djstripe_updated__gte=synced_since)
+    mirror = mirrors.only("stripe_data").first() if object_id else None
     return mirror.stripe_data if mirror else None
+
+
+def mirrored_payment_intent(intent_id: str | None, *, synced_since=None) -> Mapping | None:
+    """dj-stripe's copy, re-retrieved from the Stripe API while it processed the event. With `synced_since`
+    (the event's arrival), None unless it was refreshed since: dj-stripe skips an object Stripe answers
+    `resource_missing` for, leaving an older copy that must not be taken for Stripe's current word."""
+    return _mirror(StripePaymentIntent, intent_id, synced_since)
+
+
+def mirrored_charge(charge_id: str | None, *, synced_since=None) -> Mapping | None:
+    """dj-stripe's copy of a charge, as `mirrored_payment_intent`."""
+    return _mirror(StripeCharge, charge_id, synced_since)
 
 
 def _money_problem(order: Order, reports: Iterable[Mapping]) -> str:
@@ -363,8 +382,10 @@ def payment_succeeded(*, order: Order, reports: Iterable[Mapping], source: str, 
         order_services.order_flag_payment(order_id=order.pk, reason=reason)
         return False
     if result.changed:
-        # A returning client's completed profile fills the new order's inputs for the expert.
+        # A returning client's completed profile fills the new order's inputs for the expert; what is still
+        # missing then is asked for once by email.
         profile_apply_to_orders(user=result.order.client)
+        intake_reminder_schedule(order_id=order.pk)
         if notify:
             _send_paid_email_after_commit(order.pk)
     return result.changed
@@ -416,12 +437,19 @@ def payment_canceled(*, order: Order, intent: Mapping, source: str) -> None:
 
 
 def charge_refunded(*, order: Order, charge: Mapping, source: str) -> None:
-    """A refund on the order's charge. A full refund refunds the order; a partial one is flagged for staff.
+    """A refund on the order's charge (Stripe's copy of it, not the event's). A full refund refunds the
+    order; a partial one is flagged for staff; no refund at all (a forged event) is flagged and changes nothing.
 
     A refund can be delivered before the payment's own success event: the charge proves the payment,
     so the order is marked paid first (without the "paid" email), then refunded.
     """
     amount_refunded = charge.get("amount_refunded") or 0
+    if not amount_refunded:
+        # `charge` is Stripe's copy: an event announcing a refund that Stripe does not record is forged.
+        reason = f"Remboursement annoncé ({source}) mais absent chez Stripe : rien n'a été changé."
+        logger.warning("payments: order %s flagged: %s", order.number, reason)
+        order_services.order_flag_payment(order_id=order.pk, reason=reason[:255])
+        return
     if not charge.get("refunded") or amount_refunded < order.amount:
         order_services.order_flag_payment(
             order_id=order.pk, reason=f"Remboursement partiel : {amount_refunded} {charge.get('currency', '')}."
@@ -429,7 +457,7 @@ def charge_refunded(*, order: Order, charge: Mapping, source: str) -> None:
         return
     if order.paid_at is None and charge.get("paid") and charge.get("status") == "succeeded":
         paid_report = {
-            "id": charge.get("payment_intent"), "status": "succeeded",
+            "id": object_id(charge.get("payment_intent")), "status": "succeeded",
             "amount_received": charge.get("amount_captured") or charge.get("amount"), "currency": charge.get("currency"),
         }
         payment_succeeded(order=order, reports=[paid_report], source=source, notify=False)

@@ -68,3 +68,14 @@ def local_account_ensure() -> Account:
             },
         )
     return account
+
+
+def stripe_object_unknown(error: Exception) -> bool:
+    """Whether the API answered that the object does not exist: Stripe's 404 `resource_missing`, or
+    localstripe's bare 404 "Not Found" (which lacks the code). Any other error (a wrong URL, an outage) is not."""
+    if not isinstance(error, stripe.InvalidRequestError) or error.http_status != 404:
+        return False
+    if error.code == "resource_missing":
+        return True
+    body = error.json_body if isinstance(error.json_body, dict) else {}
+    return is_localstripe() and (body.get("error") or {}).get("message") == "Not Found"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from experts.models import Expert
 from orders.models import LEVEL_DESCRIPTIONS, Level, Offer, Order, OrderStatus
@@ -38,6 +39,7 @@ def order_page(request: HttpRequest) -> HttpResponse:
         "stripe_js_url": settings.STRIPE_JS_URL,
         "payments_config": config,
         "show_test_cards": not settings.STRIPE_LIVE_MODE,
+        "today": timezone.localdate(),
     }
     return render(request, "payments/order_form.html", context)
 

@@ -5,6 +5,8 @@ has no webhook-endpoint API: the row is created here with a fresh secret, and th
 are registered with localstripe's `POST /_config/webhooks/<name>` (kept in memory: again after a restart).
 """
 
+import json
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -13,12 +15,16 @@ import requests
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponse
 from django.urls import reverse
 from djstripe.enums import WebhookEndpointStatus
 from djstripe.models import WebhookEndpoint
 from djstripe.settings import djstripe_settings
+from djstripe.views import ProcessWebhookView
 
-from .stripe_api import is_localstripe, local_account_ensure, secret_key
+from .stripe_api import is_localstripe, local_account_ensure, secret_key, stripe_object_unknown
+
+logger = logging.getLogger(__name__)
 
 # What Lumira listens to (the receivers in receivers.py).
 ENABLED_EVENTS = [
@@ -103,3 +109,31 @@ def _register_with_stripe(base_url: str) -> WebhookRegistration:
         endpoint.djstripe_uuid = endpoint_uuid
         endpoint.save(update_fields=["secret", "djstripe_uuid"])
     return WebhookRegistration(endpoint=endpoint, url=url, created=True)
+
+
+class StripeWebhookView(ProcessWebhookView):
+    """dj-stripe's webhook view, except for an event naming a PaymentIntent, charge or customer the Stripe API
+    does not know. Stripe retries a 5xx for days, so such an event is acknowledged (200), logged and left
+    alone: dj-stripe has rolled its processing back (nothing synced, no receiver's work kept) and kept the
+    trigger row with the error for staff.
+
+    dj-stripe raises on localstripe's 404 (no `resource_missing` code) and on any unknown customer; it
+    skips an object Stripe answers `resource_missing` for, which the receivers detect (no fresh copy).
+    """
+
+    def post(self, request, uuid):
+        try:
+            return super().post(request, uuid)
+        except stripe.InvalidRequestError as error:
+            if not stripe_object_unknown(error):
+                raise
+        try:
+            event = json.loads(request.body)
+        except ValueError:
+            event = {}
+        event = event if isinstance(event, dict) else {}
+        logger.warning(
+            "payments: Stripe event %s (%s) names an object the Stripe API does not know: acknowledged, ignored",
+            event.get("id"), event.get("type"),
+        )
+        return HttpResponse("Unknown Stripe object: event acknowledged and ignored.")

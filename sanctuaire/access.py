@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
+from engine.schema import readable_content
 from orders.models import Level, Order
 
 UPGRADE_PATH = "/commander/"  # the order page (payments app); literal so the two apps stay independent
@@ -36,6 +37,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("guidance", "Guidance sur 30 jours", Level.INTEGRALE, ("guidance",)),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
+# From this level the client sees their birth chart (wheel and table) with the reading and in the PDF.
+CHART_LEVEL = Level.ALCHIMIQUE
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class Entitlements:
     @property
     def level_name(self) -> str:
         return Level(self.level).label if self.level else ""
+
+    @property
+    def shows_chart(self) -> bool:
+        return self.level >= CHART_LEVEL
 
     def unlocks(self, key: str) -> bool:
         return self.level >= SECTIONS_BY_KEY[key].level
@@ -68,7 +75,7 @@ class Entitlements:
 
     def visible_content(self, content: dict | None) -> dict:
         """The parts of a reading's content that this level may see; the rest is left out, not blanked."""
-        content = content or {}
+        content = readable_content(content)
         allowed = {key for section, unlocked in self.sections if unlocked for key in section.content_keys}
         return {key: content[key] for key in allowed if content.get(key)}
 

@@ -1,12 +1,13 @@
-import datetime
-
 from django import forms
+
+from orders.intake import IntakeForm, intake_initial
 
 from .models import ClientProfile, PhotoKind
 from .photos import ACCEPTED, photo_prepare
-from .validators import birth_date_validate
 
 PHOTO_ACCEPT = ",".join(ACCEPTED)
+# The profile asks for the whole intake (the time may be "unknown"); the order page asks for none of it.
+PROFILE_REQUIRED = ("birth_date", "birth_place", "question", "objective")
 
 
 class MagicLinkRequestForm(forms.Form):
@@ -18,24 +19,9 @@ class MagicLinkRequestForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
-    birth_date = forms.DateField(
-        label="Date de naissance", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    birth_time = forms.TimeField(
-        label="Heure de naissance",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="Approximative si vous ne la connaissez pas exactement.",
-    )
-    birth_place = forms.CharField(label="Lieu de naissance", max_length=200, help_text="Ville et pays.")
-    question = forms.CharField(
-        label="Votre question", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Ce que vous souhaitez éclairer par cette lecture.",
-    )
-    objective = forms.CharField(
-        label="Votre objectif", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Ce que vous aimeriez voir changer dans les prochains mois.",
-    )
+class ProfileForm(IntakeForm):
+    """The intake (the same form and rules as the order page's) plus the optional photos."""
+
     face_photo = forms.FileField(
         label="Photo du visage (facultative)", required=False,
         widget=forms.FileInput(attrs={"accept": PHOTO_ACCEPT}),
@@ -52,23 +38,11 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, profile: ClientProfile | None = None, **kwargs):
         self.profile = profile
         if profile is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "birth_date": profile.birth_date,
-                "birth_time": profile.birth_time,
-                "birth_place": profile.birth_place,
-                "question": profile.question,
-                "objective": profile.objective,
-            }
-        super().__init__(*args, **kwargs)
+            kwargs["initial"] = intake_initial(profile)
+        super().__init__(*args, required=PROFILE_REQUIRED, time_choice_required=True, **kwargs)
         for kind in PhotoKind.values:
             if not (profile and profile.photo_name(kind)):
                 del self.fields[f"remove_{kind}_photo"]
-
-    def clean_birth_date(self) -> datetime.date:
-        return birth_date_validate(self.cleaned_data["birth_date"])
-
-    def clean_birth_time(self) -> str:
-        return self.cleaned_data["birth_time"].strftime("%H:%M")
 
     def _clean_photo(self, name: str):
         upload = self.cleaned_data.get(name)
@@ -82,7 +56,7 @@ class ProfileForm(forms.Form):
 
     @property
     def profile_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("birth_date", "birth_time", "birth_place", "question", "objective")}
+        return self.intake
 
     @property
     def photos(self) -> dict:

@@ -3,7 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from encrypted_fields.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+
+from lumira.encryption import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 
 class PhotoKind(models.TextChoices):
@@ -28,7 +29,8 @@ class ClientProfile(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
-    REQUIRED_FIELDS = ("birth_date", "birth_time", "birth_place", "question", "objective")
+    # The birth time may be unknown (stored empty): it is not required.
+    REQUIRED_FIELDS = ("birth_date", "birth_place", "question", "objective")
 
     class Meta:
         verbose_name = "profil client"

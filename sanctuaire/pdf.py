@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from fpdf import FPDF
 from fpdf.svg import SVGObject
 
+from orders.chart_display import chart_table
 from orders.models import Order
 
 from .access import Entitlements
@@ -24,7 +25,7 @@ PDF_SECTIONS = (
 )
 # The built-in PDF fonts only know Latin-1: typographic signs get their closest Latin-1 form.
 _LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "...", "œ": "oe",
-                         "Œ": "OE", "\u202f": " ", "€": "EUR"})
+                         "Œ": "OE", "\u202f": " ", "€": "EUR", "′": "'"})
 INK = (35, 25, 66)
 ACCENT = (123, 44, 191)
 
@@ -75,6 +76,8 @@ def reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str) -
     _paragraph(pdf, 6, f"Commande {order.number} · niveau {order.level_name} · livrée le {delivered}")
     pdf.ln(4)
 
+    if entitlements.shows_chart and order.chart:
+        _chart(pdf, order.chart)
     if content.get("archetype"):
         _heading(pdf, "Votre archétype")
         pdf.set_font(pdf.family, "B", 13)
@@ -113,3 +116,42 @@ def _mandala(pdf: _ReadingPDF, svg: str) -> None:
     _heading(pdf, "Votre mandala")
     pdf.image(io.BytesIO(data), w=90, x=(pdf.w - 90) / 2)
     pdf.ln(4)
+
+
+def _chart(pdf: _ReadingPDF, chart: dict) -> None:
+    """From level 3: the chart wheel (Lumira's SVG, drawn as vector graphics) and its table as text."""
+    from engine.wheel import chart_wheel_svg
+
+    rows = chart_table(chart)
+    _heading(pdf, "Votre thème natal")
+    data = chart_wheel_svg(chart, size_px=480).encode("utf-8")
+    try:
+        SVGObject(data)
+    except Exception:  # the table below says it all; a drawing fpdf2 cannot read must not cost the PDF
+        logger.warning("chart wheel left out of the PDF", exc_info=True)
+    else:
+        pdf.image(io.BytesIO(data), w=110, x=(pdf.w - 110) / 2)
+        pdf.ln(2)
+    pdf.set_font(pdf.family, "", 10)
+    for body in rows["bodies"]:
+        house = f", maison {body['house']}" if body["house"] else ""
+        retrograde = " (rétrograde)" if body["retrograde"] else ""
+        _paragraph(pdf, 5, f"{body['name']} : {body['sign']} {body['degree']}{house}{retrograde}")
+    for angle in rows["angles"]:
+        _paragraph(pdf, 5, f"{angle['name']} : {angle['sign']} {angle['degree']}")
+    if rows["no_houses_note"]:
+        _paragraph(pdf, 5, f"{rows['no_houses_note']} {rows['note']}".strip())
+    elif rows["house_system"]:
+        _paragraph(pdf, 5, f"Système de maisons : {rows['house_system']}")
+    if rows["aspects"]:
+        aspects = "; ".join(f"{a['a']}-{a['b']} {a['type']} ({a['orb']})" for a in rows["aspects"])
+        _paragraph(pdf, 5, f"Aspects : {aspects}")
+    facts = [
+        ("Phase de la Lune", rows["moon_phase"].get("name")), ("Chemin de vie", rows["life_path"]),
+        ("Nombre d'expression", rows["expression"]), ("Arcanes de naissance", rows["tarot"]),
+        ("Signe chinois", rows["chinese_sign"]),
+    ]
+    for label, value in facts:
+        if value:
+            _paragraph(pdf, 5, f"{label} : {value}")
+    pdf.ln(3)

@@ -3,10 +3,10 @@
 import base64
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
-from orders.models import Order, OrderStatus
+from orders.models import INTAKE_LABELS, INTAKE_REQUIRED, Order, OrderStatus
 
 from .models import ClientProfile
 
@@ -51,8 +51,27 @@ def order_timeline(order: Order) -> list[TimelineStep]:
     return steps
 
 
+def _present(field: str) -> ExpressionWrapper:
+    # The encrypted fields store an empty value as NULL: presence is known without decrypting anything.
+    return ExpressionWrapper(Q(**{f"{field}__isnull": False}), output_field=BooleanField())
+
+
 def client_orders(user) -> QuerySet[Order]:
-    return Order.objects.for_client(user).only(*ORDER_LIST_FIELDS).order_by("-created_at")
+    """The client's orders, newest first, each with `has_birth_date`/`has_question` (see `intake_waiting`)."""
+    return (
+        Order.objects.for_client(user)
+        .only(*ORDER_LIST_FIELDS)
+        .annotate(has_birth_date=_present("birth_date"), has_question=_present("question"))
+        .order_by("-created_at")
+    )
+
+
+def intake_waiting(order: Order) -> list[str]:
+    """What a paid order waits for from the client before the expert can start (French labels)."""
+    if order.status != OrderStatus.PAID:
+        return []
+    present = {"birthDate": order.has_birth_date, "question": order.has_question}
+    return [INTAKE_LABELS[api] for _, api in INTAKE_REQUIRED if not present[api]]
 
 
 def client_readings(user) -> QuerySet[Order]:
@@ -80,13 +99,18 @@ def profile_is_complete(user) -> bool:
     return ClientProfile.objects.filter(user=user, **required).exists()
 
 
+# The statuses in which an expert works on an order, and so may see its client's photos.
+PHOTO_WORK_STATUSES = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.AWAITING_VALIDATION)
+
+
 def profile_photo_get(viewer, profile_id, kind: str) -> tuple[ClientProfile, str]:
-    """A photo for its owner or for an active expert assigned to one of the owner's orders; else 404."""
+    """A photo for its owner, or for an active expert who holds one of the owner's orders while working on
+    it (paid → awaiting validation): not through a pending, delivered, refunded or canceled order. Else 404."""
     profile = ClientProfile.objects.filter(pk=profile_id).select_related("user").first()
     if profile is None or not profile.photo_name(kind):
         raise Http404("Photo introuvable.")
     allowed = profile.user_id == viewer.pk or Order.objects.filter(
-        client_id=profile.user_id, expert__user=viewer, expert__is_active=True
+        client_id=profile.user_id, expert__user=viewer, expert__is_active=True, status__in=PHOTO_WORK_STATUSES
     ).exists()
     if not allowed:
         raise Http404("Photo introuvable.")

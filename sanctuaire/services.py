@@ -15,7 +15,9 @@ from django.utils import timezone
 from sesame import settings as sesame_settings
 from sesame.utils import get_token
 
-from orders.models import Order, OrderEvent, OrderStatus
+from orders.intake import INTAKE_FIELDS
+from orders.models import INTAKE_LABELS, Order, OrderEvent, OrderStatus
+from orders.services import order_chart_apply, order_intake_reminder_claim
 
 from .models import ClientProfile, PhotoKind
 from .photos import photo_delete, photo_store
@@ -23,7 +25,7 @@ from .photos import photo_delete, photo_store
 logger = logging.getLogger(__name__)
 
 # The profile's fields that are also the order's generation inputs (same names on both models).
-ORDER_INPUT_FIELDS = ("birth_date", "birth_time", "birth_place", "question", "objective")
+ORDER_INPUT_FIELDS = INTAKE_FIELDS
 
 
 def profile_update(
@@ -53,7 +55,7 @@ def profile_update(
                     replaced.append(profile.photo_name(kind))
                     setattr(profile, f"{kind}_photo", new_names.get(kind, ""))
             profile.save()
-            profile_apply_to_orders(user=user, profile=profile)
+            profile_apply_to_orders(user=user, profile=profile, overwrite=True)
             transaction.on_commit(lambda: [photo_delete(name) for name in replaced if name])
     except BaseException:
         for name in new_names.values():
@@ -62,11 +64,14 @@ def profile_update(
     return profile
 
 
-def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> int:
+def profile_apply_to_orders(*, user, profile: ClientProfile | None = None, overwrite: bool = False) -> int:
     """Copy the profile's inputs onto the client's orders that are paid and not yet sent to generation.
 
-    Orders already in generation or delivered keep the inputs they were generated from. Each order that
-    changes gets an audit event. Returns how many orders changed. Safe to call again at any time.
+    With `overwrite` (the client just saved the profile) the profile wins; otherwise (payment, sign-in) it
+    only fills what an order lacks, so that what the client typed at checkout for this order (a new
+    question, say) is kept. Orders already in generation or delivered keep the inputs they were generated
+    from. Each order that changes gets its chart recomputed and an audit event. Returns how many orders
+    changed. Safe to call again at any time.
     """
     profile = profile or ClientProfile.objects.filter(user=user).first()
     if profile is None:
@@ -74,19 +79,27 @@ def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> in
     values = {field: getattr(profile, field) for field in ORDER_INPUT_FIELDS if getattr(profile, field)}
     if not values:
         return 0
+    if profile.birth_date:
+        values["birth_time"] = profile.birth_time or ""  # "" is "unknown": the time goes with its date
     with transaction.atomic():
         # The row locks make this wait for (or be excluded by) an expert starting generation right now.
         orders = list(
             Order.objects.for_client(user)
             .filter(status=OrderStatus.PAID)
             .select_for_update()
-            .only("pk", "status", *ORDER_INPUT_FIELDS)
+            .only("pk", "status", "client_name", "chart", *ORDER_INPUT_FIELDS)
         )
-        changed = [order for order in orders if any(getattr(order, f) != v for f, v in values.items())]
-        for order in changed:
-            for field, value in values.items():
+        changed = []
+        for order in orders:
+            updates = values if overwrite else _missing_inputs(order, values)
+            updates = {field: value for field, value in updates.items() if (getattr(order, field) or "") != value}
+            if not updates:
+                continue
+            for field, value in updates.items():
                 setattr(order, field, value)
-            order.save(update_fields=[*values, "updated_at"])
+            order_chart_apply(order)  # the intake changed: so does the chart
+            order.save(update_fields=[*updates, "chart", "updated_at"])
+            changed.append(order)
         OrderEvent.objects.bulk_create(
             OrderEvent(
                 order=order, from_status=order.status, to_status=order.status, action="client_inputs_updated",
@@ -95,6 +108,45 @@ def profile_apply_to_orders(*, user, profile: ClientProfile | None = None) -> in
             for order in changed
         )
     return len(changed)
+
+
+def _missing_inputs(order: Order, values: dict) -> dict:
+    """The profile's values for what the order lacks; birth data only as a whole (never a profile's birth
+    place or time mixed with the birth date given at checkout)."""
+    birth = ("birth_date", "birth_time", "birth_place")
+    if order.birth_date:
+        return {field: value for field, value in values.items() if field not in birth and not getattr(order, field)}
+    return {field: value for field, value in values.items() if field in birth or not getattr(order, field)}
+
+
+def intake_reminder_schedule(*, order_id) -> bool:
+    """A paid order waits for its intake: email the client once, after commit, with a link to the profile."""
+    from .tasks import intake_reminder_email_send
+
+    if not order_intake_reminder_claim(order_id=order_id):
+        return False
+    transaction.on_commit(lambda: intake_reminder_email_send.delay(str(order_id)), robust=True)
+    return True
+
+
+def intake_reminder_send(*, order_id) -> None:
+    order = Order.objects.only("number", "client_name", "client_email", "birth_date", "question").get(pk=order_id)
+    if not order.intake_missing:
+        return  # completed since: nothing to remind
+    context = {
+        "order": order,
+        "missing": [INTAKE_LABELS[name] for name in order.intake_missing],
+        "url": f"{settings.SITE_URL}{reverse('sanctuaire:profile')}",
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Lumira — complétez votre profil pour la commande {order.number}",
+        body=render_to_string("emails/sanctuaire_intake_reminder_body.txt", context),
+        to=[order.client_email],
+    )
+    message.attach_alternative(render_to_string("emails/sanctuaire_intake_reminder_body.html", context), "text/html")
+    message.send()
+    logger.info("intake reminder sent", extra={"order": order.number})
 
 
 def magic_link_request(*, email: str) -> None:

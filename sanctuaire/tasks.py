@@ -3,7 +3,7 @@ import smtplib
 
 from celery import shared_task
 
-from .services import magic_link_send
+from .services import intake_reminder_send, magic_link_send
 
 logger = logging.getLogger(__name__)
 
@@ -19,3 +19,16 @@ logger = logging.getLogger(__name__)
 def magic_link_email_send(user_id: int) -> bool:
     """Send a sign-in link. The token is made here, so it never sits in the broker."""
     return magic_link_send(user_id=user_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=6,
+)
+def intake_reminder_email_send(order_id: str) -> None:
+    """The one "complete your profile" email of an order paid with an incomplete intake."""
+    intake_reminder_send(order_id=order_id)

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from sesame import settings as sesame_settings
 
+from engine.schema import readable_content
 from lumira.view_cache import CSRF_SLOT, cached_page
+from orders.chart_display import chart_table, chart_wheel
 from orders.models import Order, OrderStatus
 
 from . import selectors, services
@@ -53,6 +55,12 @@ def _link_requests_limited(request, email: str | None) -> bool:
             rate=settings.SANCTUAIRE_LINK_RATE_PER_EMAIL, increment=True,
         ) or limited
     return limited
+
+
+def _with_readable(order):
+    """The dashboard's card shows the reading as text, whatever the shape of its content."""
+    order.readable = readable_content(order.generated_content)
+    return order
 
 
 @never_cache
@@ -137,8 +145,8 @@ def home(request):
         orders = list(selectors.client_orders(user))
         context = {
             "entitlements": entitlements,
-            "orders": [(order, selectors.order_timeline(order)) for order in orders],
-            "readings": [order for order in orders if order.status == OrderStatus.COMPLETED],
+            "orders": [(order, selectors.order_timeline(order), selectors.intake_waiting(order)) for order in orders],
+            "readings": [_with_readable(order) for order in orders if order.status == OrderStatus.COMPLETED],
             "nav": "home",
             "csrf_token": CSRF_SLOT,
         }
@@ -177,8 +185,11 @@ def profile(request):
         )
         for kind, label in PhotoKind.choices
     ]
+    paid_orders = selectors.client_orders(request.user).filter(status=OrderStatus.PAID)
+    waiting = [(order, selectors.intake_waiting(order)) for order in paid_orders]
     context = {
         "form": form, "profile": current, "photo_fields": photo_fields, "nav": "profile",
+        "waiting_orders": [(order, missing) for order, missing in waiting if missing],
         "max_photo_size": photo_max_size_label(),
     }
     return render(request, "sanctuaire/profile.html", context, status=status)
@@ -203,9 +214,12 @@ def reading_detail(request, order_id):
     order = selectors.client_reading_get(request.user, order_id)
     entitlements = client_entitlements(request.user)
     content = entitlements.visible_content(order.generated_content)
+    chart = order.chart if entitlements.shows_chart else None
     context = {
         "order": order,
         "entitlements": entitlements,
+        "chart_rows": chart_table(chart),
+        "chart_wheel": chart_wheel(chart),
         "content": content,
         "mandala_uri": selectors.mandala_data_uri(content.get("mandalaSvg")),
         "sections": SECTIONS_BY_KEY,

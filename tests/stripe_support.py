@@ -146,3 +146,59 @@ def post_event(client, endpoint, event: dict, *, secret: str | None = None, time
     if signature:
         headers["HTTP_STRIPE_SIGNATURE"] = signature
     return client.post(webhook_path(endpoint.djstripe_uuid), data=body, content_type="application/json", **headers)
+
+
+class StripeStyle404Proxy:
+    """A Stripe API stand-in in front of localstripe that answers Stripe's own 404 (`resource_missing`) for
+    the object ids in `missing`, and relays every other request to localstripe."""
+
+    def __init__(self, upstream: str, missing: set[str]) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.missing = missing
+        self.server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> "StripeStyle404Proxy":
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                gone = next((object_id for object_id in proxy.missing if object_id in self.path), None)
+                if gone:
+                    kind = self.path.split("/")[2].rstrip("s")
+                    status, content_type = 404, "application/json"
+                    payload = json.dumps({"error": {
+                        "code": "resource_missing", "doc_url": "https://stripe.com/docs/error-codes/resource-missing",
+                        "message": f"No such {kind}: '{gone}'", "param": "id", "type": "invalid_request_error",
+                    }}).encode()
+                else:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() not in {"host", "content-length"}}
+                    answer = requests.request(self.command, proxy.upstream + self.path, data=body, headers=headers,
+                                              timeout=10)
+                    status, content_type, payload = answer.status_code, answer.headers.get("Content-Type"), answer.content
+                self.send_response(status)
+                self.send_header("Content-Type", content_type or "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_DELETE = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()

@@ -1,11 +1,13 @@
 """JSON shapes of the expert API (SPEC §9): camelCase, as the desk, n8n and outside clients expect."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from engine.schema import readable_content
 from orders.models import LEVEL_BY_SLUG, ContentVersion, Order, OrderEvent, OrderStatus
 
 from ..prompts import instructions_for, prompt_for
-from ..selectors import DESK_STATUSES
+from ..selectors import DESK_STATUSES, order_generation
 
 PREVIEW_CHARS = 280
 
@@ -50,8 +52,8 @@ class ValidationQueueSerializer(OrderListSerializer):
         fields = (*OrderListSerializer.Meta.fields, "preview")
 
     def get_preview(self, order: Order) -> dict:
-        content = order.generated_content or {}
-        reading = str(content.get("reading", ""))
+        content = readable_content(order.generated_content)
+        reading = content.get("reading", "")
         excerpt = reading if len(reading) <= PREVIEW_CHARS else reading[:PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
         return {"archetype": content.get("archetype", ""), "excerpt": excerpt}
 
@@ -92,8 +94,120 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ("action", "fromStatus", "toStatus", "actor", "note", "createdAt")
 
 
+# --- The chart (SPEC §9 `chart`): documented field by field, answered as stored --------------------------
+
+class ChartPlaceSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text='The resolved label, e.g. "Saint-Denis (La Réunion)".')
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    timezone = serializers.CharField(help_text="IANA time zone.")
+    utcOffset = serializers.IntegerField(allow_null=True, help_text="Minutes east of UTC at the birth moment.")
+
+
+class ChartBodySerializer(serializers.Serializer):
+    key = serializers.ChoiceField(
+        choices=["sun", "moon", "mercury", "venus", "mars", "jupiter", "saturn", "uranus", "neptune", "pluto"]
+    )
+    longitude = serializers.FloatField(help_text="Tropical ecliptic longitude of date, 0–360 degrees.")
+    sign = serializers.CharField(help_text="French name.")
+    degree = serializers.FloatField(help_text="Degrees within the sign, 0–30.")
+    retrograde = serializers.BooleanField()
+    house = serializers.IntegerField(required=False, help_text="1–12, when the houses are known.")
+
+
+class ChartAnglesSerializer(serializers.Serializer):
+    ascendant = serializers.FloatField()
+    midheaven = serializers.FloatField()
+
+
+class ChartAspectSerializer(serializers.Serializer):
+    a = serializers.CharField()
+    b = serializers.CharField()
+    type = serializers.ChoiceField(choices=["conjunction", "sextile", "square", "trine", "opposition"])
+    orb = serializers.FloatField()
+
+
+class ChartMoonPhaseSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    illumination = serializers.FloatField()
+
+
+class ChartNumerologySerializer(serializers.Serializer):
+    lifePath = serializers.IntegerField(help_text="11, 22 and 33 are kept.")
+    expression = serializers.IntegerField(allow_null=True)
+
+
+class ChartTarotCardSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ChartSerializer(serializers.Serializer):
+    """The birth chart computed from the intake (SPEC §11)."""
+
+    timeKnown = serializers.BooleanField()
+    place = ChartPlaceSerializer(allow_null=True)
+    bodies = ChartBodySerializer(many=True)
+    angles = ChartAnglesSerializer(allow_null=True)
+    houseSystem = serializers.CharField(allow_null=True)
+    houses = serializers.ListField(child=serializers.FloatField(), allow_null=True, help_text="12 cusp longitudes.")
+    aspects = ChartAspectSerializer(many=True)
+    moonPhase = ChartMoonPhaseSerializer()
+    numerology = ChartNumerologySerializer()
+    tarot = ChartTarotCardSerializer(many=True)
+    chineseSign = serializers.CharField()
+
+
+@extend_schema_field(ChartSerializer(allow_null=True))
+class ChartField(serializers.JSONField):
+    """The stored chart as it is (null without a birth date)."""
+
+
+@extend_schema_field({
+    "type": "array", "items": {"type": "string", "enum": ["birthDate", "question"]},
+    "description": "Intake fields generation needs and the order lacks; process-order answers 409 "
+                   "`intake_incomplete` while it is not empty.",
+})
+class IntakeMissingField(serializers.ListField):
+    pass
+
+
+class AIRunSerializer(serializers.Serializer):
+    backend = serializers.CharField()
+    model = serializers.CharField()
+    promptTokens = serializers.IntegerField(source="prompt_tokens", allow_null=True)
+    completionTokens = serializers.IntegerField(source="completion_tokens", allow_null=True)
+    latencyMs = serializers.IntegerField(source="latency_ms", allow_null=True)
+    costEur = serializers.FloatField(source="cost_eur")
+    outcome = serializers.CharField()
+    error = serializers.CharField()
+    createdAt = serializers.DateTimeField(source="created_at")
+
+
+class AttemptProgressSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="The try in progress (or the last one made).")
+    max = serializers.IntegerField()
+    lastError = serializers.CharField(help_text="Why the previous try failed; empty when none did.")
+    backend = serializers.CharField()
+    outcome = serializers.CharField()
+    retrying = serializers.BooleanField()
+
+
+class MessageSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    content = serializers.CharField()
+
+
+class GenerationRequestSerializer(serializers.Serializer):
+    messages = MessageSerializer(many=True)
+    targetWords = serializers.IntegerField()
+    sent = serializers.BooleanField(help_text="True: what was sent with the current attempt; false: what will be sent.")
+
+
 class OrderDetailSerializer(OrderListSerializer):
     client = ClientInputsSerializer(source="*")
+    chart = ChartField(allow_null=True)
+    intakeMissing = IntakeMissingField(source="intake_missing", child=serializers.CharField())
     expertPrompt = serializers.SerializerMethodField()
     expertInstructions = serializers.SerializerMethodField()
     generatedContent = serializers.JSONField(source="generated_content")
@@ -101,12 +215,30 @@ class OrderDetailSerializer(OrderListSerializer):
     rejectionReason = serializers.CharField(source="rejection_reason")
     versions = VersionSerializer(many=True)
     events = EventSerializer(many=True)
+    generationRequest = serializers.SerializerMethodField()
+    attempt = serializers.SerializerMethodField()
+    aiRuns = AIRunSerializer(source="ai_runs", many=True)
 
     class Meta(OrderListSerializer.Meta):
         fields = (
-            *OrderListSerializer.Meta.fields, "client", "expertPrompt", "expertInstructions", "generatedContent",
-            "validationNotes", "rejectionReason", "versions", "events",
+            *OrderListSerializer.Meta.fields, "client", "chart", "intakeMissing", "expertPrompt", "expertInstructions",
+            "generatedContent", "validationNotes", "rejectionReason", "versions", "events", "generationRequest", "attempt",
+            "aiRuns",
         )
+
+    def _generation(self, order: Order) -> dict:
+        if not hasattr(order, "_generation_view"):
+            order._generation_view = order_generation(order)
+        return order._generation_view
+
+    @extend_schema_field(GenerationRequestSerializer)
+    def get_generationRequest(self, order: Order) -> dict:
+        generation = self._generation(order)
+        return {**generation["request"], "sent": generation["request_sent"]}
+
+    @extend_schema_field(AttemptProgressSerializer(allow_null=True))
+    def get_attempt(self, order: Order) -> dict | None:
+        return self._generation(order)["attempt"]
 
     def get_expertPrompt(self, order: Order) -> str:
         """The saved prompt, or the level's template pre-filled with the client's inputs."""
@@ -169,25 +301,40 @@ class ValidateContentSerializer(serializers.Serializer):
 class StatsSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField())
     treatedToday = serializers.IntegerField()
+    aiCostEur = serializers.FloatField(help_text="Estimated cost of the AI runs on the orders this expert sees.")
 
 
 # --- n8n callback ---------------------------------------------------------------------------------------
 
-class GeneratedContentSerializer(serializers.Serializer):
-    archetype = serializers.CharField(max_length=200)
-    reading = serializers.CharField(max_length=100_000)
-    ritual = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
-    mandalaSvg = serializers.CharField(max_length=200_000, required=False, allow_blank=True, default="")
-    synthesis = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
-    guidance = serializers.CharField(max_length=50_000, required=False, allow_blank=True, default="")
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class UsageSerializer(serializers.Serializer):
+    model = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    promptTokens = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    completionTokens = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
 
 class CallbackSerializer(serializers.Serializer):
     orderId = serializers.UUIDField()
     attemptId = serializers.UUIDField()
     success = serializers.BooleanField()
-    content = GeneratedContentSerializer(required=False)
+    # Checked against the level's schema and length by the service (422 with the reasons when it does not match).
+    content = serializers.JSONField(required=False)
     error = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    usage = UsageSerializer(required=False)
+
+    def validate_content(self, value: object) -> object:
+        if _has_nul(value):  # PostgreSQL cannot store U+0000 in JSON, and no writer has a reason to send it
+            raise serializers.ValidationError("Le contenu contient un caractère nul.")
+        return value
 
     def validate(self, attrs: dict) -> dict:
         if attrs["success"] and "content" not in attrs:

@@ -26,7 +26,7 @@ from orders.services import OrderServiceError
 from .. import services, signing
 from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
 from ..caching import DESK_GENERATION, request_parts
-from ..generation import QUEUE_UNAVAILABLE, generation_deliver, generation_fail
+from ..generation import QUEUE_UNAVAILABLE, InvalidContent, generation_callback_content, generation_fail
 from ..models import Expert
 from ..selectors import order_for_action, order_for_expert, order_queue, order_stats, validation_queue
 from . import serializers as s
@@ -223,7 +223,11 @@ class ProcessOrderView(ExpertAPIView):
         request=s.ProcessOrderSerializer,
         responses={
             202: s.OrderEnvelopeSerializer,
-            **error_responses({404: "Unknown order.", 409: "The order is not paid, or another expert holds it."}),
+            **error_responses({
+                404: "Unknown order.",
+                409: "The order is not paid, another expert holds it, or its intake lacks a birth date or a "
+                     "question (`error.code` intake_incomplete; see `intakeMissing`).",
+            }),
         },
         summary="Send an order to generation (Celery → n8n or the local generator).",
     )
@@ -277,7 +281,9 @@ class StatsView(ExpertAPIView):
     @extend_schema(responses=s.StatsSerializer, summary="Orders per status, and how many this expert treated today.")
     def get(self, request: Request) -> Response:
         stats = order_stats(expert=request.expert)
-        return Response({"counts": stats["counts"], "treatedToday": stats["treated_today"]})
+        return Response(
+            {"counts": stats["counts"], "treatedToday": stats["treated_today"], "aiCostEur": stats["ai_cost_eur"]}
+        )
 
 
 class N8nCallbackView(APIView):
@@ -326,11 +332,20 @@ class N8nCallbackView(APIView):
             return error_response("not_found", "Commande inconnue.", status.HTTP_404_NOT_FOUND)
         try:
             if data["success"]:
-                generation_deliver(order_id=data["orderId"], attempt_id=data["attemptId"], content=data["content"])
+                generation_callback_content(
+                    order_id=data["orderId"], attempt_id=data["attemptId"], content=data["content"], usage=data.get("usage")
+                )
                 answer = "content_received"
             else:
-                generation_fail(order_id=data["orderId"], attempt_id=data["attemptId"], error=data["error"])
+                generation_fail(
+                    order_id=data["orderId"], attempt_id=data["attemptId"], error=data["error"], usage=data.get("usage")
+                )
                 answer = "failure_recorded"
+        except InvalidContent as error:
+            logger.info("n8n callback with invalid content", extra={"order_id": str(data["orderId"])})
+            return error_response(
+                error.code, error.message, status.HTTP_422_UNPROCESSABLE_ENTITY, fields={"content": error.reasons}
+            )
         except OrderServiceError as error:
             logger.info("n8n callback refused", extra={"order_id": str(data["orderId"]), "code": error.code})
             return _service_error(error)

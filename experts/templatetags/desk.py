@@ -2,6 +2,8 @@ import base64
 
 from django import template
 
+from engine.schema import readable_content
+
 register = template.Library()
 
 
@@ -38,3 +40,9 @@ EVENT_LABELS = {
 @register.filter
 def event_label(action: str) -> str:
     return EVENT_LABELS.get(action, action)
+
+
+@register.filter
+def readable(content) -> dict[str, str]:
+    """A reading's content as text per part (engine.schema.readable_content)."""
+    return readable_content(content)

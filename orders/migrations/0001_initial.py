@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import encrypted_fields.fields
+import lumira.encryption
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -57,12 +57,12 @@ class Migration(migrations.Migration):
                 ('duration', models.PositiveSmallIntegerField(verbose_name='durée (minutes)')),
                 ('client_name', models.CharField(max_length=150, verbose_name='nom')),
                 ('client_email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('client_phone', encrypted_fields.fields.EncryptedCharField(blank=True, default='', max_length=40, null=True, verbose_name='téléphone')),
-                ('birth_date', encrypted_fields.fields.EncryptedDateField(blank=True, null=True, verbose_name='date de naissance')),
-                ('birth_time', encrypted_fields.fields.EncryptedCharField(blank=True, default='', max_length=5, null=True, verbose_name='heure de naissance')),
-                ('birth_place', encrypted_fields.fields.EncryptedCharField(blank=True, default='', max_length=200, null=True, verbose_name='lieu de naissance')),
-                ('question', encrypted_fields.fields.EncryptedTextField(blank=True, default='', null=True, verbose_name='question')),
-                ('objective', encrypted_fields.fields.EncryptedTextField(blank=True, default='', null=True, verbose_name='objectif')),
+                ('client_phone', lumira.encryption.EncryptedCharField(blank=True, default='', max_length=40, null=True, verbose_name='téléphone')),
+                ('birth_date', lumira.encryption.EncryptedDateField(blank=True, null=True, verbose_name='date de naissance')),
+                ('birth_time', lumira.encryption.EncryptedCharField(blank=True, default='', max_length=5, null=True, verbose_name='heure de naissance')),
+                ('birth_place', lumira.encryption.EncryptedCharField(blank=True, default='', max_length=200, null=True, verbose_name='lieu de naissance')),
+                ('question', lumira.encryption.EncryptedTextField(blank=True, default='', null=True, verbose_name='question')),
+                ('objective', lumira.encryption.EncryptedTextField(blank=True, default='', null=True, verbose_name='objectif')),
                 ('expert_prompt', models.TextField(blank=True, default='', verbose_name='prompt')),
                 ('expert_instructions', models.TextField(blank=True, default='', verbose_name='instructions')),
                 ('generated_content', models.JSONField(blank=True, null=True, verbose_name='contenu généré')),

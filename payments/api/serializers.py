@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from experts.models import Expert
+from orders.intake import IntakeForm
 from orders.models import LEVEL_BY_SLUG, Level, Offer, Service
 
 # Digits with the usual separators and an optional leading +; 6 to 15 digits (E.164 allows 15).
@@ -15,6 +16,17 @@ PHONE_SCHEMA_PATTERN = r"^\+?(?:[\s().-]*\d){6,15}[\s().-]*$"
 @extend_schema_field({"type": "string", "maxLength": 40, "pattern": PHONE_SCHEMA_PATTERN, "example": "06 12 34 56 78"})
 class PhoneField(serializers.CharField):
     """A phone number (checked by CreatePaymentIntentSerializer.validate_phone), documented with its pattern."""
+
+
+@extend_schema_field({"type": "string", "format": "date", "nullable": True, "example": "1990-05-17"})
+class BirthDateField(serializers.CharField):
+    """A birth date, YYYY-MM-DD, checked by the shared intake form (orders/intake.py)."""
+
+
+def _optional_text(max_length: int, help_text: str) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, allow_null=True, help_text=help_text
+    )
 
 
 class CreatePaymentIntentSerializer(serializers.Serializer):
@@ -31,6 +43,26 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(min_length=2, max_length=150)
     phone = PhoneField(max_length=40)
+    # The intake (SPEC §5): optional here, required before generation; validated by orders.intake.IntakeForm.
+    birthDate = BirthDateField(
+        max_length=10, required=False, allow_blank=True, allow_null=True,
+        help_text="1900-01-01 to 2050-12-31, not in the future.",
+    )
+    birthTime = serializers.RegexField(
+        r"^([01]\d|2[0-3]):[0-5]\d$", max_length=5, required=False, allow_blank=True, allow_null=True,
+        help_text="Local time HH:MM at the birth place; absent or null when unknown. A time skipped by a "
+                  "spring-forward is refused.",
+        error_messages={"invalid": "Saisissez l'heure au format HH:MM, par exemple 14:30."},
+    )
+    birthTimeUnknown = serializers.BooleanField(
+        required=False, default=False, help_text="The client does not know the time (birthTime is then ignored)."
+    )
+    birthPlace = _optional_text(
+        200, "A city the gazetteer knows: a name (\"Lyon\") or a label from GET /api/places "
+             "(\"Saint-Denis (La Réunion)\"); an ambiguous or unknown name is a field error listing candidates.",
+    )
+    question = _optional_text(2000, "What the client wants the reading to shed light on.")
+    objective = _optional_text(2000, "What the client would like to change in the coming months.")
 
     def validate_phone(self, value: str) -> str:
         digits = re.sub(r"\D", "", value)
@@ -46,7 +78,22 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
             raise serializers.ValidationError("Cet expert n'est pas disponible. Choisissez-en un autre ou « Peu importe ».")
         return expert
 
+    def _intake(self, attrs: dict) -> dict:
+        """The intake through the one form the Sanctuaire profile also uses; its errors under API names."""
+        form = IntakeForm(data={
+            "birth_date": attrs.get("birthDate") or "",
+            "birth_time": attrs.get("birthTime") or "",
+            "birth_time_unknown": attrs.get("birthTimeUnknown", False),
+            "birth_place": attrs.get("birthPlace") or "",
+            "question": attrs.get("question") or "",
+            "objective": attrs.get("objective") or "",
+        })
+        if not form.is_valid():
+            raise serializers.ValidationError(form.api_errors())
+        return form.intake
+
     def validate(self, attrs: dict) -> dict:
+        attrs["intake"] = self._intake(attrs)
         offer = Offer.objects.orderable(level_slug=attrs["level"], service=attrs["service"])
         if offer is None:
             level = Level.from_slug(attrs["level"])

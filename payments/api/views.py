@@ -75,7 +75,7 @@ class CreatePaymentIntentView(PublicAPIView):
         try:
             checkout = checkout_start(
                 offer=data["offer"], email=data["email"], name=data["name"], phone=data["phone"],
-                expert=data.get("expertId"),
+                expert=data.get("expertId"), intake=data["intake"],
             )
         except PaymentError as error:
             return _payment_error(error)

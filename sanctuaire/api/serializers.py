@@ -1,12 +1,13 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from orders.intake import INTAKE_FIELDS, IntakeForm, birth_date_check, intake_initial
 from orders.models import Order
 
 from ..access import SECTIONS, Entitlements
 from ..models import ClientProfile, PhotoKind
-from ..validators import birth_date_validate
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -28,7 +29,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     email = serializers.EmailField(source="user.email", read_only=True)
     name = serializers.CharField(source="user.display_name", read_only=True)
-    birthDate = serializers.DateField(source="birth_date", validators=[birth_date_validate])
+    birthDate = serializers.DateField(source="birth_date")
     birthTime = BirthTimeField(source="birth_time", format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
     birthPlace = serializers.CharField(source="birth_place", max_length=200)
     question = serializers.CharField(max_length=2000)
@@ -53,6 +54,24 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     def validate_birthTime(self, value) -> str:
         return value.strftime("%H:%M")
+
+    def validate_birthDate(self, value):
+        try:
+            birth_date_check(value)  # the intake form's rule, here so that it is reported with the other fields
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        """The whole intake (saved values with the sent ones on top) through the shared intake form, so that
+        the order page, the profile page and this API apply the same rules; the place is stored resolved."""
+        merged = {**intake_initial(self.instance), **attrs}
+        merged["birth_time_unknown"] = not merged.get("birth_time")
+        data = {name: value.isoformat() if hasattr(value, "isoformat") else (value or "") for name, value in merged.items()}
+        form = IntakeForm(data=data)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.api_errors())
+        return {**attrs, **{name: form.intake[name] for name in INTAKE_FIELDS if name in attrs}}
 
     def get_facePhotoUrl(self, profile: ClientProfile) -> str | None:
         return profile.photo_url(PhotoKind.FACE) or None

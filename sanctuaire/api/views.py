@@ -7,13 +7,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView as SimpleJWTRefreshView
 
 from lumira.api import error_response, error_responses
+from lumira.client_ip import ClientIPAnonRateThrottle
 
 from .. import selectors, services
 from ..access import client_entitlements
@@ -37,7 +37,7 @@ class IsClient(IsAuthenticated):
         return super().has_permission(request, view) and not request.user.is_staff
 
 
-class MagicTokenThrottle(AnonRateThrottle):
+class MagicTokenThrottle(ClientIPAnonRateThrottle):
     scope = "sanctuaire_token"
 
     def get_rate(self) -> str:

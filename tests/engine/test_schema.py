@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.schema import content_schema, reading_word_count, target_words, validate_content
+from engine.schema import content_schema, readable_content, reading_word_count, target_words, validate_content
 
 
 def _content(level: int, words: int = 400) -> dict:
@@ -55,3 +55,20 @@ def test_target_and_word_count():
     assert target_words(60) == 1500
     assert reading_word_count(_content(1, words=10)) == 10 + 1 + 2
     assert content_schema(4)["additionalProperties"] is False
+
+
+def test_readable_content_gives_each_part_as_text_for_the_pages_and_the_pdf():
+    text = readable_content(_content(4, words=5))
+
+    assert text["archetype"] == "L'Étoile" and text["title"] == "Lecture"
+    assert text["reading"] == "Bonjour.\n\nVous\nmot mot mot mot mot\n\nAu revoir."
+    assert text["ritual"].startswith("Rituel (Nouvelle lune)\n\n1. a\n2. b\n3. c")
+    assert text["mandala"] == "Symboles : lune. Intention : Calme"
+    assert text["guidance"].splitlines()[0] == "Jour 1 — f : p" and len(text["guidance"].splitlines()) == 30
+
+
+def test_readable_content_passes_the_older_flat_content_through_and_ignores_anything_else():
+    flat = {"archetype": "La Lune", "reading": "Texte.", "mandalaSvg": "<svg/>"}
+
+    assert readable_content(flat) == flat
+    assert readable_content(None) == {} and readable_content(["x"]) == {}

@@ -3,6 +3,7 @@ from django.core.cache import cache
 
 from tests.experts.helpers import api_for
 from tests.experts.n8n_stub import N8nStub
+from tests.experts.openai_stub import OpenAIStub
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +39,21 @@ def n8n(settings):
     settings.GENERATION_BACKEND = "n8n"
     settings.N8N_WEBHOOK_URL = stub.url
     settings.N8N_TIMEOUT_SECONDS = 0.3
+    settings.GENERATION_MAX_ATTEMPTS = 3
+    settings.GENERATION_RETRY_BACKOFF_SECONDS = 0.01
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def llm(settings):
+    """The OpenAI-compatible stand-in, wired in as GENERATION_BACKEND=openai, with a short timeout and backoff."""
+    stub = OpenAIStub().start()
+    settings.GENERATION_BACKEND = "openai"
+    settings.LLM_BASE_URL = stub.base_url
+    settings.LLM_API_KEY = "sk-test"
+    settings.LLM_MODEL = "gpt-4o-mini"
+    settings.LLM_TIMEOUT_SECONDS = 0.5
     settings.GENERATION_MAX_ATTEMPTS = 3
     settings.GENERATION_RETRY_BACKOFF_SECONDS = 0.01
     yield stub

@@ -9,14 +9,21 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from experts import services, signing
 from experts.generation import generation_dead_letter, generation_deliver
+from experts.local_generator import compose_reading
 from experts.models import DeadLetterReason
 from orders.models import ContentVersion, Order, OrderStatus
 from tests.factories import paid_order
 
-CONTENT = {
-    "archetype": "La Lune", "reading": "Texte de la lecture.", "ritual": "", "mandalaSvg": "", "synthesis": "",
-    "guidance": "",
-}
+
+def sample_content(level: int = 2, duration: int = 60, *, seed: str = "test") -> dict:
+    """Content valid for a level and a duration (engine.schema), written by the built-in local writer."""
+    fields = {"seed": seed, "level": level, "first_name": "Camille", "duration_minutes": duration,
+              "question": "", "objective": "", "expert_prompt": "", "chart": None}
+    return compose_reading(fields)
+
+
+# Valid for the factories' default order (level 2, premium: 60 minutes).
+CONTENT = sample_content()
 
 
 def api_for(user) -> APIClient:

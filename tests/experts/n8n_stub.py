@@ -8,15 +8,16 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from experts import signing
+from orders.models import LEVEL_BY_SLUG
+from tests.experts.helpers import sample_content
 
-CONTENT = {
-    "archetype": "L'Étoile",
-    "reading": "Une lecture venue de n8n.",
-    "ritual": "Un rituel.",
-    "mandalaSvg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>',
-    "synthesis": "Une synthèse.",
-    "guidance": "Une guidance.",
-}
+
+def serve_in_thread(handler: type[BaseHTTPRequestHandler], port: int = 0) -> ThreadingHTTPServer:
+    """A threaded HTTP server on 127.0.0.1 (port 0: any free one), serving in a daemon thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
 
 
 class N8nStub:
@@ -74,10 +75,8 @@ class N8nStub:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
+        self._server = serve_in_thread(Handler, self.port)
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -88,9 +87,12 @@ class N8nStub:
             self._server = None
 
     def _call_back(self, payload: dict) -> None:
-        content = {**CONTENT, "reading": f"Lecture n8n, révision {(payload['revision'] or {}).get('number', 0)}."}
+        revision = sum(message["role"] == "assistant" for message in payload["messages"])
+        content = sample_content(LEVEL_BY_SLUG[payload["level"]], payload["duration"], seed=payload["attemptId"])
+        content["title"] = f"Lecture n8n, révision {revision}."
+        usage = {"model": "gpt-4o-mini", "promptTokens": 1200, "completionTokens": 2400}
         body = json.dumps({"orderId": payload["orderId"], "attemptId": payload["attemptId"], "success": True,
-                           "content": content}).encode()
+                           "content": content, "usage": usage}).encode()
         request = urllib.request.Request(
             payload["callbackUrl"], data=body, method="POST", headers=signing.signed_headers(self.callback_secret, body)
         )

@@ -1,10 +1,12 @@
 """Django admin for experts and staff: experts browse orders read-only; only admins edit."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from experts.models import DeadLetterStatus
+from experts.models import AIRun, AIRunOutcome, DeadLetterStatus, GenerationAttempt
 from experts.services import expert_create
 from orders.models import OrderStatus
 from tests.experts.helpers import dead_letter, in_validation, processing
@@ -106,3 +108,24 @@ def test_generation_attempts_are_read_only_in_the_admin(admin_expert, expert):
     listing = client.get(reverse("admin:experts_generationattempt_changelist"))
     assert listing.status_code == 200 and order.number in listing.content.decode()
     assert client.get(reverse("admin:experts_generationattempt_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_admin_lists_the_ai_runs_read_only_and_never_sees_the_request_sent(admin_expert, expert, django_assert_num_queries):
+    order = processing(expert)
+    for index in range(3):
+        AIRun.objects.create(attempt_id=order.generation_attempt_id, order=order, backend="openai", model="gpt-4o-mini",
+                             prompt_tokens=1000 + index, completion_tokens=2000, latency_ms=900,
+                             cost_eur=Decimal("0.0012"), outcome=AIRunOutcome.SUCCEEDED)
+    GenerationAttempt.objects.filter(pk=order.generation_attempt_id).update(request={"messages": [{"content": "Camille"}]})
+    client = admin_client(admin_expert.user)
+    client.get(reverse("admin:experts_airun_changelist"))  # warm the session and content types
+
+    with django_assert_num_queries(9):  # the same for 3 runs or 300: the order comes with each run
+        listing = client.get(reverse("admin:experts_airun_changelist"))
+    attempt_page = client.get(reverse("admin:experts_generationattempt_change", args=[order.generation_attempt_id]))
+
+    html = listing.content.decode()
+    assert listing.status_code == 200 and order.number in html and "gpt-4o-mini" in html and "1002" in html
+    assert client.get(reverse("admin:experts_airun_add")).status_code == 403
+    assert attempt_page.status_code == 200 and "requête envoyée" not in attempt_page.content.decode()

@@ -1,10 +1,12 @@
 """Expert API writes: take, send to generation, approve, reject (SPEC §4, §9)."""
 
+import json
 import uuid
 
 import pytest
 from django.core import mail
 
+from engine.schema import SECTIONS_BY_LEVEL, validate_content
 from experts.models import GenerationAttempt
 from orders.models import Order, OrderStatus, VersionOutcome
 from tests.experts.helpers import event_actions, in_validation, processing, version_rows
@@ -103,8 +105,8 @@ def test_sending_to_generation_answers_202_and_the_local_generator_delivers_a_ve
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_VALIDATION
     assert (order.expert, order.expert_prompt, order.expert_instructions) == (expert, "Une lecture lumineuse.", "Doux")
-    assert set(order.generated_content) == {"archetype", "reading", "ritual", "mandalaSvg", "synthesis", "guidance"}
-    assert all(order.generated_content.values())  # level 4: every part
+    assert set(order.generated_content) == set(SECTIONS_BY_LEVEL[4])  # level 4: every part
+    assert validate_content(order.generated_content, level=4, duration_minutes=90) == []
     assert version_rows(order) == [(0, VersionOutcome.PENDING)]
     attempt = GenerationAttempt.objects.get(order=order)
     assert (attempt.outcome, attempt.sends, attempt.backend) == ("delivered", 1, "local")
@@ -233,7 +235,7 @@ def test_rejecting_starts_a_revision_carrying_reason_and_notes_and_emails_the_ex
     assert order.revision_count == 1
     assert (order.rejection_reason, order.validation_notes) == ("Trop vague", "Concret")
     assert version_rows(order) == [(0, VersionOutcome.REJECTED), (1, VersionOutcome.PENDING)]
-    assert "Trop vague" in order.generated_content["reading"]
+    assert "Trop vague" not in json.dumps(order.generated_content, ensure_ascii=False)  # steers, never quoted
     assert [message.to for message in mail.outbox] == [[expert.email]]
     assert "Révision 1" in mail.outbox[0].subject
 

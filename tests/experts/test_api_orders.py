@@ -1,10 +1,12 @@
 """Expert API reads: the queue, the validation queue, one order, stats (SPEC §9)."""
 
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from experts.models import AIRun, AIRunOutcome
 from experts.services import content_validate
 from orders import services as order_services
 from tests.experts.helpers import in_validation, processing
@@ -119,8 +121,14 @@ def test_an_order_shows_client_inputs_prefilled_prompt_versions_and_events(exper
     assert response.status_code == 200
     data = response.json()["order"]
     assert data["client"]["birthDate"] == "1990-04-12" and data["client"]["birthPlace"] == "Lyon"
-    assert "Vais-je changer de métier ?" in data["expertPrompt"] and "Lyon" in data["expertPrompt"]
+    # The directive steers the writer; the client's inputs travel in the generation request's user message.
+    assert data["expertPrompt"] and "Lyon" not in data["expertPrompt"] and order.client_email not in data["expertPrompt"]
     assert data["expertInstructions"]
+    request = data["generationRequest"]
+    assert request["sent"] is False and [m["role"] for m in request["messages"]] == ["system", "user"]
+    assert "Vais-je changer de métier ?" in request["messages"][1]["content"] and "Lyon" in request["messages"][1]["content"]
+    assert data["expertPrompt"] in request["messages"][1]["content"]
+    assert data["attempt"] is None and data["aiRuns"] == []
     assert [event["action"] for event in data["events"]] == ["created", "payment_succeeded"]
     assert data["versions"] == []
 
@@ -164,14 +172,18 @@ def test_stats_count_orders_per_status_and_what_the_expert_delivered_today(exper
     order_services.order_approve(order_id=done.pk, expert=expert)
     theirs = in_validation(other_expert)
     order_services.order_approve(order_id=theirs.pk, expert=other_expert)
+    for order, cost in ((done, "0.0125"), (done, "0.0100"), (theirs, "5")):  # the other expert's run is not counted
+        AIRun.objects.create(attempt_id=order.generation_attempt_id, order=order, backend="openai", model="gpt-4o-mini",
+                             cost_eur=Decimal(cost), outcome=AIRunOutcome.SUCCEEDED)
 
-    with django_assert_num_queries(2):  # user with expert (JWT), one aggregate
+    with django_assert_num_queries(3):  # user with expert (JWT), the counts, the AI cost
         response = expert_api.get(STATS)
 
     assert response.status_code == 200
     assert response.json() == {
         "counts": {"paid": 2, "processing": 1, "awaiting_validation": 0, "completed": 1},
         "treatedToday": 1,
+        "aiCostEur": 0.0225,
     }
 
 

@@ -63,20 +63,26 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     row.get_by_role("link", name=order.number).click()
 
     expect(page.get_by_role("heading", name=f"Commande {order.number}")).to_be_visible()
-    assert "Dois-je changer de métier cette année ?" in page.get_by_label("Prompt").input_value()
+    # The directive holds no personal data; the exact request, with the client's question, is shown before sending.
+    assert "Dois-je changer de métier" not in page.get_by_label("Prompt").input_value()
+    page.get_by_text("Ce qui sera envoyé").click()
+    expect(page.locator(".generation-request")).to_contain_text("Dois-je changer de métier cette année ?")
     page.screenshot(path=SHOTS / "2-order.png", full_page=True)
     page.get_by_role("button", name="Envoyer en génération").click()
 
     expect(page.get_by_role("heading", name="Contenu à valider")).to_be_visible()
-    expect(page.get_by_role("img", name="Mandala personnel de Camille")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mandala")).to_be_visible()
     page.screenshot(path=SHOTS / "3-generated.png", full_page=True)
     assert serious_violations(page) == []
 
-    page.get_by_label("Motif du rejet (obligatoire)").fill("Parler davantage du travail")
+    expect(page.locator(".reading")).not_to_contain_text("Vos liens et votre cœur")
+    page.get_by_label("Motif du rejet (obligatoire)").fill("Parler davantage de l'amour")
     page.get_by_label("Notes pour la révision (facultatives)").fill("Plus concret")
     page.get_by_role("button", name="Rejeter et demander une révision").click()
     expect(page.locator("#order-panel")).to_contain_text("une révision a été demandée")
-    expect(page.locator(".reading")).to_contain_text("Parler davantage du travail")
+    # The revision answers the reason (love first) without quoting it.
+    expect(page.locator(".reading")).to_contain_text("Vos liens et votre cœur")
+    expect(page.locator(".reading")).not_to_contain_text("Parler davantage de l'amour")
     page.screenshot(path=SHOTS / "4-revision.png", full_page=True)
 
     page.get_by_role("button", name="Approuver et livrer").click()

@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from experts import signing
-from experts.models import DeadLetter, DeadLetterReason, GenerationAttempt
+from experts.models import AIRunOutcome, DeadLetter, DeadLetterReason, GenerationAttempt
 from experts.services import content_validate
 from orders.models import ContentVersion, OrderStatus
 from orders.services import order_refund
@@ -57,6 +58,37 @@ def test_missing_signature_headers_are_a_401(expert):
     response = Client().post("/api/expert/n8n-callback", data=success_body(order), content_type="application/json")
 
     assert response.status_code == 401
+    assert snapshot(order) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("timestamp", "signature"),
+    [
+        (None, "é" * 64),
+        (None, "ü"),  # the right signature with its last character made non-ASCII (below)
+        ("١٧٠٠٠٠٠٠٠٠", None),  # Arabic-Indic digits pass str.isdigit()
+        ("²", None),
+        (None, "not hex at all"),
+    ],
+    ids=["all-non-ascii", "last-char-non-ascii", "non-ascii-digits-timestamp", "superscript-timestamp", "not-hex"],
+)
+def test_a_malformed_signature_or_timestamp_is_a_401_never_a_500(expert, timestamp, signature):
+    order = processing(expert)
+    before = snapshot(order)
+    body = json.dumps(success_body(order)).encode()
+    headers = signing.signed_headers("dev-n8n-callback-secret", body)
+    if signature == "ü":
+        signature = headers[signing.SIGNATURE_HEADER][:-1] + "ü"
+
+    response = Client().post(
+        "/api/expert/n8n-callback", data=body, content_type="application/json",
+        HTTP_X_LUMIRA_TIMESTAMP=timestamp or headers[signing.TIMESTAMP_HEADER],
+        HTTP_X_LUMIRA_SIGNATURE=signature or headers[signing.SIGNATURE_HEADER],
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "bad_signature"
     assert snapshot(order) == before
 
 
@@ -232,3 +264,82 @@ def test_a_callback_for_a_paid_order_is_a_409(expert):
     order = paid_order(expert=expert)
     response = signed_callback(Client(), success_body(order, attempt_id=uuid.uuid4()))
     assert response.status_code == 409
+
+
+# --- content that does not match the level's schema (SPEC §9: 422, the attempt failed and is retried) ------
+
+INVALID = {**CONTENT, "reading": {"intro": "Trop court.", "sections": [{"title": "A", "body": "B"}], "closing": "C"}}
+
+
+def sent_once(expert):
+    order = processing(expert)
+    GenerationAttempt.objects.filter(pk=order.generation_attempt_id).update(sends=1)  # n8n got the first try
+    return order
+
+
+@pytest.mark.django_db
+def test_invalid_content_is_a_422_with_the_reasons_and_the_expert_sees_the_next_try_and_why(n8n, expert, expert_api):
+    order = sent_once(expert)
+    usage = {"model": "gpt-4o-mini", "promptTokens": 900, "completionTokens": 40}
+
+    response = signed_callback(Client(), {**success_body(order, content=INVALID), "usage": usage})
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_content" and "en dessous du minimum" in error["fields"]["content"][0]
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PROCESSING and not order.versions.exists()
+    assert order.last_error.startswith("tentative 2/3 — contenu invalide : reading: 4 mots")
+    run = order.ai_runs.get(outcome=AIRunOutcome.INVALID)
+    assert (run.model, run.prompt_tokens, run.completion_tokens) == ("gpt-4o-mini", 900, 40) and run.cost_eur > 0
+    # Which try comes next and why the previous one failed, on the API and on the desk; never an empty field.
+    data = expert_api.get(f"/api/expert/orders/{order.pk}").json()["order"]
+    assert (data["attempt"]["number"], data["attempt"]["max"], data["attempt"]["retrying"]) == (2, 3, True)
+    assert data["attempt"]["lastError"].startswith("contenu invalide : reading: 4 mots")
+    assert data["lastError"].startswith("tentative 2/3 — contenu invalide")
+    desk = Client()
+    desk.force_login(expert.user)
+    page = desk.get(reverse("experts:order", args=[order.pk])).content.decode()
+    assert "tentative 2/3 — contenu invalide" in page and "Génération en cours (tentative 2/3)" in page
+
+
+@pytest.mark.django_db
+def test_after_invalid_content_the_same_attempt_is_sent_again(n8n, expert, django_capture_on_commit_callbacks):
+    order = sent_once(expert)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signed_callback(Client(), success_body(order, content=INVALID)).status_code == 422
+
+    assert [request["attemptId"] for request in n8n.received] == [str(order.generation_attempt_id)]
+    assert GenerationAttempt.objects.get(pk=order.generation_attempt_id).sends == 2
+    assert signed_callback(Client(), success_body(order)).status_code == 200  # the second try's valid content
+
+
+@pytest.mark.django_db
+def test_invalid_content_on_the_last_try_is_dead_lettered_with_the_reason(n8n, expert):
+    order = processing(expert)
+    GenerationAttempt.objects.filter(pk=order.generation_attempt_id).update(sends=3)  # GENERATION_MAX_ATTEMPTS
+
+    response = signed_callback(Client(), success_body(order, content={"title": "Sans le reste"}))
+
+    assert response.status_code == 422
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and "contenu invalide" in order.last_error
+    letter = DeadLetter.objects.get(order=order)
+    assert letter.reason == DeadLetterReason.RETRIES_EXHAUSTED and "'archetype' is a required property" in letter.error
+    attempt = GenerationAttempt.objects.get(order=order)
+    assert attempt.outcome == "dead"
+    assert signed_callback(Client(), success_body(order, attempt_id=attempt.pk)).status_code == 409  # that try is over
+
+
+@pytest.mark.django_db
+def test_the_usage_n8n_reports_is_recorded_with_its_estimated_cost(n8n, expert):
+    order = processing(expert)
+    body = {**success_body(order), "usage": {"model": "mistral-small-latest", "promptTokens": 2000, "completionTokens": 3000}}
+
+    assert signed_callback(Client(), body).status_code == 200
+
+    run = order.ai_runs.get()
+    assert (run.backend, run.model, run.outcome) == ("n8n", "mistral-small-latest", AIRunOutcome.SUCCEEDED)
+    assert (run.prompt_tokens, run.completion_tokens) == (2000, 3000)
+    assert float(run.cost_eur) == pytest.approx((2000 * 0.09 + 3000 * 0.28) / 1e6)

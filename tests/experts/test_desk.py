@@ -185,12 +185,12 @@ def test_the_stats_page_and_panel_count_orders_per_status(expert, django_assert_
     paid_order()
     processing(expert)
 
-    with django_assert_num_queries(4):  # session, user, expert, one aggregate
+    with django_assert_num_queries(5):  # session, user, expert, the counts, the AI cost
         page = client.get(reverse("experts:stats"))
     panel = client.get(reverse("experts:stats"), **HTMX)
 
     html = page.content.decode()
-    assert "<h1>Statistiques</h1>" in html and "Traitées aujourd'hui" in html
+    assert "<h1>Statistiques</h1>" in html and "Traitées aujourd'hui" in html and "Coût estimé de l'IA" in html
     assert "<dt>Payée</dt><dd>2</dd>" in html and "<dt>En cours de génération</dt><dd>1</dd>" in html
     assert "<html" not in panel.content.decode() and "<dd>2</dd>" in panel.content.decode()
 
@@ -238,8 +238,23 @@ def test_the_expert_who_loses_the_race_for_an_order_sees_a_clear_message(expert,
 
     assert row.status_code == 409
     assert "déjà prise par un autre expert" in row.content.decode()
-    assert "Prise par Elias Soleil" in row.content.decode()
+    assert "Elias Soleil" not in row.content.decode() and order.number not in row.content.decode()
     assert "déjà prise par un autre expert" in page.content.decode()
+    order.refresh_from_db()
+    assert order.expert == other_expert
+
+
+@pytest.mark.django_db
+def test_a_refused_take_with_a_forged_row_target_shows_nothing_of_another_experts_order(expert, other_expert):
+    order = paid_order(expert=other_expert, client_name="Bruno Secret", level=4, service="vip")
+
+    response = desk(expert).post(reverse("experts:take", args=[order.pk]), HTTP_HX_TARGET=f"order-row-{order.pk}", **HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "déjà prise par un autre expert" in body
+    for leak in ("Bruno Secret", order.number, "Elias Soleil", "Intégrale", "Payée", str(order.pk)[:8] + "/"):
+        assert leak not in body
     order.refresh_from_db()
     assert order.expert == other_expert
 
@@ -262,8 +277,10 @@ def test_generating_from_the_desk_shows_the_content_to_validate(expert, django_c
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_VALIDATION
     # The page escapes the archetype ("L'Ermite" is "L&#x27;Ermite" in HTML).
-    assert "Contenu à valider" in page and html.escape(order.generated_content["archetype"]) in page
-    assert 'src="data:image/svg+xml;base64,' in page  # the mandala, as an image
+    assert "Contenu à valider" in page and html.escape(order.generated_content["archetype"]["name"]) in page
+    assert "Mandala" in page and order.generated_content["mandala"]["colors"][0] in page  # level 3: its choices
+    # The AI runs table: the local writer, no cost.
+    assert "Appels à l'IA : 1" in page and "Contenu valide" in page
     assert "Approuver et livrer" in page and "Rejeter et demander une révision" in page
 
 
@@ -362,3 +379,16 @@ def test_the_history_lists_versions_and_events(expert):
 def test_a_failed_login_keeps_where_the_expert_was_going(client, expert):
     response = client.post(reverse("experts:login"), {"email": expert.email, "password": "faux", "next": "/desk/validation/"})
     assert 'name="next" value="/desk/validation/"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_order_page_shows_the_exact_messages_that_will_be_sent(expert):
+    order = paid_order(expert=expert, question="Où va ma vie ?", client_name="Camille Secret-Nom")
+
+    page = desk(expert).get(reverse("experts:order", args=[order.pk])).content.decode()
+
+    block = page[page.index('<details class="generation-request">'):]
+    block = block[:block.index("</details>")]
+    assert "Ce qui sera envoyé" in block and "Consignes générales (système)" in block
+    assert "Où va ma vie ?" in block and "vouvoiement" in block and "1500 mots" in block
+    assert "Secret-Nom" not in block and html.escape(order.client_email) not in block

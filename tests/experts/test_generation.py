@@ -1,19 +1,21 @@
 """The generation task against a real HTTP server standing in for n8n (tasks run eagerly here; the Celery
 worker tests run the same code through Redis)."""
 
+import json
 import uuid
 from datetime import timedelta
 from io import StringIO
-from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from experts import generation, local_generator
-from experts.models import AttemptOutcome, DeadLetter, DeadLetterReason, DeadLetterStatus, GenerationAttempt
+from engine.schema import SECTIONS_BY_LEVEL, content_schema, reading_word_count, validate_content
+from experts import generation
+from experts.models import AIRun, AIRunOutcome, AttemptOutcome, DeadLetter, DeadLetterReason, DeadLetterStatus, GenerationAttempt
 from experts.services import content_validate, generation_start
 from experts.tasks import generation_request
+from experts.writers import local
 from orders.models import OrderStatus
 from orders.services import order_refund, order_start_generation
 from tests.experts.helpers import in_validation, processing
@@ -29,7 +31,7 @@ def send(order, django_capture_on_commit_callbacks, prompt="Une lecture.") -> No
 @pytest.mark.django_db
 def test_the_request_to_n8n_is_signed_and_carries_the_spec_payload(n8n, expert, django_capture_on_commit_callbacks):
     order = paid_order(expert=expert, level=3, service="vip", birth_place="Nantes", question="Et maintenant ?",
-                       objective="Changer de voie", birth_time="07:15")
+                       objective="Changer de voie", birth_time="07:15", client_name="Camille Durand-Lefort")
     order.birth_date = timezone.datetime(1988, 2, 29).date()
     order.save()
 
@@ -38,23 +40,26 @@ def test_the_request_to_n8n_is_signed_and_carries_the_spec_payload(n8n, expert, 
     assert n8n.bad_signatures == 0 and len(n8n.received) == 1
     payload = n8n.received[0]
     assert set(payload) == {
-        "orderId", "orderNumber", "attemptId", "level", "levelName", "service", "duration", "client", "expertPrompt",
-        "expertInstructions", "expert", "revision", "callbackUrl",
+        "orderId", "orderNumber", "attemptId", "level", "service", "duration", "language", "messages",
+        "responseSchema", "targetWords", "callbackUrl",
     }
     assert payload["orderId"] == str(order.pk) and payload["attemptId"] == str(order.generation_attempt_id)
-    assert (payload["level"], payload["levelName"], payload["service"], payload["duration"]) == (
-        "alchimique", "Alchimique", "vip", 90
+    assert (payload["level"], payload["service"], payload["duration"], payload["language"]) == (
+        "alchimique", "vip", 90, "fr"
     )
-    assert payload["client"] == {
-        "firstName": "Camille", "lastName": order.client_last_name, "email": order.client_email,
-        "birthDate": "1988-02-29", "birthTime": "07:15", "birthPlace": "Nantes", "question": "Et maintenant ?",
-        "objective": "Changer de voie",
-    }
-    assert (payload["expertPrompt"], payload["expertInstructions"]) == ("Une lecture.", "Doux")
-    assert payload["expert"] == {"id": expert.pk, "name": expert.name}
-    assert payload["revision"] is None
+    assert payload["targetWords"] == 2250 and payload["responseSchema"] == content_schema(3)
+    assert [message["role"] for message in payload["messages"]] == ["system", "user"]
+    user = payload["messages"][1]["content"]
+    assert all(text in user for text in ("Camille", "29/02/1988", "07:15", "Nantes", "Et maintenant ?", "Changer de voie",
+                                         "Une lecture.", "Doux", "2250 mots"))
+    body = json.dumps(payload, ensure_ascii=False)
+    assert "Durand" not in body and order.client_email not in body and order.client_phone not in body
     assert payload["callbackUrl"] == "http://127.0.0.1:8000/api/expert/n8n-callback"
     assert order.status == OrderStatus.PROCESSING  # until n8n calls back
+    # What was sent is kept with the attempt (encrypted), and the send is an AI run.
+    attempt = GenerationAttempt.objects.get(order=order)
+    assert attempt.request["messages"] == payload["messages"]
+    assert list(AIRun.objects.filter(order=order).values_list("backend", "outcome")) == [("n8n", AIRunOutcome.SENT)]
 
 
 @pytest.mark.django_db
@@ -67,9 +72,11 @@ def test_a_revision_request_carries_the_reason_the_notes_and_the_previous_versio
     with django_capture_on_commit_callbacks(execute=True):
         content_validate(order_id=order.pk, expert=expert, action="reject", reason="Trop court", notes="Développer le rituel")
 
-    assert n8n.received[-1]["revision"] == {
-        "number": 1, "rejectionReason": "Trop court", "validationNotes": "Développer le rituel", "previousContent": previous,
-    }
+    messages = n8n.received[-1]["messages"]
+    assert [message["role"] for message in messages] == ["system", "user", "assistant", "user"]
+    assert json.loads(messages[2]["content"]) == previous
+    assert "Trop court" in messages[3]["content"] and "Développer le rituel" in messages[3]["content"]
+    assert "SANS les citer" in messages[3]["content"]
 
 
 @pytest.mark.django_db
@@ -234,38 +241,34 @@ def test_the_sweep_ignores_answered_attempts_and_closes_obsolete_ones(expert):
     assert answered.status == OrderStatus.AWAITING_VALIDATION
 
 
-# --- the local generator ----------------------------------------------------------------------------------
+# --- the local writer (until engine.composer lands) ------------------------------------------------------
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("level", "filled"),
-    [(1, {"archetype", "reading"}), (2, {"archetype", "reading", "ritual"}),
-     (3, {"archetype", "reading", "ritual", "mandalaSvg", "synthesis"}),
-     (4, {"archetype", "reading", "ritual", "mandalaSvg", "synthesis", "guidance"})],
-)
-def test_the_local_generator_writes_the_parts_of_the_orders_level(level, filled):
-    order = paid_order(level=level, service="basic", question="Quel chemin ?", birth_place="Brest")
-    content = local_generator.compose_reading(order)
-    assert {key for key, value in content.items() if value} == filled
-    assert "Quel chemin ?" in content["reading"] and "Brest" in content["reading"]
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+@pytest.mark.parametrize(("service", "words"), [("basic", 750), ("premium", 1500), ("vip", 2250)])
+def test_the_local_writer_writes_valid_content_for_every_level_and_tier(level, service, words):
+    order = paid_order(level=level, service=service, question="Quel chemin ?")
+
+    content = local.write(order=order, attempt=None, request=None).content
+
+    assert validate_content(content, level=level, duration_minutes=order.duration) == []
+    assert set(content) == set(SECTIONS_BY_LEVEL[level])
+    assert words * 0.9 <= reading_word_count(content) <= words * 1.1
+    assert "Quel chemin ?" in content["reading"]["intro"]
 
 
 @pytest.mark.django_db
-def test_the_local_archetype_follows_the_birth_date_and_the_mandala_is_plain_svg():
+def test_the_local_archetype_follows_the_birth_date():
     order = paid_order(level=3, service="basic")
     order.birth_date = timezone.datetime(1990, 4, 12).date()  # 1+2+0+4+1+9+9+0 = 26 → 8: La Justice
-    content = local_generator.compose_reading(order)
 
-    assert content["archetype"] == "La Justice"
-    svg = ElementTree.fromstring(content["mandalaSvg"])
-    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
-    assert "script" not in content["mandalaSvg"].lower()
+    assert local.write(order=order, attempt=None, request=None).content["archetype"]["name"] == "La Justice"
 
 
 @pytest.mark.django_db
-def test_a_local_revision_differs_and_answers_the_rejection(expert, django_capture_on_commit_callbacks):
+def test_a_local_revision_differs_and_answers_the_rejection_without_quoting_it(expert, django_capture_on_commit_callbacks):
     order = in_validation(expert, level=2, service="basic")
-    first = local_generator.compose_reading(order)
+    first = local.write(order=order, attempt=None, request=None).content
 
     with django_capture_on_commit_callbacks(execute=True):
         content_validate(order_id=order.pk, expert=expert, action="reject", reason="Parler davantage du travail")
@@ -273,7 +276,11 @@ def test_a_local_revision_differs_and_answers_the_rejection(expert, django_captu
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_VALIDATION
     assert order.generated_content["reading"] != first["reading"]
-    assert "Parler davantage du travail" in order.generated_content["reading"]
+    assert order.generated_content["reading"]["sections"][0]["title"] == "Votre chemin professionnel"
+    assert "Parler davantage du travail" not in json.dumps(order.generated_content, ensure_ascii=False)
+    run = AIRun.objects.filter(order=order).first()  # the latest
+    assert (run.backend, run.model, run.cost_eur, run.outcome) == ("local", "local", 0, AIRunOutcome.SUCCEEDED)
+    assert run.latency_ms is not None
 
 
 @pytest.mark.django_db

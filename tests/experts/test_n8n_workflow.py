@@ -1,8 +1,8 @@
-"""The shipped n8n workflow: its Code nodes, run with Node.js, accept what Lumira signs and produce a callback
-Lumira accepts."""
+"""The shipped n8n workflow (n8n/lumira-generation.json), without n8n: its wiring read from the JSON, and its
+Code nodes run with Node.js the way n8n runs them (the body of an async function with $input, $env and $).
+`make n8n-check` runs the same workflow in a real n8n 2.41.1."""
 
 import base64
-import itertools
 import json
 import shutil
 import subprocess
@@ -14,22 +14,35 @@ from django.conf import settings
 from django.test import Client
 
 from experts import signing
+from experts.generation_request import generation_request_for
+from experts.models import DeadLetter
 from experts.payload import encode, generation_payload
 from orders.models import OrderStatus
-from tests.experts.helpers import processing
+from scripts import n8n_workflow
+from tests.experts.helpers import processing, sample_content
 
-WORKFLOW = Path(__file__).resolve().parents[2] / "n8n" / "lumira-generation.json"
+WORKFLOW = Path(n8n_workflow.WORKFLOW)
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+WEBHOOK, VERIFY, CHAIN, MODEL = n8n_workflow.WEBHOOK, n8n_workflow.VERIFY, n8n_workflow.CHAIN, n8n_workflow.MODEL
+SIGN, FAILURE, CALLBACK, ANSWER = n8n_workflow.SIGN, n8n_workflow.FAILURE, n8n_workflow.CALLBACK, n8n_workflow.ANSWER
+CALLBACK_URL = "http://127.0.0.1:8000/api/expert/n8n-callback"
 
-# Runs one Code node the way n8n does: the code is the body of an async function with $input and $env.
+# `$('Node').first(branch)` reads that node's output branch (undefined when empty), and throws when the node
+# did not run, as in n8n. Globals n8n's Code sandbox lacks (URL) are hidden, so that code relying on them fails here.
 HARNESS = r"""
 const fs = require('fs');
-const [codeFile, inputFile] = process.argv.slice(2);
+const [codeFile, inputFile, nodesFile] = process.argv.slice(2);
 const items = JSON.parse(fs.readFileSync(inputFile, 'utf8'));
+const outputs = JSON.parse(fs.readFileSync(nodesFile, 'utf8'));
 const $input = { first: () => items[0], all: () => items };
+const $ = (name) => {
+  if (!(name in outputs)) throw new Error(`Node '${name}' hasn't been executed`);
+  return { first: (branch = 0) => (outputs[name][branch] || [])[0] };
+};
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
-new AsyncFunction('$input', '$env', 'require', fs.readFileSync(codeFile, 'utf8'))($input, process.env, require)
+new AsyncFunction('$input', '$env', '$', 'require', 'URL', fs.readFileSync(codeFile, 'utf8'))(
+  $input, process.env, $, require, undefined)
   .then((out) => process.stdout.write(JSON.stringify(out)))
   .catch((error) => { process.stderr.write(String(error.message)); process.exit(3); });
 """
@@ -43,91 +56,352 @@ def node(name: str) -> dict:
     return next(n for n in workflow()["nodes"] if n["name"] == name)
 
 
-def run_code(tmp_path: Path, name: str, items: list[dict]) -> subprocess.CompletedProcess:
+def targets(source: str, output: int, kind: str = "main") -> list[str]:
+    return [link["node"] for link in workflow()["connections"][source][kind][output]]
+
+
+def run_code(tmp_path: Path, name: str, items: list[dict], *, nodes: dict | None = None, env: dict | None = None):
     (tmp_path / "harness.js").write_text(HARNESS)
     (tmp_path / "code.js").write_text(node(name)["parameters"]["jsCode"])
     (tmp_path / "input.json").write_text(json.dumps(items))
-    env = {"N8N_WEBHOOK_SECRET": settings.N8N_WEBHOOK_SECRET, "N8N_CALLBACK_SECRET": settings.N8N_CALLBACK_SECRET}
+    (tmp_path / "nodes.json").write_text(json.dumps(nodes or {}))
+    environment = {"N8N_WEBHOOK_SECRET": settings.N8N_WEBHOOK_SECRET, "N8N_CALLBACK_SECRET": settings.N8N_CALLBACK_SECRET,
+                   **(env or {})}
     return subprocess.run(
-        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "code.js"), str(tmp_path / "input.json")],
-        capture_output=True, text=True, env=env, timeout=20, check=False,
+        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "code.js"), str(tmp_path / "input.json"),
+         str(tmp_path / "nodes.json")],
+        capture_output=True, text=True, env=environment, timeout=20, check=False,
     )
 
 
+def output(result) -> dict:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)[0]["json"]
+
+
 def webhook_item(body: bytes, headers: dict) -> dict:
-    """What the Webhook node outputs with "Raw Body" on: lower-cased headers, the body in binary.data."""
+    """What the Webhook node outputs with "Raw Body" on: lower-cased headers, the raw bytes in binary.data."""
     return {
         "json": {"headers": {key.lower(): value for key, value in headers.items()}, "body": json.loads(body)},
         "binary": {"data": {"data": base64.b64encode(body).decode(), "mimeType": "application/json"}},
     }
 
 
-def test_the_workflow_chains_webhook_check_compose_sign_and_raw_callback():
-    flow = workflow()
-    names = [n["name"] for n in flow["nodes"]]
-    assert names == ["Webhook Lumira", "Vérifier la signature", "Composer la lecture", "Signer le rappel", "Rappeler Lumira"]
-    for first, second in itertools.pairwise(names):
-        assert flow["connections"][first]["main"][0][0]["node"] == second
-    webhook = node("Webhook Lumira")["parameters"]
-    assert (webhook["path"], webhook["responseMode"], webhook["options"]["rawBody"]) == ("lumira-generation", "onReceived", True)
-    callback = node("Rappeler Lumira")["parameters"]
-    assert (callback["contentType"], callback["rawContentType"]) == ("raw", "application/json")
-    assert callback["body"] == "={{ $json.body }}"
-    assert {h["name"] for h in callback["headerParameters"]["parameters"]} == {signing.TIMESTAMP_HEADER, signing.SIGNATURE_HEADER}
+def lumira_request(order) -> bytes:
+    return encode(generation_payload(order, generation_request_for(order), attempt_id=order.generation_attempt_id))
 
 
-@needs_node
-@pytest.mark.django_db
-def test_the_workflow_checks_lumiras_signature(tmp_path, expert):
-    order = processing(expert)
-    body = encode(generation_payload(order, attempt_id=order.generation_attempt_id))
-    good = signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body)
-
-    accepted = run_code(tmp_path, "Vérifier la signature", [webhook_item(body, good)])
-    tampered = run_code(tmp_path, "Vérifier la signature", [webhook_item(body.replace(b"Camille", b"Mallory"), good)])
-    wrong_key = run_code(tmp_path, "Vérifier la signature", [webhook_item(body, signing.signed_headers("autre", body))])
-    stale = run_code(tmp_path, "Vérifier la signature",
-                     [webhook_item(body, signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body, now=time.time() - 600))])
-
-    assert accepted.returncode == 0, accepted.stderr
-    assert json.loads(accepted.stdout)[0]["json"]["attemptId"] == str(order.generation_attempt_id)
-    for refused in (tampered, wrong_key, stale):
-        assert refused.returncode == 3 and "Signature Lumira" in refused.stderr
+def verified(tmp_path, order, **env) -> dict:
+    body = lumira_request(order)
+    return output(run_code(tmp_path, VERIFY, [webhook_item(body, signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body))],
+                           env=env))
 
 
-@needs_node
-@pytest.mark.django_db
-def test_the_callback_the_workflow_signs_is_accepted_by_lumira(tmp_path, expert):
-    order = processing(expert, level=4, service="vip", question="Quel chemin ?")
-    payload = generation_payload(order, attempt_id=order.generation_attempt_id)
-
-    composed = run_code(tmp_path, "Composer la lecture", [{"json": payload}])
-    assert composed.returncode == 0, composed.stderr
-    signed = run_code(tmp_path, "Signer le rappel", json.loads(composed.stdout))
-    assert signed.returncode == 0, signed.stderr
-    request = json.loads(signed.stdout)[0]["json"]
-
-    assert request["callbackUrl"] == "http://127.0.0.1:8000/api/expert/n8n-callback"
-    response = Client().post(
+def callback_to_lumira(request: dict):
+    return Client().post(
         "/api/expert/n8n-callback", data=request["body"].encode(), content_type="application/json",
         HTTP_X_LUMIRA_TIMESTAMP=request["timestamp"], HTTP_X_LUMIRA_SIGNATURE=request["signature"],
     )
-    assert response.status_code == 200, response.content
-    order.refresh_from_db()
-    assert order.status == OrderStatus.AWAITING_VALIDATION
-    assert all(order.generated_content.values())  # level 4: every part
-    assert "Quel chemin ?" in order.generated_content["reading"]
+
+
+def signed_by_n8n(request: dict) -> dict:
+    """The callback's body, once Lumira's own check accepts its signature (experts.signing)."""
+    signing.verify(settings.N8N_CALLBACK_SECRET, timestamp=request["timestamp"], signature=request["signature"],
+                   body=request["body"].encode(), max_age=settings.N8N_CALLBACK_MAX_AGE_SECONDS)
+    return json.loads(request["body"])
+
+
+# --- Wiring, from the JSON --------------------------------------------------------------------------------------
+
+
+def test_the_shipped_json_is_built_from_the_code_files_and_names_its_n8n_version():
+    assert WORKFLOW.read_text() == n8n_workflow.rendered()
+    assert workflow()["meta"]["exportedFrom"] == "n8n 2.41.1"
+
+
+def test_the_workflow_runs_webhook_then_check_then_chain_then_signing_then_the_callback():
+    webhook = node(WEBHOOK)
+    assert webhook["type"] == "n8n-nodes-base.webhook"
+    assert (webhook["parameters"]["path"], webhook["parameters"]["responseMode"]) == ("lumira-generation", "onReceived")
+    assert webhook["parameters"]["options"]["rawBody"] is True  # the signature covers the exact bytes
+    assert targets(WEBHOOK, 0) == [VERIFY]
+    assert targets(VERIFY, 0) == [CHAIN]
+    assert targets(CHAIN, 0) == [SIGN]
+    assert targets(SIGN, 0) == [CALLBACK]
+    assert targets(CALLBACK, 0) == [ANSWER]
+    assert (node(CHAIN)["type"], node(CHAIN)["typeVersion"]) == ("@n8n/n8n-nodes-langchain.chainLlm", 1.9)
+    assert {node(name)["type"] for name in (VERIFY, SIGN, FAILURE, ANSWER)} == {"n8n-nodes-base.code"}
+
+
+def test_the_chain_is_fed_lumiras_messages_and_its_model_by_an_openai_chat_model_node():
+    chain, model = node(CHAIN)["parameters"], node(MODEL)
+    assert targets(MODEL, 0, "ai_languageModel") == [CHAIN]
+    assert workflow()["connections"][MODEL]["ai_languageModel"][0][0]["type"] == "ai_languageModel"
+    assert (chain["promptType"], chain["text"]) == ("define", "={{ $json.llm.prompt }}")
+    assert chain["messages"]["messageValues"] == [{"type": "SystemMessagePromptTemplate", "message": "={{ $json.llm.system }}"}]
+    assert (model["type"], model["typeVersion"]) == ("@n8n/n8n-nodes-langchain.lmChatOpenAi", 1.3)
+    assert model["parameters"]["responsesApiEnabled"] is False  # else it calls /v1/responses
+    assert model["parameters"]["model"]["value"] == "={{ $json.llm.model }}"
+    assert model["parameters"]["options"] == {"extraBody": "={{ $json.llm.extraBody }}", "timeout": 120_000, "maxRetries": 0}
+    assert list(model["credentials"]) == ["openAiApi"]  # its `url` is the base URL: OpenAI, Mistral, Ollama, vLLM
+
+
+def test_every_failure_leads_to_the_signed_failure_callback():
+    for name in (VERIFY, CHAIN, SIGN):
+        assert node(name)["onError"] == "continueErrorOutput", name
+        assert targets(name, 1) == [FAILURE], name
+    assert targets(FAILURE, 0) == [CALLBACK]
+    assert "onError" not in node(FAILURE)  # a failure it cannot report must fail the execution, visibly
+
+
+def test_the_callback_is_posted_raw_with_the_timestamp_and_signature_headers():
+    callback = node(CALLBACK)["parameters"]
+    assert (callback["method"], callback["url"]) == ("POST", "={{ $json.callbackUrl }}")
+    assert (callback["contentType"], callback["rawContentType"]) == ("raw", "application/json")
+    assert callback["body"] == "={{ $json.body }}"  # the signed string itself, never re-serialised
+    assert {h["name"]: h["value"] for h in callback["headerParameters"]["parameters"]} == {
+        signing.TIMESTAMP_HEADER: "={{ $json.timestamp }}", signing.SIGNATURE_HEADER: "={{ $json.signature }}",
+    }
+    # Resent only after a network failure: a refused callback (a 422 above all) was already counted by Lumira.
+    assert node(CALLBACK)["retryOnFail"] is True
+    assert callback["options"]["response"]["response"] == {"neverError": True, "fullResponse": True}
+
+
+@needs_node
+def test_a_callback_lumira_refuses_fails_the_execution_with_lumiras_answer(tmp_path):
+    refused = {"statusCode": 422, "body": {"error": {"code": "invalid_content", "message": "Contenu invalide : reading"}}}
+
+    failed = run_code(tmp_path, ANSWER, [{"json": refused}])
+    accepted = output(run_code(tmp_path, ANSWER, [{"json": {"statusCode": 200, "body": {"status": "content_received"}}}]))
+
+    assert failed.returncode == 3
+    assert failed.stderr == 'Lumira a refusé le rappel (HTTP 422) : {"error":{"code":"invalid_content",' \
+                            '"message":"Contenu invalide : reading"}}'
+    assert accepted == {"statusCode": 200, "body": {"status": "content_received"}}
+
+
+# --- The signature check, under Node --------------------------------------------------------------------------
 
 
 @needs_node
 @pytest.mark.django_db
-def test_a_revision_composed_by_the_workflow_answers_the_rejection(tmp_path, expert):
-    order = processing(expert, level=1, service="basic")
-    payload = {**generation_payload(order, attempt_id=order.generation_attempt_id),
-               "revision": {"number": 1, "rejectionReason": "Plus de douceur", "validationNotes": "", "previousContent": {}}}
+def test_the_check_accepts_lumiras_signed_request_and_prepares_the_model_call(tmp_path, expert):
+    order = processing(expert, level=3, service="vip")
+    request = generation_request_for(order)
 
-    composed = json.loads(run_code(tmp_path, "Composer la lecture", [{"json": payload}]).stdout)[0]["json"]
+    checked = verified(tmp_path, order)
 
-    assert composed["success"] is True
-    assert "Plus de douceur" in composed["content"]["reading"]
-    assert composed["content"]["ritual"] == "" and composed["content"]["mandalaSvg"] == ""  # level 1
+    assert checked["verified"] is True
+    assert (checked["orderId"], checked["attemptId"]) == (str(order.pk), str(order.generation_attempt_id))
+    assert checked["callbackUrl"] == CALLBACK_URL
+    assert checked["llm"]["system"] == request.messages[0]["content"]
+    assert checked["llm"]["prompt"] == request.messages[1]["content"]
+    assert checked["llm"]["model"] == "gpt-4o-mini"  # the workflow's default
+    assert json.loads(checked["llm"]["extraBody"]) == {"response_format": {"type": "json_schema", "json_schema": {
+        "name": "lumira_reading", "schema": request.response_schema, "strict": True}}}
+    assert checked["requiredKeys"] == request.response_schema["required"]
+
+
+@needs_node
+@pytest.mark.django_db
+def test_the_check_refuses_a_tampered_body_a_wrong_key_a_stale_timestamp_and_no_signature(tmp_path, expert):
+    body = lumira_request(processing(expert))
+    good = signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body)
+    stale = signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body, now=time.time() - 360)
+    tampered = body.replace(b'"level":"intuitive"', b'"level":"integrale"')
+    assert tampered != body
+
+    results = {
+        "tampered": run_code(tmp_path, VERIFY, [webhook_item(tampered, good)]),
+        "wrong key": run_code(tmp_path, VERIFY, [webhook_item(body, signing.signed_headers("autre", body))]),
+        "unsigned": run_code(tmp_path, VERIFY, [webhook_item(body, {"Content-Type": "application/json"})]),
+        "stale": run_code(tmp_path, VERIFY, [webhook_item(body, stale)]),
+        "no secret in n8n": run_code(tmp_path, VERIFY, [webhook_item(body, good)], env={"N8N_WEBHOOK_SECRET": ""}),
+    }
+
+    assert {name: (result.returncode, result.stdout) for name, result in results.items()} == {
+        name: (3, "") for name in results
+    }
+    for name in ("tampered", "wrong key", "unsigned"):
+        assert results[name].stderr.startswith("Signature Lumira invalide"), name
+    assert "périmée" in results["stale"].stderr
+    assert "N8N_WEBHOOK_SECRET manque" in results["no secret in n8n"].stderr
+
+
+@needs_node
+@pytest.mark.django_db
+def test_the_check_holds_for_non_ascii_bodies_and_headers(tmp_path, expert):
+    order = processing(expert, question="Zoë, ça évolue ? 🌙 — « oui » ou 日本")
+    body = lumira_request(order)
+    assert "🌙".encode() in body  # sent as UTF-8, not escaped
+
+    accepted = verified(tmp_path, order)
+    odd_header = run_code(tmp_path, VERIFY, [webhook_item(body, {
+        **signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body), signing.SIGNATURE_HEADER: "é" * 64})])
+
+    assert "Zoë, ça évolue ? 🌙 — « oui » ou 日本" in accepted["llm"]["prompt"]
+    assert odd_header.returncode == 3 and odd_header.stderr.startswith("Signature Lumira invalide")
+
+
+@needs_node
+@pytest.mark.django_db
+def test_a_revision_prompt_keeps_the_first_request_the_previous_version_and_the_new_request_in_order(tmp_path, expert):
+    order = processing(expert)
+    request = {**generation_payload(order, generation_request_for(order), attempt_id=order.generation_attempt_id),
+               "messages": [{"role": "system", "content": "Voix"}, {"role": "user", "content": "Première demande"},
+                            {"role": "assistant", "content": '{"title": "V1"}'},
+                            {"role": "user", "content": "Réécrivez sans citer : trop vague."}],
+               "model": "mistral-small-latest"}
+    body = encode(request)
+
+    checked = output(run_code(tmp_path, VERIFY, [webhook_item(body, signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body))]))
+
+    prompt = checked["llm"]["prompt"]
+    assert checked["llm"]["system"] == "Voix"
+    assert prompt.index("Première demande") < prompt.index('{"title": "V1"}') < prompt.index("trop vague")
+    assert "### Votre version précédente (JSON)" in prompt and "### Nouvelle demande" in prompt
+    assert checked["llm"]["model"] == "mistral-small-latest"  # the request's model wins over the workflow's
+
+
+@needs_node
+@pytest.mark.django_db
+def test_the_check_refuses_a_callback_url_outside_lumira_callback_base(tmp_path, expert):
+    order = processing(expert)
+    body = lumira_request(order)
+    item = webhook_item(body, signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body))
+
+    elsewhere = run_code(tmp_path, VERIFY, [item], env={"LUMIRA_CALLBACK_BASE": "https://lumira.example"})
+    same = run_code(tmp_path, VERIFY, [item], env={"LUMIRA_CALLBACK_BASE": "HTTP://127.0.0.1:8000/"})
+
+    assert elsewhere.returncode == 3 and "hors de LUMIRA_CALLBACK_BASE (https://lumira.example)" in elsewhere.stderr
+    assert output(same)["verified"] is True
+
+
+# --- The answer's check and signing, under Node --------------------------------------------------------------
+
+
+@needs_node
+@pytest.mark.django_db
+def test_the_models_answer_is_signed_once_and_lumira_accepts_it_as_a_version(tmp_path, expert):
+    order = processing(expert, level=2, service="premium")
+    checked = verified(tmp_path, order)
+    content = sample_content(2, order.duration)
+
+    signed = output(run_code(tmp_path, SIGN, [{"json": {"text": json.dumps(content, ensure_ascii=False)}}],
+                             nodes={VERIFY: [[{"json": checked}]]}))
+
+    assert signed["callbackUrl"] == CALLBACK_URL
+    assert signed_by_n8n(signed) == {
+        "orderId": str(order.pk), "attemptId": str(order.generation_attempt_id), "success": True, "content": content,
+        "usage": {"model": "gpt-4o-mini", "promptTokens": None, "completionTokens": None},
+    }
+    response = callback_to_lumira(signed)
+    assert response.status_code == 200, response.content
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_VALIDATION
+    assert order.generated_content == content
+
+
+@needs_node
+@pytest.mark.django_db
+def test_a_fenced_json_answer_is_accepted(tmp_path, expert):
+    order = processing(expert)
+    checked = verified(tmp_path, order)
+    content = sample_content(2, order.duration)
+
+    signed = output(run_code(tmp_path, SIGN, [{"json": {"text": f"```json\n{json.dumps(content)}\n```"}}],
+                             nodes={VERIFY: [[{"json": checked}]]}))
+
+    assert signed_by_n8n(signed)["content"] == content
+
+
+@needs_node
+@pytest.mark.django_db
+def test_an_answer_that_is_not_a_json_object_with_the_levels_sections_fails_the_signing_step(tmp_path, expert):
+    checked = verified(tmp_path, processing(expert))
+    answers = {
+        "not json": '{"title": "Une lecture", "reading": ',
+        "an array": "[1, 2]",
+        "no sections": json.dumps({"title": "Une lecture", "reading": "trop court"}),
+    }
+
+    results = {name: run_code(tmp_path, SIGN, [{"json": {"text": text}}], nodes={VERIFY: [[{"json": checked}]]})
+               for name, text in answers.items()}
+
+    assert {name: result.returncode for name, result in results.items()} == dict.fromkeys(answers, 3)
+    assert "pas répondu en JSON valide" in results["not json"].stderr
+    assert "pas un objet" in results["an array"].stderr
+    assert results["no sections"].stderr.endswith("sections : archetype, ritual, audioScript.")
+
+
+# --- The failure branch, under Node ----------------------------------------------------------------------------
+
+
+@needs_node
+@pytest.mark.django_db
+def test_a_model_error_is_called_back_as_a_signed_failure_and_lumira_records_it(tmp_path, expert):
+    order = processing(expert)
+    checked = verified(tmp_path, order)
+    chain_error = {"json": {**checked, "error": "The service was not able to process your request"}}
+
+    failure = output(run_code(tmp_path, FAILURE, [chain_error], nodes={VERIFY: [[{"json": checked}], []]}))
+
+    assert failure["callbackUrl"] == CALLBACK_URL
+    assert signed_by_n8n(failure) == {
+        "orderId": str(order.pk), "attemptId": str(order.generation_attempt_id), "success": False,
+        "error": "Modèle gpt-4o-mini : The service was not able to process your request",
+    }
+    response = callback_to_lumira(failure)
+    assert response.status_code == 200 and response.json() == {"status": "failure_recorded"}
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and "The service was not able" in order.last_error
+    assert DeadLetter.objects.get(order=order).error.endswith("The service was not able to process your request")
+
+
+@needs_node
+@pytest.mark.django_db
+def test_an_unusable_answer_is_called_back_as_a_failure_with_its_reason(tmp_path, expert):
+    order = processing(expert)
+    checked = verified(tmp_path, order)
+    sign_error = {"json": {"text": "{}", "error": "Le document du modèle n'a pas les sections : title. [line 22]"}}
+
+    failure = output(run_code(tmp_path, FAILURE, [sign_error], nodes={VERIFY: [[{"json": checked}], []]}))
+
+    assert signed_by_n8n(failure)["error"] == "Le document du modèle n'a pas les sections : title."  # n8n's "[line …]" off
+
+
+@needs_node
+@pytest.mark.django_db
+def test_a_bad_lumira_signature_is_called_back_only_to_the_lumira_that_n8n_knows(tmp_path, expert):
+    order = processing(expert)
+    body = lumira_request(order)
+    received = webhook_item(body, signing.signed_headers("un autre secret", body))
+    check_error = {"json": {**received["json"], "error": "Signature Lumira invalide : N8N_WEBHOOK_SECRET doit être le même."}}
+    nodes = {WEBHOOK: [[received]], VERIFY: [[], [check_error]]}
+
+    allowed = run_code(tmp_path, FAILURE, [check_error], nodes=nodes, env={"LUMIRA_CALLBACK_BASE": "http://127.0.0.1:8000"})
+    no_base = run_code(tmp_path, FAILURE, [check_error], nodes=nodes)
+    elsewhere = run_code(tmp_path, FAILURE, [check_error], nodes=nodes, env={"LUMIRA_CALLBACK_BASE": "https://lumira.example"})
+    forged = {**received["json"], "body": {**received["json"]["body"], "callbackUrl": "http://127.0.0.1:8000@evil.example/x"}}
+    disguised = run_code(tmp_path, FAILURE, [check_error], nodes={**nodes, WEBHOOK: [[{"json": forged}]]},
+                         env={"LUMIRA_CALLBACK_BASE": "http://127.0.0.1:8000"})
+
+    failure = output(allowed)
+    assert signed_by_n8n(failure)["error"].startswith("Signature Lumira invalide")
+    assert callback_to_lumira(failure).status_code == 200
+    order.refresh_from_db()
+    assert "Signature Lumira invalide" in order.last_error
+    for refused in (no_base, elsewhere, disguised):  # an unverified callbackUrl could point anywhere: no request
+        assert refused.returncode == 3 and "callbackUrl non vérifiée" in refused.stderr
+
+
+@needs_node
+def test_a_failure_without_ids_fails_the_execution_with_its_reason(tmp_path):
+    check_error = {"json": {"headers": {}, "body": {}, "error": "Requête Lumira illisible : le corps n'est pas du JSON."}}
+
+    result = run_code(tmp_path, FAILURE, [check_error], nodes={WEBHOOK: [[{"json": {"body": "pas du JSON"}}]]},
+                      env={"LUMIRA_CALLBACK_BASE": "http://127.0.0.1:8000"})
+
+    assert result.returncode == 3
+    assert result.stderr == "Échec non signalé à Lumira (requête sans orderId, attemptId ou callbackUrl) : " \
+                            "Requête Lumira illisible : le corps n'est pas du JSON."

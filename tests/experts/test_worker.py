@@ -5,6 +5,7 @@ The worker process uses the same PostgreSQL test database; tests are transaction
 and the callbacks come back to pytest-django's live server.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -146,7 +147,10 @@ def test_an_order_goes_through_generation_revision_and_approval(through_redis, e
 
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED and order.revision_count == 1
-    assert order.generated_content["reading"] == "Lecture n8n, révision 1."
+    assert order.generated_content["title"] == "Lecture n8n, révision 1."
+    assert [(run.backend, run.model, run.outcome) for run in order.ai_runs.order_by("created_at")] == [
+        ("n8n", "", "sent"), ("n8n", "gpt-4o-mini", "succeeded"), ("n8n", "", "sent"), ("n8n", "gpt-4o-mini", "succeeded"),
+    ]
     assert version_rows(order) == [(0, VersionOutcome.REJECTED), (1, VersionOutcome.APPROVED)]
     assert event_actions(order) == [
         "created", "payment_succeeded", "generation_started", "content_received", "rejected", "content_received",
@@ -154,10 +158,10 @@ def test_an_order_goes_through_generation_revision_and_approval(through_redis, e
     ]
     wait_for(lambda: len(n8n.callbacks) == 2, what="n8n to see both answers")
     assert n8n.bad_signatures == 0 and n8n.callbacks == [200, 200]
-    assert [request["revision"] for request in n8n.received] == [
-        None, {"number": 1, "rejectionReason": "Trop vague", "validationNotes": "Plus concret",
-               "previousContent": order.versions.get(revision=0).content},
-    ]
+    first, revision = (request["messages"] for request in n8n.received)
+    assert [message["role"] for message in first] == ["system", "user"]
+    assert json.loads(revision[2]["content"]) == order.versions.get(revision=0).content
+    assert "Trop vague" in revision[3]["content"] and "Plus concret" in revision[3]["content"]
 
 
 def test_n8n_answering_500_is_retried_then_delivered(through_redis, expert):

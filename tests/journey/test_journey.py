@@ -50,6 +50,7 @@ PHONE = {"width": 390, "height": 844}
 CLIENT_EMAIL = "camille.lune@example.com"
 EXPERT_EMAIL, EXPERT_PASSWORD = "oriane@lumira.local", "expert-password-123"
 REJECTION = "Parler davantage de la carrière"
+REVISED = "Votre chemin professionnel"  # the local writer's section on work, first in a revision asking for it
 NOWHERE = "http://127.0.0.1:9"  # where localstripe's later webhooks go once the live server is gone
 
 
@@ -173,6 +174,10 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     client.get_by_label("Nom complet").fill("Camille Lune")
     client.get_by_label("Adresse e-mail").fill(CLIENT_EMAIL)
     client.get_by_label("Téléphone").fill("06 12 34 56 78")
+    client.get_by_label("Date de naissance").fill("1990-04-12")
+    client.get_by_label("Heure de naissance").fill("08:30")
+    client.get_by_label("Lieu de naissance").fill("Lyon")
+    client.get_by_label("Votre question").fill("Quelle direction pour ma carrière ?")
     _type_card(client, "4242424242424242")
     journey.step(client, "order-form")
     client.get_by_role("button", name="Payer ma lecture").click()
@@ -214,7 +219,9 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     desk.get_by_label("Motif du rejet (obligatoire)").fill(REJECTION)
     desk.get_by_role("button", name="Rejeter et demander une révision").click()
     expect(desk.locator("#order-panel")).to_contain_text("révision 1")
-    expect(desk.locator(".reading")).to_contain_text(REJECTION)  # the revision's content, after polling
+    # The revision's content, after polling: it answers the reason (the career first) without quoting it.
+    expect(desk.locator(".reading")).to_contain_text(REVISED)
+    expect(desk.locator(".reading")).not_to_contain_text(REJECTION)
     journey.step(desk, "desk-revision")
     _wait_for(lambda: _emails_to(EXPERT_EMAIL, "Révision 1"), what="the revision email to the expert")
 
@@ -265,7 +272,8 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     journey.step(reader, "dashboard")
     reader.get_by_role("link", name=re.compile("Lire ma lecture")).click()
     reader.wait_for_url(f"**/sanctuaire/lectures/{order.pk}/")
-    expect(reader.locator("main")).to_contain_text(REJECTION)  # the approved revision, not the first version
+    expect(reader.locator("main")).to_contain_text(REVISED)  # the approved revision, not the first version
+    expect(reader.locator("main")).not_to_contain_text(REJECTION)
     journey.step(reader, "reading")
     with reader.expect_download() as download_info:
         reader.get_by_role("link", name="Télécharger le PDF").click()
@@ -274,8 +282,8 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     pdf_path = tmp_path / download.suggested_filename
     download.save_as(pdf_path)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages).split())
-    assert "Camille Lune" in text and order.number in text and REJECTION in text
-    assert order.generated_content["archetype"] in text
+    assert "Camille Lune" in text and order.number in text and REVISED in text and REJECTION not in text
+    assert order.generated_content["archetype"]["name"] in text
 
     assert journey.checked == [
         "home", "order-form", "paid", "desk-login", "desk-queue", "desk-order", "desk-first-version",

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +23,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 PRODUCTION = {
     "LUMIRA_ENV": "prod",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-    "FIELD_ENCRYPTION_SALT": "a-real-salt",
+    "FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
     "DJANGO_ALLOWED_HOSTS": "lumira.example",
     "STRIPE_TEST_SECRET_KEY": "sk_test_x",
 }
@@ -40,10 +41,13 @@ def test_check_deploy_is_clean_with_production_settings():
         ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_SECRET_KEY": "django-insecure-" + "x" * 50}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
-        ({"FIELD_ENCRYPTION_SALT": ""}, "FIELD_ENCRYPTION_SALT"),
+        ({"FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS"),
+        ({"FIELD_ENCRYPTION_KEYS": "bHVtaXJhLWRldi1vbmx5LWZpZWxkLWtleS0wMDAwMDA="}, "FIELD_ENCRYPTION_KEYS"),
+        ({"FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"}, "not a Fernet key"),
         ({"LUMIRA_ENV": "dev", "DJANGO_DEBUG": "true", "STRIPE_LIVE_MODE": "true"}, "live Stripe"),
     ],
-    ids=["no-secret-key", "insecure-secret-key", "debug", "no-encryption-salt", "debug-with-live-stripe"],
+    ids=["no-secret-key", "insecure-secret-key", "debug", "no-encryption-keys", "dev-encryption-key",
+         "malformed-encryption-key", "debug-with-live-stripe"],
 )
 def test_production_refuses_to_start_with_an_unsafe_setting(override, message):
     result = _manage("check", **{**PRODUCTION, **override})

@@ -15,7 +15,14 @@ ORDER_FORM = {
     "email": "camille.lune@example.com",
     "name": "Camille Lune",
     "phone": "06 12 34 56 78",
+    # The intake the order page asks for (optional on the API itself: see NO_INTAKE).
+    "birthDate": "1985-03-21",
+    "birthTime": "14:30",
+    "birthPlace": "Paris",
+    "question": "Quelle voie pour mon travail ?",
+    "objective": "Changer de métier.",
 }
+NO_INTAKE = {"birthDate": None, "birthTime": None, "birthPlace": None, "question": None, "objective": None}
 CREATE_URL = "/api/payments/create-payment-intent"
 CONFIRM_URL = "/api/payments/confirm-payment"
 SETUP_URL = "/api/payments/setup-intent"

@@ -50,6 +50,14 @@ def _fill_client(page) -> None:
     page.get_by_label("Nom complet").fill("Camille Lune")
     page.get_by_label("Adresse e-mail").fill("camille.lune@example.com")
     page.get_by_label("Téléphone").fill("06 12 34 56 78")
+    _fill_birth(page)
+
+
+def _fill_birth(page) -> None:
+    page.get_by_label("Date de naissance").fill("1985-03-21")
+    page.get_by_label("Je ne connais pas l'heure").check()
+    page.get_by_label("Lieu de naissance").fill("Paris")
+    page.get_by_label("Votre question").fill("Quelle voie pour mon travail ?")
 
 
 def _type_card(page, number: str) -> None:
@@ -151,6 +159,7 @@ def test_the_order_form_reports_bad_details_in_french_next_to_each_field_at_phon
     page.get_by_label("Nom complet").fill("Camille Lune")
     page.get_by_label("Adresse e-mail").fill("camille-sans-arobase")
     page.get_by_label("Téléphone").fill("abc")
+    _fill_birth(page)
 
     page.get_by_role("button", name="Payer ma lecture").click()
 

@@ -365,9 +365,12 @@ def test_two_deliveries_of_the_same_event_racing_mark_the_order_paid_once(locals
     assert len(mail.outbox) == 1
 
 
-def test_a_returning_client_profile_fills_the_new_order_inputs_when_it_is_paid(replay, order):
+def test_a_returning_client_profile_fills_the_new_order_inputs_when_it_is_paid(replay, client, stripe_account,
+                                                                             intuitive_premium):
+    from tests.payments.helpers import NO_INTAKE
     from tests.sanctuaire.conftest import complete_profile
 
+    order, _ = checkout_order(client, **NO_INTAKE)  # ordered without the intake: the profile fills it
     complete_profile(order.client, birth_place="Nantes, France", question="Quel chemin ?")
     intent = pay_intent_in_stripe(order)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 from axes.models import AccessAttempt
+from cryptography.fernet import Fernet
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -141,7 +142,8 @@ def test_order_creation_is_limited_per_address_before_anything_is_created(settin
 
 def test_production_refuses_a_per_process_cache_for_the_rate_limit_counters():
     env = {k: v for k, v in os.environ.items() if k not in {"LUMIRA_ENV", "DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({"LUMIRA_ENV": "prod", "DJANGO_SECRET_KEY": "p" * 60 + "-real-secret", "FIELD_ENCRYPTION_SALT": "salt",
+    env.update({"LUMIRA_ENV": "prod", "DJANGO_SECRET_KEY": "p" * 60 + "-real-secret",
+                "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
                 "DJANGO_ALLOWED_HOSTS": "lumira.example", "STRIPE_TEST_SECRET_KEY": "sk_test_x",
                 "CACHE_URL": "locmemcache://lumira"})
 
@@ -151,3 +153,75 @@ def test_production_refuses_a_per_process_cache_for_the_rate_limit_counters():
     assert result.returncode != 0
     assert "django_ratelimit.E003" in result.stderr + result.stdout
 
+
+
+# --- the client's address: TRUSTED_PROXY_COUNT (lumira/client_ip.py) ---------------------------------------------
+# Each per-address limit, as (rate setting, one request, the answer below the limit).
+
+def _token(client: Client, i: int, **meta):
+    return client.post("/api/sanctuaire/token", {"token": "forged"}, content_type="application/json", **meta)
+
+
+def _magic_link(client: Client, i: int, **meta):
+    return client.post(reverse("sanctuaire:login"), {"email": f"visiteur{i}@example.com"}, **meta)
+
+
+def _expert_login(client: Client, i: int, **meta):
+    return client.post(DESK_LOGIN, {"email": f"inconnu{i}@lumira.local", "password": "faux"}, **meta)
+
+
+def _order(client: Client, i: int, **meta):
+    body = {"level": "aucun", "service": "premium", "email": "x@example.com", "name": "Camille", "phone": "0600000000"}
+    return client.post("/api/payments/create-payment-intent", body, content_type="application/json", **meta)
+
+
+LIMITS = {
+    "token (DRF throttle)": ("SANCTUAIRE_TOKEN_RATE_PER_IP", _token, 401),
+    "magic link (django-ratelimit)": ("SANCTUAIRE_LINK_RATE_PER_IP", _magic_link, 302),
+    "expert sign-in (django-ratelimit)": ("EXPERT_LOGIN_RATE", _expert_login, 401),
+    "order creation (django-ratelimit)": ("PAYMENTS_CREATE_RATE", _order, 400),
+}
+PROXY = "10.0.0.2"  # the TLS proxy in front, as the TCP peer
+
+
+@pytest.fixture(params=list(LIMITS), ids=list(LIMITS))
+def limit(request, settings):
+    setting, send, below = LIMITS[request.param]
+    setattr(settings, setting, "3/m")
+    return send, below
+
+
+@pytest.mark.django_db
+def test_without_a_trusted_proxy_rotating_x_forwarded_for_does_not_escape_a_limit(limit, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    send, below = limit
+    client = Client(REMOTE_ADDR="203.0.113.7")
+
+    codes = [send(client, i, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(4)]
+
+    assert codes == [below] * 3 + [429]
+
+
+@pytest.mark.django_db
+def test_behind_one_trusted_proxy_two_visitors_have_their_own_limits_and_a_forged_entry_changes_nothing(
+    limit, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    send, below = limit
+    proxy = Client(REMOTE_ADDR=PROXY)
+    # The proxy appends the address it received from; what the visitor wrote before it is theirs, not trusted.
+    first = [send(proxy, i, HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 198.51.100.1").status_code for i in range(4)]
+    second = send(proxy, 9, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code
+
+    assert first == [below] * 3 + [429]
+    assert second == below
+
+
+@pytest.mark.django_db
+def test_the_sign_in_lockout_records_the_visitor_behind_the_proxy_not_the_proxy(expert, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    Client(REMOTE_ADDR=PROXY).post(
+        DESK_LOGIN, {"email": expert.email, "password": "faux"}, HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.1"
+    )
+
+    assert AccessAttempt.objects.get(username=expert.email).ip_address == "198.51.100.1"

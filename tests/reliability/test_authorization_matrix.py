@@ -80,7 +80,7 @@ def _jpeg() -> bytes:
 
 def build_world() -> dict:
     """Client A's orders held by `expert` (one delivered, one to validate, one to send), client B's own
-    delivered order held by `other_expert`, A's profile with a photo; experts in the "Experts" group."""
+    delivered order held by `other_expert`, A's and B's profiles with a photo; experts in the "Experts" group."""
     group = experts_group_ensure()
     client_a = UserFactory(email="client.a@example.com", first_name="Alice", last_name="Martin")
     client_b = UserFactory(email="client.b@example.com", first_name="Bruno", last_name="Petit")
@@ -112,6 +112,7 @@ def build_world() -> dict:
     complete_profile(client_b)
     complete_profile(client_a)
     profile_a = profile_update(user=client_a, data={}, photos={"face": ContentFile(_jpeg(), name="face.jpg")})
+    profile_b = profile_update(user=client_b, data={}, photos={"face": ContentFile(_jpeg(), name="face.jpg")})
     letter = dead_letter(expert)
     return {
         "users": {
@@ -119,7 +120,7 @@ def build_world() -> dict:
             "inactive_expert": inactive_expert.user, "admin": admin_expert.user,
         },
         "client_a": client_a, "done_a": done_a, "review_a": review_a, "paid_a": paid_a, "pending_a": pending_a, "done_b": done_b,
-        "profile_a": profile_a, "letter": letter, "expert": expert, "offer": Offer.objects.first(),
+        "profile_a": profile_a, "profile_b": profile_b, "letter": letter, "expert": expert, "offer": Offer.objects.first(),
         "attempt": GenerationAttempt.objects.filter(order=review_a).first(), "group": group,
         "account": local_account_ensure(), "endpoint_uuid": uuid.uuid4(),
         "order_ct": ContentType.objects.get_for_model(Order).pk,
@@ -147,6 +148,8 @@ def _order(key: str) -> Callable[[dict], str]:
 ROWS: dict[str, list[Row]] = {
     # Public pages and endpoints.
     "orders:landing": [Row("GET", lambda w: reverse("orders:landing"), same(200))],
+    # Birth-place suggestions for the public order page: no sign-in, no personal data (a gazetteer).
+    "orders:api_places": [Row("GET", lambda w: reverse("orders:api_places") + "?q=Lyon", same(200))],
     "health": [Row("GET", lambda w: reverse("health"), same(200))],
     # A refused token is a 401 even on a public page (DRF authenticates the header it is given).
     "api-schema": [Row("GET", lambda w: reverse("api-schema"), codes(200, 200, 200, 200, 200, 401, 200))],
@@ -171,8 +174,12 @@ ROWS: dict[str, list[Row]] = {
                                       CLIENT_A_ONLY)],
     "sanctuaire:reading_pdf": [Row("GET", lambda w: reverse("sanctuaire:reading_pdf", args=[w["done_a"].pk]),
                                    CLIENT_A_ONLY)],
+    # An expert sees a client's photo only while working on one of that client's orders: `other_expert` holds
+    # B's delivered order only, so not B's photo.
     "sanctuaire:photo": [Row("GET", lambda w: reverse("sanctuaire:photo", args=[w["profile_a"].pk, "face"]),
-                             codes(302, 200, 404, 200, 404, 302, 404))],
+                             codes(302, 200, 404, 200, 404, 302, 404)),
+                         Row("GET", lambda w: reverse("sanctuaire:photo", args=[w["profile_b"].pk, "face"]),
+                             codes(302, 404, 200, 404, 404, 302, 404))],
     # Sanctuaire API (JWT).
     "sanctuaire:api_token": [Row("POST", lambda w: reverse("sanctuaire:api_token"), same(401), data={"token": "forged"},
                                  json=True)],
@@ -406,7 +413,7 @@ def test_every_url_of_the_site_has_a_row_in_the_matrix():
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_persona_gets_exactly_the_expected_status_on_every_url(persona, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # A's photo
+    settings.MEDIA_ROOT = tmp_path  # A's and B's photos
     cache.clear()
     world = build_world()
     client = signed_in(world, persona)

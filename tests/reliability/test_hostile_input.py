@@ -16,7 +16,7 @@ from PIL import Image
 from experts.models import GenerationAttempt
 from orders.models import ContentVersion, Order, OrderEvent
 from sanctuaire.models import ClientProfile
-from tests.experts.helpers import api_for, processing, signed_callback
+from tests.experts.helpers import CONTENT, api_for, processing, sample_content, signed_callback
 from tests.factories import ExpertFactory, UserFactory, offer, paid_order
 from tests.sanctuaire.conftest import complete_profile
 
@@ -93,8 +93,7 @@ def test_hostile_bodies_to_the_expert_and_sanctuaire_apis_get_a_json_4xx(expert,
 def test_a_signed_callback_that_is_nested_too_deep_or_carries_nul_characters_is_refused_and_changes_nothing(expert):
     order = processing(expert)
     nul = {"orderId": str(order.pk), "attemptId": str(order.generation_attempt_id), "success": True,
-           "content": {"archetype": "a\u0000b", "reading": "r", "ritual": "", "mandalaSvg": "", "synthesis": "",
-                       "guidance": ""}}
+           "content": {**CONTENT, "title": "a\u0000b"}}
 
     nested = signed_callback(Client(), NESTED.encode())
     with_nul = signed_callback(Client(), nul)
@@ -202,6 +201,15 @@ def _assert_escaped(page: str, where: str, *, shown: bool = True) -> None:
         assert "&lt;script&gt;alert(&quot;lumira&quot;)&lt;/script&gt;" in page, f"{where}: the escaped text is missing"
 
 
+def _with_hostile_text(value, key=""):
+    """Every free text of the content followed by the hostile string (colours and symbols stay valid)."""
+    if isinstance(value, dict):
+        return {k: _with_hostile_text(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return value if key in ("colors", "symbols") else [_with_hostile_text(item, key) for item in value]
+    return f"{value} {HOSTILE}" if isinstance(value, str) else value
+
+
 def test_script_in_every_text_field_is_shown_escaped_on_the_desk_and_in_the_sanctuaire(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     expert = ExpertFactory(name=f"Expert {SCRIPT}")
@@ -213,7 +221,8 @@ def test_script_in_every_text_field_is_shown_escaped_on_the_desk_and_in_the_sanc
     # The client's inputs through the profile form (they are copied onto the paid order).
     paid = paid_order(client=client_user, expert=expert, client_name=HOSTILE, level=3)  # level 3 shows the mandala
     profile = browser.post(reverse("sanctuaire:profile"), {
-        "birth_date": "1990-04-12", "birth_time": "08:30", "birth_place": HOSTILE, "question": HOSTILE,
+        # The place is resolved against the gazetteer (a hostile one is a form error): only the free texts carry it.
+        "birth_date": "1990-04-12", "birth_time": "08:30", "birth_place": "Lyon", "question": HOSTILE,
         "objective": HOSTILE,
     })
     assert profile.status_code == 302
@@ -221,8 +230,7 @@ def test_script_in_every_text_field_is_shown_escaped_on_the_desk_and_in_the_sanc
     sent = desk.post(reverse("experts:generate", args=[paid.pk]), {"prompt": HOSTILE, "instructions": HOSTILE})
     assert sent.status_code == 302
     paid.refresh_from_db()
-    content = {key: f"{key} {HOSTILE}" for key in ("archetype", "reading", "ritual", "synthesis", "guidance")}
-    content["mandalaSvg"] = f'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>{SCRIPT}</svg>'
+    content = _with_hostile_text(sample_content(3, paid.duration))
     body = {"orderId": str(paid.pk), "attemptId": str(paid.generation_attempt_id), "success": True, "content": content}
     assert signed_callback(Client(), body).status_code == 200
     # The expert rejects with a hostile reason and notes, the revision comes back, the expert approves.
@@ -251,9 +259,9 @@ def test_script_in_every_text_field_is_shown_escaped_on_the_desk_and_in_the_sanc
     for where, response in pages.items():
         assert response.status_code == 200, where
         _assert_escaped(response.content.decode(), where, shown=where != "sanctuaire order")  # a timeline only
-    # The AI's mandala is only ever an <img> (a data URI): its script never reaches the page as markup.
+    # No markup from the AI reaches a page: its mandala is colours and symbols that Lumira draws itself.
     reading = pages["sanctuaire reading"].content.decode()
-    assert "data:image/svg+xml;base64," in reading and "<script>alert(1)" not in reading
+    assert "<script>alert(1)" not in reading and "<script>alert(" not in pages["desk order"].content.decode()
     # SQL-ish text is stored and given back as it was typed (parameterised queries), nothing was dropped.
     paid.refresh_from_db()
     assert paid.client_name == HOSTILE and paid.question == HOSTILE and paid.expert_prompt == HOSTILE

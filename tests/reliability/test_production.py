@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from cryptography.fernet import Fernet
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
@@ -30,7 +31,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if k not in UNSAFE_HERE},
         "LUMIRA_ENV": "prod",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-        "FIELD_ENCRYPTION_SALT": "a-real-salt",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "CACHE_URL": f"redis://127.0.0.1:6379/{redis_db}",

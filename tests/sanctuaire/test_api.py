@@ -106,7 +106,7 @@ def test_patching_the_profile_saves_it_and_reaches_paid_orders(api, client_user)
     assert second.status_code == 200 and second.json()["isComplete"] is True
     order.refresh_from_db()
     assert (order.birth_date, order.birth_time, order.birth_place, order.question) == (
-        datetime.date(1985, 2, 3), "23:05", "Lille", "Q ?"
+        datetime.date(1985, 2, 3), "23:05", "Lille (Hauts-de-France)", "Q ?"
     )
 
 

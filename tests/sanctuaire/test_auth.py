@@ -215,12 +215,12 @@ def test_an_unpaid_order_does_not_open_the_sanctuaire_yet(client, client_user):
 @pytest.mark.django_db
 def test_signing_in_copies_a_complete_profile_onto_a_newly_paid_order(client, client_user):
     complete_profile(client_user, birth_place="Nantes")
-    order = paid_order(client=client_user)
+    order = paid_order(client=client_user, birth_date=None, question="")  # ordered without the intake
 
     client.post(LINK, {"token": get_token(client_user)})
 
     order.refresh_from_db()
-    assert order.birth_place == "Nantes"
+    assert order.birth_place == "Nantes" and order.question == "Quelle direction pour ma carrière ?"
 
 
 @pytest.mark.django_db(transaction=True)

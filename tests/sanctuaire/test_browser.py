@@ -106,12 +106,12 @@ def test_a_client_signs_in_by_email_fills_the_profile_reads_and_downloads_the_re
     _shoot(page, "03-dashboard")
     _no_serious_accessibility_violations(page)
     waiting.refresh_from_db()
-    assert waiting.birth_place == "Lyon, France"  # the profile reached the order waiting for generation
+    assert waiting.birth_place == "Lyon (Auvergne-Rhône-Alpes)"  # the profile reached the waiting order, resolved
     assert ClientProfile.objects.get(user=user).palm_photo
 
     page.get_by_role("link", name="Modifier mon profil").click()
     page.wait_for_url("**/sanctuaire/profil/")
-    assert page.get_by_label("Lieu de naissance").input_value() == "Lyon, France"
+    assert page.get_by_label("Lieu de naissance").input_value() == "Lyon (Auvergne-Rhône-Alpes)"  # resolved
     assert page.get_by_alt_text("Photo de la paume actuelle").evaluate("img => img.naturalWidth") == 120
     _shoot(page, "05-profile-edit")
     page.get_by_role("link", name="Mon Sanctuaire", exact=True).click()

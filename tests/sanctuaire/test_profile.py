@@ -52,7 +52,9 @@ def test_saving_the_profile_leads_to_the_dashboard(client, client_user):
     assert response.redirect_chain == [(HOME, 302)]
     assert "Bienvenue dans votre Sanctuaire" in response.content.decode()
     profile = ClientProfile.objects.get(user=client_user)
-    assert (profile.birth_date, profile.birth_time, profile.birth_place) == (datetime.date(1990, 4, 12), "08:30", "Lyon, France")
+    assert (profile.birth_date, profile.birth_time, profile.birth_place) == (
+        datetime.date(1990, 4, 12), "08:30", "Lyon (Auvergne-Rhône-Alpes)"
+    )
     assert profile.is_complete
 
 
@@ -69,8 +71,8 @@ def test_the_form_shows_the_saved_values_for_editing(client, client_user):
     ("field", "value", "message"),
     [
         ("birth_date", "2999-01-01", "ne peut pas être dans le futur"),
-        ("birth_date", "hier", "Saisissez une date valide"),
-        ("birth_time", "25:99", "Saisissez une heure valide"),
+        ("birth_date", "hier", "Cette date n&#x27;existe pas"),
+        ("birth_time", "25:99", "Saisissez l&#x27;heure au format HH:MM"),
         ("question", "", "Ce champ est obligatoire"),
         ("birth_place", "x" * 201, "au plus 200 caractères"),
     ],
@@ -126,7 +128,9 @@ def test_the_profile_reaches_the_generation_inputs_of_paid_orders_only(client, c
     waiting.refresh_from_db()
     in_generation.refresh_from_db()
     someone_else.refresh_from_db()
-    assert (waiting.birth_date, waiting.birth_time, waiting.birth_place) == (datetime.date(1990, 4, 12), "08:30", "Lyon, France")
+    assert (waiting.birth_date, waiting.birth_time, waiting.birth_place) == (
+        datetime.date(1990, 4, 12), "08:30", "Lyon (Auvergne-Rhône-Alpes)"
+    )
     assert (waiting.question, waiting.objective) == (VALID["question"], VALID["objective"])
     assert waiting.status == OrderStatus.PAID
     assert waiting.events.filter(action="client_inputs_updated", actor=client_user).count() == 1
@@ -269,6 +273,27 @@ def test_the_expert_assigned_to_one_of_the_clients_orders_sees_the_photo(client,
     response = client.get(_photo_url(profile, "palm"))
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (OrderStatus.PENDING, 404), (OrderStatus.PAID, 200), (OrderStatus.PROCESSING, 200),
+        (OrderStatus.AWAITING_VALIDATION, 200), (OrderStatus.COMPLETED, 404), (OrderStatus.REFUNDED, 404),
+        (OrderStatus.CANCELED, 404), (OrderStatus.FAILED, 404),
+    ],
+)
+def test_an_expert_sees_a_clients_photo_only_while_working_on_one_of_their_orders(
+    client, client_user, expert, status, expected
+):
+    order = paid_order(client=client_user, expert=expert)
+    Order.objects.filter(pk=order.pk).update(status=status)  # only the status decides
+    profile = complete_profile(client_user)
+    services.profile_update(user=client_user, data={}, photos={"face": _prepared()})
+    client.force_login(expert.user)
+
+    assert client.get(_photo_url(profile, "face")).status_code == expected
 
 
 @pytest.mark.django_db

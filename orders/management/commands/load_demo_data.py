@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -23,6 +25,15 @@ DEMO_CONTENT = {
     "synthesis": "Confiance et patience.",
     "guidance": "Semaine 1 : observer. Semaine 2 : choisir. Semaines 3 et 4 : agir.",
 }
+
+
+# Birth data and questions for the demo orders (each gets its chart, as a real checkout would).
+DEMO_INTAKES = (
+    {"birth_date": datetime.date(1988, 4, 12), "birth_time": "07:45", "birth_place": "Lyon (Auvergne-Rhône-Alpes)",
+     "question": "Quelle direction donner à ma carrière cette année ?", "objective": "Oser un changement."},
+    {"birth_date": datetime.date(1979, 11, 2), "birth_time": "", "birth_place": "Paris (Île-de-France)",
+     "question": "Comment apaiser ma relation avec ma sœur ?", "objective": "Retrouver la confiance."},
+)
 
 
 class Command(BaseCommand):
@@ -55,7 +66,7 @@ class Command(BaseCommand):
             client = clients[index % len(clients)]
             order = services.order_create(
                 offer=offers[index % len(offers)], client=client, client_name=client.get_full_name(),
-                client_email=client.email, client_phone="+33 6 12 34 56 78",
+                client_email=client.email, client_phone="+33 6 12 34 56 78", intake=DEMO_INTAKES[index % len(DEMO_INTAKES)],
             )
             self._walk_to(order, status, expert)
 

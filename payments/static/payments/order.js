@@ -36,7 +36,12 @@
   var CARD_CHECK = "Vérifiez les informations de la carte (numéro, date d'expiration, code de sécurité).";
   var UNEXPECTED = "Une erreur inattendue est survenue. Réessayez dans un instant ; aucun montant n'a été débité.";
   // Field names of the API → the element that shows their error.
-  var ERROR_SLOTS = { level: "offer", service: "offer", expertId: "expertId", email: "email", name: "name", phone: "phone" };
+  var ERROR_SLOTS = {
+    level: "offer", service: "offer", expertId: "expertId", email: "email", name: "name", phone: "phone",
+    birthDate: "birthDate", birthTime: "birthTime", birthTimeUnknown: "birthTime", birthPlace: "birthPlace",
+    question: "question", objective: "objective"
+  };
+  var INTAKE_FIELDS = ["birthDate", "birthTime", "birthTimeUnknown", "birthPlace", "question", "objective"];
 
   var stripe = window.Stripe(config.publishableKey, { locale: "fr" });
   var elements = stripe.elements({ locale: "fr" });
@@ -119,7 +124,7 @@
 
   function lockOrderFields() {
     Array.prototype.forEach.call(
-      form.querySelectorAll("input[name=offer], #expert, #name, #email, #phone"),
+      form.querySelectorAll("input[name=offer], #expert, #name, #email, #phone, #" + INTAKE_FIELDS.join(", #")),
       function (input) { input.disabled = true; }
     );
     payButton.textContent = "Payer avec cette carte";
@@ -136,8 +141,22 @@
       email: document.getElementById("email").value.trim(),
       phone: document.getElementById("phone").value.trim()
     };
-    if (!offer) {
-      showFieldErrors({ level: ["Choisissez une lecture."] });
+    var timeUnknown = document.getElementById("birthTimeUnknown").checked;
+    body.birthDate = document.getElementById("birthDate").value || null;
+    body.birthTime = timeUnknown ? null : (document.getElementById("birthTime").value || null);
+    body.birthTimeUnknown = timeUnknown;
+    body.birthPlace = document.getElementById("birthPlace").value.trim();
+    body.question = document.getElementById("question").value.trim();
+    body.objective = document.getElementById("objective").value.trim();
+    // The page asks for the birth date and a time (or "unknown"); the API itself leaves them optional.
+    var missing = {};
+    if (!offer) { missing.level = ["Choisissez une lecture."]; }
+    if (!body.birthDate) { missing.birthDate = ["Indiquez votre date de naissance."]; }
+    if (!body.birthTime && !timeUnknown) {
+      missing.birthTime = ["Indiquez l'heure de naissance ou cochez « Je ne connais pas l'heure »."];
+    }
+    if (Object.keys(missing).length) {
+      showFieldErrors(missing);
       return false;
     }
     var result = await postJSON(config.createUrl, body);
@@ -212,6 +231,7 @@
 
   form.addEventListener("change", function (event) {
     if (event.target.name === "offer") { updateTotal(); }
+    if (event.target.id === "birthTimeUnknown") { document.getElementById("birthTime").disabled = event.target.checked; }
   });
 
   form.addEventListener("submit", function (event) {

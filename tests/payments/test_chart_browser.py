@@ -1,0 +1,120 @@
+"""Acceptance (issue 12), in headless Chromium against the live site and localstripe: a checkout with birth
+data reaches the desk with the chart wheel; a checkout without it shows the waiting state on the desk,
+and the client is reminded once. Screenshots go to test-artifacts/chart/."""
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from orders.models import Order, OrderStatus
+from tests.factories import ExpertFactory
+from tests.payments.helpers import NO_INTAKE, checkout_order, pay_intent_in_stripe
+from tests.payments.test_browser import CHROMIUM_ARGS, VISA, _serious_accessibility_violations, _type_card
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "chart"
+EXPERT_PASSWORD = "expert-password-123"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _wait_for(predicate, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def _desk(browser, live_server, expert):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR").new_page()
+    page.goto(live_server.url + "/desk/")
+    page.get_by_label("Adresse e-mail").fill(expert.user.email)
+    page.get_by_label("Mot de passe").fill(EXPERT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
+    return page
+
+
+def _reminders() -> list:
+    return [email for email in mail.outbox if "complétez votre profil" in email.subject]
+
+
+def test_a_checkout_with_birth_data_reaches_the_desk_with_the_chart_wheel(
+    browser, live_server, live_stripe, intuitive_premium
+):
+    expert = ExpertFactory()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
+    page.goto(f"{live_server.url}/commander/?level=intuitive&service=premium")
+    page.get_by_label("Nom complet").fill("Camille Lune")
+    page.get_by_label("Adresse e-mail").fill("camille.lune@example.com")
+    page.get_by_label("Téléphone").fill("06 12 34 56 78")
+    page.get_by_label("Date de naissance").fill("1985-03-21")
+    page.get_by_label("Heure de naissance").fill("14:30")
+    place = page.get_by_label("Lieu de naissance")
+    place.press_sequentially("Saint-Den", delay=30)
+    # The suggestions come from GET /api/places (the offline gazetteer) into the datalist.
+    expect(page.locator('#birth-place-options option[value="Saint-Denis (Île-de-France)"]')).to_have_count(1, timeout=15000)
+    place.fill("Saint-Denis (Île-de-France)")
+    page.get_by_label("Votre question").fill("Quelle voie pour mon travail ?")
+    page.get_by_label("Votre objectif").fill("Changer de métier.")
+    _type_card(page, VISA)
+    assert _serious_accessibility_violations(page) == []
+    page.get_by_role("button", name="Payer ma lecture").click()
+    page.wait_for_url("**/commande/*/", timeout=15000)
+    expect(page.get_by_text("Paiement confirmé")).to_be_visible(timeout=15000)
+
+    order = Order.objects.get()
+    assert order.status == OrderStatus.PAID and order.birth_place == "Saint-Denis (Île-de-France)"
+    assert order.chart["timeKnown"] is True and _reminders() == []
+
+    desk = _desk(browser, live_server, expert)
+    desk.goto(f"{live_server.url}/desk/orders/{order.pk}/")
+    wheel = desk.locator("#chart .chart-wheel svg")
+    expect(wheel).to_be_visible()
+    assert wheel.bounding_box()["width"] >= 300
+    expect(desk.locator("#chart")).to_contain_text("Soleil")
+    expect(desk.locator("#chart")).to_contain_text("Ascendant")
+    expect(desk.get_by_role("button", name="Envoyer en génération")).to_be_enabled()
+    desk.locator("#chart").scroll_into_view_if_needed()
+    desk.screenshot(path=ARTIFACTS / "desk_chart.png", full_page=True)
+
+
+def test_a_checkout_without_birth_data_waits_on_the_desk_and_reminds_the_client_once(
+    browser, live_server, live_stripe, intuitive_premium
+):
+    expert = ExpertFactory()
+    order, _ = checkout_order(Client(), **NO_INTAKE)  # the API leaves the intake optional
+    pay_intent_in_stripe(order)  # localstripe's webhook reaches the live site
+    _wait_for(lambda: Order.objects.filter(pk=order.pk, status=OrderStatus.PAID).exists())
+    _wait_for(lambda: _reminders())
+
+    desk = _desk(browser, live_server, expert)
+    desk.goto(f"{live_server.url}/desk/orders/{order.pk}/")
+    expect(desk.locator("#intake-missing")).to_contain_text(
+        "En attente du client : il manque la date de naissance et la question."
+    )
+    expect(desk.get_by_role("button", name="Envoyer en génération")).to_be_disabled()
+    expect(desk.locator("#chart")).to_contain_text("Pas de thème natal")
+    desk.screenshot(path=ARTIFACTS / "desk_waiting.png", full_page=True)
+
+    time.sleep(1)  # any late or repeated delivery of the payment events has arrived by now
+    reminders = _reminders()
+    assert len(reminders) == 1 and "/sanctuaire/profil/" in reminders[0].body
