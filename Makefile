@@ -48,7 +48,6 @@ bench: $(STAMP)
 	bash scripts/ensure_services.sh
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	$(BIN)/python bench/engine.py
 
 ## make journey: the whole-journey browser test (with its axe checks), the OpenAPI checks and the API fuzzing.
 .PHONY: journey

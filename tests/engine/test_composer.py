@@ -12,33 +12,20 @@ from zoneinfo import ZoneInfo
 import ephem
 import pytest
 
+from engine import transits
 from engine.composer import CompositionRequest, compose
-from engine.composer import sky as composer_sky
 from engine.composer.library import texts
 from engine.composer.verbatim import quoted_runs
 from engine.schema import SECTIONS_BY_LEVEL, reading_word_count, target_words, validate_content
-from tests.engine import sky_standin
-
-try:  # the real transits (engine/transits.py) once merged; the ephem stand-in until then
-    from engine import transits as real_transits
-except ImportError:
-    real_transits = None
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHART = json.loads((FIXTURES / "chart_time_known.json").read_text(encoding="utf-8"))
 CHART_NO_TIME = json.loads((FIXTURES / "chart_time_unknown.json").read_text(encoding="utf-8"))
 DURATIONS = {"basic": 30, "premium": 60, "vip": 90}
 DELIVERY = date(2026, 12, 1)
-SIGN_NAMES = sky_standin.SIGNS
-
-
-@pytest.fixture(autouse=True)
-def sky(monkeypatch):
-    if real_transits is None:
-        monkeypatch.setattr(composer_sky, "next_lunation", sky_standin.next_lunation)
-        monkeypatch.setattr(composer_sky, "daily_transits", sky_standin.daily_transits)
-        return sky_standin
-    return real_transits
+SIGN_NAMES = ("Bélier", "Taureau", "Gémeaux", "Cancer", "Lion", "Vierge",
+              "Balance", "Scorpion", "Sagittaire", "Capricorne", "Verseau", "Poissons")
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _request(**changes) -> CompositionRequest:
@@ -154,11 +141,17 @@ def test_a_revision_asking_for_a_shorter_gentler_text_is_shorter_and_leaves_out_
     assert shadow not in json.dumps(second, ensure_ascii=False)
 
 
+def _ephem_day(moment: ephem.Date) -> date:
+    return moment.datetime().replace(tzinfo=UTC).astimezone(PARIS).date()
+
+
 def test_the_ritual_names_the_next_lunation_after_delivery_with_its_real_date():
     content = compose(_request(level=2))
-    assert content["ritual"]["moment"].startswith("Nouvelle Lune du mercredi 9 décembre 2026, en Sagittaire")
-    after = ephem.Date(datetime(2026, 12, 14))  # the next one after that is the full moon of late December
-    full = ephem.next_full_moon(after).datetime().replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Paris")).date()
+    new_moon = _ephem_day(ephem.next_new_moon(ephem.Date(datetime(2026, 12, 1))))
+    assert new_moon < _ephem_day(ephem.next_full_moon(ephem.Date(datetime(2026, 12, 1))))
+    assert content["ritual"]["moment"].startswith(f"Nouvelle Lune du {_french_day(new_moon)}, en Sagittaire")
+    assert content["ritual"]["moment"].startswith("Nouvelle Lune du mercredi 9 décembre 2026")
+    full = _ephem_day(ephem.next_full_moon(ephem.Date(datetime(2026, 12, 14))))  # after that new moon: a full one
     later = compose(_request(level=2, delivery_date=date(2026, 12, 14)))
     assert later["ritual"]["moment"].startswith(f"Pleine Lune du {_french_day(full)}")
 
@@ -177,13 +170,13 @@ def test_the_ritual_steps_follow_the_lunation_and_the_dominant_element():
     assert full["steps"][0] == texts("rituals")["full"]["terre"]["steps"][0]
 
 
-def test_the_guidance_has_thirty_different_days_from_the_real_transits(sky):
+def test_the_guidance_has_thirty_different_days_from_the_real_transits():
     content = compose(_request())
     guidance = content["guidance"]
     assert [entry["day"] for entry in guidance] == list(range(1, 31))
     assert len({entry["focus"] for entry in guidance}) == 30
     assert len({entry["practice"] for entry in guidance}) == 30
-    computed = sky.daily_transits(CHART, DELIVERY, 30)
+    computed = transits.daily_transits(CHART, DELIVERY, 30)
     for day in (1, 12, 27):
         entry, transit = guidance[day - 1], computed[day - 1]
         moon = ephem.Moon()
@@ -193,6 +186,8 @@ def test_the_guidance_has_thirty_different_days_from_the_real_transits(sky):
         assert f"Lune en {sign}" in entry["focus"]
         assert re.search(rf"\b{transit['date'].day}(er)? décembre|janvier", entry["focus"])
         if transit["aspect"]:
+            moving = texts("planets")["functions"][transit["aspect"]["transiting"]]["name"]
+            assert moving in entry["practice"].split(":")[0]
             natal = texts("planets")["functions"][transit["aspect"]["natal"]]["name"]
             assert f"votre {natal} de naissance" in entry["practice"]
             assert texts("planets")["functions"][transit["aspect"]["natal"]]["function"] in entry["practice"]
