@@ -485,6 +485,11 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
 
     charts = chart_rate()
     print(report_line(charts))
+    from bench.compose import compose_timing
+    from bench.compose import report_line as compose_report_line
+
+    composing = compose_timing()
+    print(compose_report_line(composing))
     print(f"[bench] other processes used {others:.0%} of the machine's {os.cpu_count()} CPUs while wrk ran "
           "(they lower every figure; the ratios, measured against the ceiling beside each endpoint, less so)")
     generation = generation_costs()
@@ -496,6 +501,7 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
                      "stripe_api": "local stand-in (bench/stripe_standin.py)"},
         "results": [asdict(r) for r in results],
         "charts": charts,
+        "compose": composing,
         "profiles": profiles,
     }
     Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False))

@@ -1,0 +1,53 @@
+"""The spoken version (`audioScript`, level ≥ 2): greeting, the intro, each section's headline and first sentences,
+the ritual, a farewell — about a third of the written reading, in plain sentences a TTS voice reads well."""
+
+from __future__ import annotations
+
+from engine.composer.library import frames, sentences, texts, words
+
+_SHARE = 0.34  # of the reading's words; the acceptance range is 25–40 %
+_RITUAL_SHARE = 0.36  # ritual steps are spoken while the script stays under this share
+
+
+def audio_script(content: dict, first_name: str, reading_words: int) -> str:
+    frame = frames()
+    reading = content["reading"]
+    opening = [frame["audio_opening"].format(prenom=first_name), *sentences(reading["intro"])[:2], frame["audio_sections"]]
+    closing = [*sentences(reading["closing"])[:1], frame["audio_closing"].format(prenom=first_name)]
+    linking = set(texts("phrases")["transitions"])  # spoken headlines go straight to what the section says
+    sections = [(section["title"], [s for s in sentences(section["body"]) if s not in linking])
+                for section in reading["sections"]]
+    kept = [1] * len(sections)
+    spent = sum(words(part) for part in opening + closing)
+    spent += sum(words(title) + words(parts[0]) for title, parts in sections if parts)
+
+    ritual_parts: list[str] = []
+    ritual = content.get("ritual")
+    if ritual:
+        ritual_parts.append(frame["audio_ritual"].format(title=_no_period(ritual["title"]),
+                                                         moment=_no_period(ritual["moment"])))
+        intention = frame["audio_intention"].format(intention=ritual["intention"])
+        spent += words(ritual_parts[0]) + words(intention)
+        steps = list(ritual["steps"])
+        while steps and spent + words(steps[0]) <= _RITUAL_SHARE * reading_words:  # a short tier hears fewer steps
+            spent += words(steps[0])
+            ritual_parts.append(steps.pop(0))
+        if steps:
+            ritual_parts.append(frame["audio_more_steps"])
+            spent += words(frame["audio_more_steps"])
+        ritual_parts.append(intention)
+
+    grew = True
+    while grew and spent < _SHARE * reading_words:  # one more sentence per section, in order, while the budget lasts
+        grew = False
+        for index, (_, parts) in enumerate(sections):
+            if kept[index] < len(parts) and spent < _SHARE * reading_words:
+                spent += words(parts[kept[index]])
+                kept[index] += 1
+                grew = True
+    spoken = [f"{_no_period(title)}. {' '.join(parts[: kept[index]])}" for index, (title, parts) in enumerate(sections)]
+    return "\n\n".join([" ".join(opening), *spoken, " ".join([*ritual_parts, *closing])])
+
+
+def _no_period(text: str) -> str:
+    return text.rstrip(" .")
