@@ -11,6 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from experts.services import expert_create
 from orders.models import Order, OrderStatus
+from orders.services import order_refresh_chart
 from tests.factories import paid_order
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
@@ -43,9 +44,9 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     settings.GENERATION_BACKEND = "local"
     expert_create(email="oriane@lumira.local", name="Oriane Lune", password="expert-password-123")
     order = paid_order(level=3, service="premium", birth_place="Lyon", birth_time="08:30",
+                       birth_date=timezone.datetime(1990, 4, 12).date(),
                        question="Dois-je changer de métier cette année ?", objective="Trouver ma voie")
-    order.birth_date = timezone.datetime(1990, 4, 12).date()
-    order.save()
+    order_refresh_chart(order_id=order.pk)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
 
     page.goto(f"{live_server.url}/desk/login/")
@@ -75,13 +76,13 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     page.screenshot(path=SHOTS / "3-generated.png", full_page=True)
     assert serious_violations(page) == []
 
-    expect(page.locator(".reading")).not_to_contain_text("Vos liens et votre cœur")
+    expect(page.locator(".reading")).not_to_contain_text("Votre vie amoureuse")
     page.get_by_label("Motif du rejet (obligatoire)").fill("Parler davantage de l'amour")
     page.get_by_label("Notes pour la révision (facultatives)").fill("Plus concret")
     page.get_by_role("button", name="Rejeter et demander une révision").click()
     expect(page.locator("#order-panel")).to_contain_text("une révision a été demandée")
     # The revision answers the reason (love first) without quoting it.
-    expect(page.locator(".reading")).to_contain_text("Vos liens et votre cœur")
+    expect(page.locator(".reading")).to_contain_text("Votre vie amoureuse")
     expect(page.locator(".reading")).not_to_contain_text("Parler davantage de l'amour")
     page.screenshot(path=SHOTS / "4-revision.png", full_page=True)
 

@@ -50,7 +50,7 @@ PHONE = {"width": 390, "height": 844}
 CLIENT_EMAIL = "camille.lune@example.com"
 EXPERT_EMAIL, EXPERT_PASSWORD = "oriane@lumira.local", "expert-password-123"
 REJECTION = "Parler davantage de la carrière"
-REVISED = "Votre chemin professionnel"  # the local writer's section on work, first in a revision asking for it
+REVISED = "Votre vocation et votre travail"  # the composer's section on work, first in a revision asking for it
 NOWHERE = "http://127.0.0.1:9"  # where localstripe's later webhooks go once the live server is gone
 
 
