@@ -27,12 +27,13 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("reading", "Lecture écrite", Level.SIMPLE, ("archetype", "reading")),
+    Section("reading", "Lecture écrite", Level.SIMPLE, ("title", "archetype", "reading")),
     Section("pdf", "Lecture en PDF", Level.SIMPLE),
     Section("ritual", "Rituel", Level.INTUITIVE, ("ritual",)),
     Section("audio", "Écoute audio", Level.INTUITIVE),
-    Section("mandala", "Mandala", Level.ALCHIMIQUE, ("mandalaSvg",)),
+    Section("mandala", "Mandala", Level.ALCHIMIQUE, ("mandala",)),
     Section("synthesis", "Synthèse", Level.ALCHIMIQUE, ("synthesis",)),
+    Section("chart", "Thème astral", Level.ALCHIMIQUE),
     Section("guidance", "Guidance sur 30 jours", Level.INTEGRALE, ("guidance",)),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}

@@ -3,7 +3,8 @@ import smtplib
 
 from celery import shared_task
 
-from .services import magic_link_send
+from .audio import TransientAudioError
+from .services import magic_link_send, reading_audio_render
 
 logger = logging.getLogger(__name__)
 
@@ -19,3 +20,20 @@ logger = logging.getLogger(__name__)
 def magic_link_email_send(user_id: int) -> bool:
     """Send a sign-in link. The token is made here, so it never sits in the broker."""
     return magic_link_send(user_id=user_id)
+
+
+@shared_task(
+    name="sanctuaire.reading_audio",
+    acks_late=True,
+    autoretry_for=(TransientAudioError, OSError),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+    # A VIP reading's script takes a few seconds of CPU; a busy machine or a slow provider, minutes.
+    soft_time_limit=900,
+    time_limit=960,
+)
+def reading_audio(order_id: str) -> str:
+    """Render a delivered reading's audio (level ≥ 2) and attach it to the order; a repeat does nothing."""
+    return reading_audio_render(order_id=order_id)
