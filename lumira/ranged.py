@@ -13,7 +13,7 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK_BYTES = 64 * 1024
 
 
-def _byte_range(header: str, size: int) -> tuple[int, int] | None | bool:
+def _byte_range(header: str, size: int) -> tuple[int, int] | bool | None:
     """(first, last) inclusive; None to send the whole file; False when unsatisfiable."""
     match = _RANGE.match(header.strip().replace(" ", ""))
     if not match or not any(match.groups()):

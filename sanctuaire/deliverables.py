@@ -57,11 +57,11 @@ def _legacy_guidance(text: str) -> list[dict]:
 def chart_rows(chart: dict | None) -> list[dict]:
     rows = []
     for body in (chart or {}).get("bodies") or []:
-        degree = float(body.get("degree", 0))
+        degrees, minutes = divmod(round(float(body.get("degree", 0)) * 60), 60)
         rows.append({
             "name": BODY_NAMES.get(body.get("key"), body.get("key", "")),
             "sign": body.get("sign", ""),
-            "degree": f"{int(degree)}°{int(round((degree % 1) * 60)):02d}′",
+            "degree": f"{degrees}°{minutes:02d}′",
             "retrograde": bool(body.get("retrograde")),
             "house": body.get("house") or "",
         })

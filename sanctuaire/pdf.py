@@ -219,4 +219,5 @@ def _guidance(pdf: _ReadingPDF, guidance: list[dict]) -> None:
     ) as table:
         table.row(["Jour", "Focus", "Pratique"])
         for entry in guidance:
-            table.row([str(entry.get("day", "")), pdf.text_safe(entry.get("focus", "")), pdf.text_safe(entry.get("practice", ""))])
+            cells = (entry.get("day", ""), entry.get("focus", ""), entry.get("practice", ""))
+            table.row([pdf.text_safe(str(cell)) for cell in cells])

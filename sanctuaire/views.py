@@ -222,8 +222,7 @@ def reading_detail(request, order_id):
     return render(request, "sanctuaire/reading_detail.html", context)
 
 
-@never_cache
-@client_required
+@client_required  # "private, no-store" is set below (never_cache would add headers players do not need)
 @require_GET
 def reading_audio(request, order_id):
     """The reading read aloud, to its owner only (anyone else: 404), with byte ranges so players can seek."""

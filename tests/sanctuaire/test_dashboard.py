@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from orders import services as order_services
 from tests.factories import create_order, paid_order
 
-from .conftest import CONTENT, MARKS, awaiting_order, content_with_intro, complete_profile, completed_order, processing_order
+from .conftest import MARKS, awaiting_order, complete_profile, completed_order, content_with_intro, processing_order
 
 HOME = reverse("sanctuaire:home")
 
