@@ -17,8 +17,18 @@ from engine.wheel import chart_wheel_svg
 from .access import Entitlements
 
 
+# French typography: no line break inside « … » or before : ; ! ? (a no-break space there).
+_FRENCH_SPACES = ((re.compile(r"« "), "«\u00a0"), (re.compile(r" ([»:;!?])"), "\u00a0\\1"))
+
+
+def french_spacing(text: str) -> str:
+    for pattern, replacement in _FRENCH_SPACES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _paragraphs(text: str) -> list[str]:
-    return [part.strip() for part in re.split(r"\n\s*\n", str(text or "")) if part.strip()]
+    return [french_spacing(part.strip()) for part in re.split(r"\n\s*\n", str(text or "")) if part.strip()]
 
 
 @dataclass
@@ -92,7 +102,12 @@ def reading_parts(content: dict | None, *, entitlements: Entitlements, chart: di
 
     if entitlements.unlocks("ritual") and content.get("ritual"):
         ritual = content["ritual"]
-        parts.ritual = ritual if isinstance(ritual, dict) else _legacy_ritual(str(ritual))
+        ritual = ritual if isinstance(ritual, dict) else _legacy_ritual(str(ritual))
+        parts.ritual = {
+            "title": french_spacing(str(ritual.get("title", ""))), "moment": french_spacing(str(ritual.get("moment", ""))),
+            "steps": [french_spacing(str(step)) for step in ritual.get("steps") or []],
+            "intention": french_spacing(str(ritual.get("intention", ""))),
+        }
     if entitlements.unlocks("synthesis"):
         parts.synthesis = _paragraphs(content.get("synthesis", ""))
     if entitlements.unlocks("mandala"):
@@ -106,7 +121,12 @@ def reading_parts(content: dict | None, *, entitlements: Entitlements, chart: di
             parts.mandala_intention = str(mandala.get("intention", "")) if isinstance(mandala, dict) else ""
     if entitlements.unlocks("guidance") and content.get("guidance"):
         guidance = content["guidance"]
-        parts.guidance = guidance if isinstance(guidance, list) else _legacy_guidance(guidance)
+        guidance = guidance if isinstance(guidance, list) else _legacy_guidance(guidance)
+        parts.guidance = [
+            {"day": entry.get("day", ""), "focus": french_spacing(str(entry.get("focus", ""))),
+             "practice": french_spacing(str(entry.get("practice", "")))}
+            for entry in guidance if isinstance(entry, dict)
+        ]
     return parts
 
 

@@ -15,13 +15,23 @@ MARKS = {
     "guidance": "MARK-GUIDANCE",
 }
 MANDALA_COLORS = ["#2e1a47", "#c9a227", "#7b5ea7"]
-_SENTENCE = ("La lune éclaire votre chemin et vous invite à écouter votre cœur, avec douceur, pendant ces jours "
-             "de passage où l’œuvre intérieure prend forme. ")
+_SENTENCES = (
+    "La lune éclaire votre chemin et vous invite à écouter votre cœur, avec douceur.",
+    "Ces jours de passage sont ceux où l’œuvre intérieure prend forme, sans bruit.",
+    "Votre Soleil en Bélier vous donne l’élan ; votre Lune en Scorpion, la profondeur.",
+    "Accordez-vous le droit d’essayer, de vous tromper et de recommencer : la confiance grandit ainsi.",
+    "Un petit geste tenu chaque jour vaut mieux qu’un grand projet remis à plus tard.",
+    "Notez ce qui vous touche au fil des jours ; ces notes dessineront votre direction.",
+)
 
 
 def _filler(words: int) -> str:
-    per_sentence = len(_SENTENCE.split())
-    return (_SENTENCE * max(1, -(-words // per_sentence))).strip()
+    """About `words` words in paragraphs of four sentences, as a reading is written."""
+    sentences, count = [], 0
+    while count < words:
+        sentences.append(_SENTENCES[len(sentences) % len(_SENTENCES)])
+        count += len(sentences[-1].split())
+    return "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
 
 
 def reading_content(level: int, duration: int = 60) -> dict:
