@@ -16,7 +16,6 @@ from engine.wheel import chart_wheel_svg
 
 from .access import Entitlements
 
-
 # French typography: no line break inside « … » or before : ; ! ? (a no-break space there).
 _FRENCH_SPACES = ((re.compile(r"« "), "«\u00a0"), (re.compile(r" ([»:;!?])"), "\u00a0\\1"))
 
