@@ -15,9 +15,10 @@ from django.utils import timezone
 from sesame import settings as sesame_settings
 from sesame.utils import get_token
 
-from orders.models import Level, Order, OrderEvent, OrderStatus
+from orders.models import Order, OrderEvent, OrderStatus
 from orders.services import order_audio_attach
 
+from .access import SECTIONS_BY_KEY
 from .audio import audio_delete, audio_store, audio_synthesize
 from .deliverables import audio_script
 from .models import ClientProfile, PhotoKind
@@ -25,7 +26,7 @@ from .photos import photo_delete, photo_store
 
 logger = logging.getLogger(__name__)
 
-AUDIO_MIN_LEVEL = Level.INTUITIVE  # the audio part comes with level 2 (SPEC §1)
+AUDIO_MIN_LEVEL = SECTIONS_BY_KEY["audio"].level  # the audio part comes with level 2 (SPEC §1)
 # The profile's fields that are also the order's generation inputs (same names on both models).
 ORDER_INPUT_FIELDS = ("birth_date", "birth_time", "birth_place", "question", "objective")
 

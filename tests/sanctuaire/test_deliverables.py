@@ -10,6 +10,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core import mail
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
@@ -84,6 +85,8 @@ def test_approving_a_level_2_reading_renders_its_audio_with_espeak_after_commit(
     response = signed_in.get(audio_url)
     assert response.status_code == 200 and response["Content-Type"] == "audio/ogg"
     assert b"".join(response.streaming_content) == data
+    [email] = mail.outbox  # the delivery email leads to the reading page, where the player is
+    assert "version audio" in email.body and f"/sanctuaire/lectures/{order.pk}/" in email.body
 
 
 @pytest.mark.django_db
@@ -95,6 +98,7 @@ def test_a_level_1_reading_gets_no_audio(signed_in, client_user, django_capture_
     assert not order.audio_name and not OrderEvent.objects.filter(action="audio_rendered").exists()
     page = signed_in.get(reverse("sanctuaire:reading_detail", args=[order.pk])).content.decode()
     assert "<audio" not in page and "Passer au niveau Intuitive" in page
+    assert "version audio" not in mail.outbox[0].body
     assert signed_in.get(reverse("sanctuaire:reading_audio", args=[order.pk])).status_code == 404
 
 
