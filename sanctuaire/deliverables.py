@@ -55,7 +55,7 @@ class ReadingParts:
 
 def _legacy_ritual(text: str) -> dict:
     sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
-    return {"title": "Votre rituel", "moment": "", "steps": sentences, "intention": ""}
+    return {"title": "", "moment": "", "steps": sentences, "intention": ""}
 
 
 def _legacy_guidance(text: str) -> list[dict]:
