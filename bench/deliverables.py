@@ -28,7 +28,8 @@ _SENTENCES = (
 )
 
 
-def _text(words: int) -> str:
+def sample_text(words: int) -> str:
+    """About `words` words of reading-like French, in paragraphs of four sentences (also the tests' filler)."""
     sentences, count = [], 0
     while count < words:
         sentences.append(_SENTENCES[len(sentences) % len(_SENTENCES)])
@@ -53,15 +54,15 @@ def _vip_content(chart: dict) -> dict:
     return {
         "title": "La Prêtresse : la lecture de Camille",
         "archetype": {"name": "La Prêtresse", "source": "arcane de naissance"},
-        "reading": {"intro": _text(80), "sections": [{"title": t, "body": _text(240)} for t in titles],
-                    "closing": _text(40)},
+        "reading": {"intro": sample_text(80), "sections": [{"title": t, "body": sample_text(240)} for t in titles],
+                    "closing": sample_text(40)},
         "ritual": {"title": "Rituel de la nouvelle lune", "moment": "Le soir de la prochaine nouvelle lune",
-                   "steps": [_text(25) for _ in range(6)], "intention": "Je laisse venir ce qui est juste."},
-        "audioScript": _text(500),
-        "synthesis": _text(300),
+                   "steps": [sample_text(25) for _ in range(6)], "intention": "Je laisse venir ce qui est juste."},
+        "audioScript": sample_text(500),
+        "synthesis": sample_text(300),
         "mandala": {"colors": ["#2e1a47", "#c9a227", "#7b5ea7"], "symbols": ["lune", "lotus", "etoile"],
                     "intention": "Accueillir la douceur."},
-        "guidance": [{"day": day, "focus": f"Lune en Cancer, jour {day}", "practice": _text(30)} for day in range(1, 31)],
+        "guidance": [{"day": day, "focus": f"Lune en Cancer, jour {day}", "practice": sample_text(30)} for day in range(1, 31)],
     }
 
 
@@ -99,7 +100,7 @@ def _audio_cpu() -> tuple[float, float, int]:
 
     from sanctuaire.audio import audio_synthesize
 
-    script = _text(AUDIO_SCRIPT_WORDS)
+    script = sample_text(AUDIO_SCRIPT_WORDS)
     before_self, before_children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with override_settings(TTS_BACKEND="espeak"):

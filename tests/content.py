@@ -3,6 +3,7 @@ part (MARK-…) so that a test can tell which parts a page or a PDF shows."""
 
 import datetime
 
+from bench.deliverables import sample_text
 from engine.chart import BirthData, compute_chart
 from engine.places import resolve_place
 from engine.schema import GUIDANCE_DAYS, target_words, validate_content
@@ -15,25 +16,6 @@ MARKS = {
     "guidance": "MARK-GUIDANCE",
 }
 MANDALA_COLORS = ["#2e1a47", "#c9a227", "#7b5ea7"]
-_SENTENCES = (
-    "La lune éclaire votre chemin et vous invite à écouter votre cœur, avec douceur.",
-    "Ces jours de passage sont ceux où l’œuvre intérieure prend forme, sans bruit.",
-    "Votre Soleil en Bélier vous donne l’élan ; votre Lune en Scorpion, la profondeur.",
-    "Accordez-vous le droit d’essayer, de vous tromper et de recommencer : la confiance grandit ainsi.",
-    "Un petit geste tenu chaque jour vaut mieux qu’un grand projet remis à plus tard.",
-    "Notez ce qui vous touche au fil des jours ; ces notes dessineront votre direction.",
-)
-
-
-def _filler(words: int) -> str:
-    """About `words` words in paragraphs of four sentences, as a reading is written."""
-    sentences, count = [], 0
-    while count < words:
-        sentences.append(_SENTENCES[len(sentences) % len(_SENTENCES)])
-        count += len(sentences[-1].split())
-    return "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
-
-
 def reading_content(level: int, duration: int = 60) -> dict:
     """Content valid for `content_schema(level)` at the tier of `duration` minutes (checked here)."""
     words = target_words(duration)
@@ -43,8 +25,8 @@ def reading_content(level: int, duration: int = 60) -> dict:
         "reading": {
             "intro": f"{MARKS['reading']} Camille, une période d’écoute intérieure s’ouvre à vous, « œuvre du cœur ».",
             "sections": [
-                {"title": f"Votre chemin professionnel {MARKS['section']}", "body": _filler(words // 2)},
-                {"title": "Vos liens et votre cœur", "body": _filler(words // 2)},
+                {"title": f"Votre chemin professionnel {MARKS['section']}", "body": sample_text(words // 2)},
+                {"title": "Vos liens et votre cœur", "body": sample_text(words // 2)},
             ],
             "closing": "Gardez ce qui vous parle, et laissez le reste mûrir.",
         },

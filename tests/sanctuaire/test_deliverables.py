@@ -246,7 +246,7 @@ def test_the_pdf_holds_every_section_of_a_level_4_reading_with_page_numbers_and_
     assert "Le soir de la nouvelle lune du 12 décembre 2026" in text and "Je laisse venir ce qui est juste." in text
     assert "MARK-SYNTHESIS Confiance et patience." in text and "Votre force est dans la constance." in text
     assert "Votre chemin professionnel MARK-SECTION" in text and "Vos liens et votre cœur" in text
-    assert "Votre thème astral" in text and "Soleil" in text and "Bélier" in text
+    assert "Votre thème astral" in text and "Astre Signe Degré Maison" in text and "Saturne Capricorne" in text
     assert "Votre mandala" in text and "Accueillir la douceur." in text
     assert "Pratique n° 30 : marchez en silence dix minutes." in text and "Focus du jour 30" in text
     assert "Page 1/" in text and f"Page {pages}/{pages}" in text and "Alice · Page" in text
