@@ -241,3 +241,13 @@ def test_reading_pages_refuse_other_methods(signed_in, client_user):
     order = completed_order(client=client_user)
     assert signed_in.post(reverse("sanctuaire:reading_detail", args=[order.pk])).status_code == 405
     assert signed_in.post(reverse("sanctuaire:reading_pdf", args=[order.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_dashboard_card_shows_the_readings_title_and_the_start_of_its_intro(signed_in, client_user):
+    completed_order(client=client_user, level=2)
+
+    page = signed_in.get(HOME).content.decode()
+
+    assert "<h3>La Prêtresse : la lecture de Camille</h3>" in page
+    assert "MARK-READING Camille, une période" in page and "{&#x27;" not in page and "{'" not in page
