@@ -295,6 +295,8 @@ SANCTUAIRE_PHOTO_MAX_BYTES = env.int("SANCTUAIRE_PHOTO_MAX_BYTES", default=5 * 1
 SANCTUAIRE_PDF_FONT_DIR = env.str("SANCTUAIRE_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 # fontTools (used by fpdf2 to embed fonts in reading PDFs) logs every subsetting step at INFO.
 LOGGING.setdefault("loggers", {})["fontTools"] = {"level": "WARNING"}
+# fpdf2 warns at every PDF that it skips the <title>/<desc> of Lumira's SVGs (kept for the page's accessibility).
+LOGGING["loggers"]["fpdf.svg"] = {"level": "ERROR"}
 
 # Payments (payments app). A pending order is checked against Stripe after this many minutes (a missed
 # webhook heals itself), and canceled after this many hours without payment.
