@@ -2,8 +2,10 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
-# DejaVu fonts: full Unicode in the reading PDFs (SANCTUAIRE_PDF_FONT_DIR).
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+# DejaVu fonts: full Unicode in the reading PDFs (SANCTUAIRE_PDF_FONT_DIR); espeak-ng and ffmpeg: the reading
+# read aloud (TTS_BACKEND=espeak), same list as scripts/ensure_media_tools.sh.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core espeak-ng ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt .
 RUN pip install -r requirements.txt

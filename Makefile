@@ -17,12 +17,14 @@ venv: $(STAMP)
 
 ## make demo: install, migrate, load demo data, start what the journey needs, print URLs and logins.
 demo: $(STAMP)
+	bash scripts/ensure_media_tools.sh
 	bash scripts/demo.sh
 
 ## make test: install, make sure PostgreSQL and Redis are up, then lint, checks and the whole suite.
 test: $(STAMP)
 	bash scripts/ensure_services.sh
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_media_tools.sh
 	$(MAKE) --no-print-directory lint check migrations-check
 	LUMIRA_ENV=test $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
@@ -47,6 +49,7 @@ clean:
 bench: $(STAMP)
 	bash scripts/ensure_services.sh
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	bash scripts/ensure_media_tools.sh
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## make journey: the whole-journey browser test (with its axe checks), the OpenAPI checks and the API fuzzing.
@@ -54,6 +57,7 @@ bench: $(STAMP)
 journey: $(STAMP)
 	bash scripts/ensure_services.sh
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_media_tools.sh
 	LUMIRA_ENV=test $(BIN)/pytest tests/journey $(PYTEST_ARGS)
 
 ## make n8n-check (not part of make test): the shipped n8n workflow in a real n8n 2.41.1 (installed on first use),

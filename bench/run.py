@@ -9,6 +9,7 @@
    bare JSON view doing one primary-key lookup, lumira/bench_views.py) measured beside it, in slices
    interleaved with the endpoint's.
 4. `--profile KEY,...` samples the gunicorn workers with py-spy during a warm-up of those endpoints.
+5. The deliverables (bench/deliverables.py): a level-4 VIP reading's PDF, a 60-minute offer's audio (espeak).
 Results: a table on stdout and bench/results.json. Every process started here is stopped at the end,
 also on error, Ctrl-C or SIGTERM.
 """
@@ -490,6 +491,10 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
 
     composing = compose_timing()
     print(compose_report_line(composing))
+    from bench.deliverables import deliverables_bench, print_deliverables
+
+    deliverables = deliverables_bench()
+    print_deliverables(deliverables)
     print(f"[bench] other processes used {others:.0%} of the machine's {os.cpu_count()} CPUs while wrk ran "
           "(they lower every figure; the ratios, measured against the ceiling beside each endpoint, less so)")
     generation = generation_costs()
@@ -502,6 +507,7 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
         "results": [asdict(r) for r in results],
         "charts": charts,
         "compose": composing,
+        "deliverables": deliverables,
         "profiles": profiles,
     }
     Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False))

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from orders.models import Order, OrderStatus
+from sanctuaire.access import SECTIONS_BY_KEY
 
 SANCTUAIRE_PATH = "/sanctuaire/"
 
@@ -27,7 +28,12 @@ def reading_ready_send(*, order_id) -> bool:
     order = Order.objects.filter(pk=order_id, status=OrderStatus.COMPLETED).first()
     if order is None:
         return False
-    context = {"order": order, "first_name": order.client_first_name, "url": settings.SITE_URL + SANCTUAIRE_PATH}
+    context = {
+        "order": order, "first_name": order.client_first_name, "url": settings.SITE_URL + SANCTUAIRE_PATH,
+        # The reading page itself, where the audio player is (level ≥ 2): the link works once signed in.
+        "reading_url": settings.SITE_URL + reverse("sanctuaire:reading_detail", args=[order.pk]),
+        "has_audio": order.level >= SECTIONS_BY_KEY["audio"].level,
+    }
     _send("experts_reading_ready", context, order.client_email)
     return True
 

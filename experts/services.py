@@ -185,9 +185,12 @@ def content_validate(
         with transaction.atomic():
             result = order_approve(order_id=order_id, expert=expert, notes=notes, actor=actor, version=version)
             if result.changed:
+                from sanctuaire.services import reading_audio_schedule
+
                 from .tasks import reading_ready_email
 
                 transaction.on_commit(lambda: reading_ready_email.delay(str(order_id)), robust=True)
+                reading_audio_schedule(order=result.order)
         return _done_now(result, "Cette lecture est déjà approuvée et livrée.")
     if action == "reject":
         # `order_reject` treats an order already `processing` as done; that is only true for the same

@@ -323,6 +323,8 @@ SANCTUAIRE_PHOTO_MAX_BYTES = env.int("SANCTUAIRE_PHOTO_MAX_BYTES", default=5 * 1
 SANCTUAIRE_PDF_FONT_DIR = env.str("SANCTUAIRE_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 # fontTools (used by fpdf2 to embed fonts in reading PDFs) logs every subsetting step at INFO.
 LOGGING.setdefault("loggers", {})["fontTools"] = {"level": "WARNING"}
+# fpdf2 warns at every PDF that it skips the <title>/<desc> of Lumira's SVGs (kept for the page's accessibility).
+LOGGING["loggers"]["fpdf.svg"] = {"level": "ERROR"}
 
 # Payments (payments app). A pending order is checked against Stripe after this many minutes (a missed
 # webhook heals itself), and canceled after this many hours without payment.
@@ -446,3 +448,22 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "lumira.redis_cache.RedisCache"
 # A desk session loads the user with their Expert row in one query (experts/auth.py).
 AUTHENTICATION_BACKENDS += ["experts.auth.ExpertSessionBackend"]
+
+# --- Deliverables: the reading read aloud (level ≥ 2), SPEC §11 "Audio" ---
+# TTS_BACKEND: espeak (offline: espeak-ng's French voice, encoded by ffmpeg to Opus in Ogg) or openai (the
+# provider's speech API through the `openai` SDK, at LLM_BASE_URL with LLM_API_KEY).
+TTS_BACKEND = env.str("TTS_BACKEND", default="espeak")
+if TTS_BACKEND not in {"espeak", "openai"}:
+    raise ImproperlyConfigured("TTS_BACKEND must be espeak or openai.")
+TTS_ESPEAK_VOICE = env.str("TTS_ESPEAK_VOICE", default="fr-fr")
+# Words per minute of the espeak voice (its default, 175, is hurried for a reading).
+TTS_ESPEAK_SPEED = env.int("TTS_ESPEAK_SPEED", default=150)
+TTS_MODEL = env.str("TTS_MODEL", default="gpt-4o-mini-tts")
+TTS_VOICE = env.str("TTS_VOICE", default="nova")
+# Longest wait for one speech request or one espeak+ffmpeg run, in seconds.
+TTS_TIMEOUT_SECONDS = env.float("TTS_TIMEOUT_SECONDS", default=300.0)
+# The provider's address and key, the same as the openai generation writer's (GENERATION_BACKEND=openai).
+LLM_BASE_URL = env.str("LLM_BASE_URL", default="https://api.openai.com/v1")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+if IS_PRODUCTION and TTS_BACKEND == "openai" and not LLM_API_KEY:
+    raise ImproperlyConfigured("LLM_API_KEY is required with TTS_BACKEND=openai.")

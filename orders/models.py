@@ -149,6 +149,10 @@ class Order(models.Model):
     # Each generation request gets a fresh attempt id; only a callback for the current one is accepted.
     generation_attempt_id = models.UUIDField(null=True, blank=True, editable=False)
 
+    # The reading read aloud (level ≥ 2): its name in private storage, set by the audio task after delivery.
+    # Encrypted like every path to the client's files (SPEC §5); empty until rendered.
+    audio_name = EncryptedCharField("fichier audio", max_length=255, null=True, blank=True, default="")
+
     # Payment.
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
     payment_flag = models.CharField(

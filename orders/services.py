@@ -459,3 +459,19 @@ def order_refund(*, order_id, note: str = "") -> TransitionResult:
         order.refunded_at = timezone.now()
 
     return _transition(order_id, "refunded", note=note, apply=apply)
+
+
+def order_audio_attach(*, order_id, name: str) -> TransitionResult:
+    """The delivered reading's audio file is ready: its storage name goes on the order (once).
+
+    `changed` is False when the order already has one (a repeated task), or is no longer delivered (e.g.
+    refunded meanwhile): the caller then deletes the file it made.
+    """
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.audio_name or order.status != S.COMPLETED:
+            return TransitionResult(order, changed=False)
+        order.audio_name = name
+        order.save(update_fields=["audio_name", "updated_at"])
+        _record_event(order, from_status=order.status, action="audio_rendered")
+        return TransitionResult(order, changed=True)

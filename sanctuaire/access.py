@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from engine.schema import readable_content
 from orders.models import Level, Order
 
 UPGRADE_PATH = "/commander/"  # the order page (payments app); literal so the two apps stay independent
@@ -28,12 +27,13 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("reading", "Lecture écrite", Level.SIMPLE, ("archetype", "reading")),
+    Section("reading", "Lecture écrite", Level.SIMPLE, ("title", "archetype", "reading")),
     Section("pdf", "Lecture en PDF", Level.SIMPLE),
     Section("ritual", "Rituel", Level.INTUITIVE, ("ritual",)),
     Section("audio", "Écoute audio", Level.INTUITIVE),
-    Section("mandala", "Mandala", Level.ALCHIMIQUE, ("mandalaSvg",)),
+    Section("mandala", "Mandala", Level.ALCHIMIQUE, ("mandala",)),
     Section("synthesis", "Synthèse", Level.ALCHIMIQUE, ("synthesis",)),
+    Section("chart", "Thème astral", Level.ALCHIMIQUE),
     Section("guidance", "Guidance sur 30 jours", Level.INTEGRALE, ("guidance",)),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
@@ -75,7 +75,7 @@ class Entitlements:
 
     def visible_content(self, content: dict | None) -> dict:
         """The parts of a reading's content that this level may see; the rest is left out, not blanked."""
-        content = readable_content(content)
+        content = content or {}
         allowed = {key for section, unlocked in self.sections if unlocked for key in section.content_keys}
         return {key: content[key] for key in allowed if content.get(key)}
 

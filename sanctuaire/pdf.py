@@ -1,4 +1,8 @@
-"""A delivered reading as a PDF (fpdf2), with only the sections the client's level unlocks."""
+"""A delivered reading as a PDF (fpdf2), with every section the client's level unlocks (SPEC §11 "PDF"):
+the reading's sections, the ritual's steps, the synthesis, the chart wheel with its table and the mandala
+from level 3, the 30 days at level 4. Every page names the client (first name) and says "Page n/N".
+DejaVu fonts are embedded (subset) so that French typography (’ œ « » …) prints as written.
+"""
 
 import io
 import logging
@@ -7,33 +11,28 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import formats, timezone
 from fpdf import FPDF
-from fpdf.svg import SVGObject
+from fpdf.fonts import FontFace
 
-from orders.chart_display import chart_table
 from orders.models import Order
 
 from .access import Entitlements
+from .deliverables import ReadingParts, reading_parts
 
 logger = logging.getLogger(__name__)
 
-# Order of the sections in the PDF: (content key, title).
-PDF_SECTIONS = (
-    ("reading", "Votre lecture"),
-    ("ritual", "Votre rituel"),
-    ("synthesis", "Synthèse"),
-    ("guidance", "Votre guidance sur 30 jours"),
-)
 # The built-in PDF fonts only know Latin-1: typographic signs get their closest Latin-1 form.
 _LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "...", "œ": "oe",
                          "Œ": "OE", "\u202f": " ", "€": "EUR", "′": "'"})
 INK = (35, 25, 66)
 ACCENT = (123, 44, 191)
+MUTED = (94, 84, 142)
 
 
 class _ReadingPDF(FPDF):
-    def __init__(self) -> None:
+    def __init__(self, first_name: str) -> None:
         super().__init__(format="A4")
-        self.set_margins(20, 20, 20)
+        self.first_name = first_name
+        self.set_margins(20, 22, 20)
         self.set_auto_page_break(auto=True, margin=20)
         font_dir = Path(settings.SANCTUAIRE_PDF_FONT_DIR)
         regular, bold = font_dir / "DejaVuSans.ttf", font_dir / "DejaVuSans-Bold.ttf"
@@ -50,108 +49,178 @@ class _ReadingPDF(FPDF):
             return text
         return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_y(9)
+        self.set_font(self.family, "", 8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, self.text_safe(f"Lumira · la lecture de {self.first_name}"), align="R")
+        self.set_y(self.t_margin)
+
     def footer(self) -> None:
         self.set_y(-14)
         self.set_font(self.family, "", 8)
-        self.set_text_color(94, 84, 142)
-        self.cell(0, 6, self.text_safe(f"Lumira · page {self.page_no()}/{{nb}}"), align="C")
+        self.set_text_color(*MUTED)
+        self.cell(0, 6, self.text_safe(f"{self.first_name} · Page {self.page_no()}/{{nb}}"), align="C")
 
 
-def reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str) -> bytes:
-    content = entitlements.visible_content(order.generated_content)
-    pdf = _ReadingPDF()
+def reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str, first_name: str = "") -> bytes:
+    parts = reading_parts(order.generated_content, entitlements=entitlements, chart=getattr(order, "chart", None))
+    pdf = _ReadingPDF(first_name or client_name.partition(" ")[0] or "vous")
     pdf.set_title(f"Lecture Lumira {order.number}")
     pdf.set_author("Lumira")
     pdf.set_creation_date(timezone.now())
     pdf.add_page()
-
-    pdf.set_text_color(*ACCENT)
-    pdf.set_font(pdf.family, "B", 22)
-    pdf.cell(0, 12, "Lumira", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(*INK)
-    pdf.set_font(pdf.family, "B", 16)
-    _paragraph(pdf, 8, f"Lecture préparée pour {client_name}")
-    pdf.set_font(pdf.family, "", 10)
-    delivered = formats.date_format(timezone.localtime(order.delivered_at), "j F Y") if order.delivered_at else ""
-    _paragraph(pdf, 6, f"Commande {order.number} · niveau {order.level_name} · livrée le {delivered}")
-    pdf.ln(4)
-
-    if entitlements.shows_chart and order.chart:
-        _chart(pdf, order.chart)
-    if content.get("archetype"):
-        _heading(pdf, "Votre archétype")
-        pdf.set_font(pdf.family, "B", 13)
-        _paragraph(pdf, 7, content["archetype"])
-        pdf.ln(2)
-    for key, title in PDF_SECTIONS:
-        if key == "synthesis" and content.get("mandalaSvg"):
-            _mandala(pdf, content["mandalaSvg"])
-        if content.get(key):
-            _heading(pdf, title)
-            pdf.set_font(pdf.family, "", 11)
-            _paragraph(pdf, 6, content[key])
-            pdf.ln(3)
+    _cover(pdf, order, parts, client_name)
+    _reading(pdf, parts)
+    if parts.ritual:
+        _ritual(pdf, parts.ritual)
+    if parts.synthesis:
+        _heading(pdf, "Synthèse")
+        _paragraphs(pdf, parts.synthesis)
+    if parts.has_chart:
+        _chart(pdf, parts)
+    if parts.mandala_svg:
+        _mandala(pdf, parts)
+    if parts.guidance:
+        _guidance(pdf, parts.guidance)
     return bytes(pdf.output())
 
 
-def _paragraph(pdf: _ReadingPDF, line_height: int, text: str) -> None:
+def _write(pdf: _ReadingPDF, line_height: float, text: str) -> None:
     pdf.multi_cell(0, line_height, pdf.text_safe(text), new_x="LMARGIN", new_y="NEXT", align="L")
 
 
-def _heading(pdf: _ReadingPDF, title: str) -> None:
+def _paragraphs(pdf: _ReadingPDF, paragraphs: list[str]) -> None:
+    pdf.set_font(pdf.family, "", 11)
+    pdf.set_text_color(*INK)
+    for paragraph in paragraphs:
+        _write(pdf, 6, paragraph)
+        pdf.ln(2.5)
+
+
+def _heading(pdf: _ReadingPDF, title: str, *, size: int = 15, new_page_room: float = 40) -> None:
+    if pdf.get_y() > pdf.h - pdf.b_margin - new_page_room:  # a heading never ends a page alone
+        pdf.add_page()
+    pdf.ln(3)
     pdf.set_text_color(*ACCENT)
-    pdf.set_font(pdf.family, "B", 14)
-    _paragraph(pdf, 8, title)
+    pdf.set_font(pdf.family, "B", size)
+    _write(pdf, size * 0.55, title)
+    pdf.ln(1.5)
     pdf.set_text_color(*INK)
 
 
-def _mandala(pdf: _ReadingPDF, svg: str) -> None:
-    """The AI's SVG drawn as vector graphics (fpdf2 parses it with defusedxml and size limits)."""
-    data = svg.strip().encode("utf-8")
-    try:
-        SVGObject(data)
-    except Exception:  # a drawing fpdf2 cannot read must not cost the client their PDF
-        logger.warning("mandala left out of the PDF", exc_info=True)
-        return
-    _heading(pdf, "Votre mandala")
-    pdf.image(io.BytesIO(data), w=90, x=(pdf.w - 90) / 2)
-    pdf.ln(4)
-
-
-def _chart(pdf: _ReadingPDF, chart: dict) -> None:
-    """From level 3: the chart wheel (Lumira's SVG, drawn as vector graphics) and its table as text."""
-    from engine.wheel import chart_wheel_svg
-
-    rows = chart_table(chart)
-    _heading(pdf, "Votre thème natal")
-    data = chart_wheel_svg(chart, size_px=480).encode("utf-8")
-    try:
-        SVGObject(data)
-    except Exception:  # the table below says it all; a drawing fpdf2 cannot read must not cost the PDF
-        logger.warning("chart wheel left out of the PDF", exc_info=True)
-    else:
-        pdf.image(io.BytesIO(data), w=110, x=(pdf.w - 110) / 2)
-        pdf.ln(2)
+def _cover(pdf: _ReadingPDF, order: Order, parts: ReadingParts, client_name: str) -> None:
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font(pdf.family, "B", 24)
+    pdf.cell(0, 12, "Lumira", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.set_font(pdf.family, "B", 16)
+    _write(pdf, 8, f"Lecture préparée pour {client_name}")
     pdf.set_font(pdf.family, "", 10)
-    for body in rows["bodies"]:
-        house = f", maison {body['house']}" if body["house"] else ""
-        retrograde = " (rétrograde)" if body["retrograde"] else ""
-        _paragraph(pdf, 5, f"{body['name']} : {body['sign']} {body['degree']}{house}{retrograde}")
-    for angle in rows["angles"]:
-        _paragraph(pdf, 5, f"{angle['name']} : {angle['sign']} {angle['degree']}")
-    if rows["no_houses_note"]:
-        _paragraph(pdf, 5, f"{rows['no_houses_note']} {rows['note']}".strip())
-    elif rows["house_system"]:
-        _paragraph(pdf, 5, f"Système de maisons : {rows['house_system']}")
-    if rows["aspects"]:
-        aspects = "; ".join(f"{a['a']}-{a['b']} {a['type']} ({a['orb']})" for a in rows["aspects"])
-        _paragraph(pdf, 5, f"Aspects : {aspects}")
-    facts = [
-        ("Phase de la Lune", rows["moon_phase"].get("name")), ("Chemin de vie", rows["life_path"]),
-        ("Nombre d'expression", rows["expression"]), ("Arcanes de naissance", rows["tarot"]),
-        ("Signe chinois", rows["chinese_sign"]),
-    ]
-    for label, value in facts:
-        if value:
-            _paragraph(pdf, 5, f"{label} : {value}")
+    pdf.set_text_color(*MUTED)
+    delivered = formats.date_format(timezone.localtime(order.delivered_at), "j F Y") if order.delivered_at else ""
+    _write(pdf, 6, f"Commande {order.number} · niveau {order.level_name} · livrée le {delivered}")
+    pdf.ln(4)
+    if parts.title:
+        pdf.set_text_color(*INK)
+        pdf.set_font(pdf.family, "B", 18)
+        _write(pdf, 9, parts.title)
+        pdf.ln(2)
+    if parts.archetype:
+        pdf.set_text_color(*ACCENT)
+        pdf.set_font(pdf.family, "B", 12)
+        source = f" ({parts.archetype_source})" if parts.archetype_source else ""
+        _write(pdf, 7, f"Votre archétype : {parts.archetype}{source}")
+        pdf.ln(2)
+
+
+def _reading(pdf: _ReadingPDF, parts: ReadingParts) -> None:
+    _heading(pdf, "Votre lecture")
+    _paragraphs(pdf, parts.intro)
+    for section in parts.sections:
+        _heading(pdf, section["title"], size=13, new_page_room=30)
+        _paragraphs(pdf, section["paragraphs"])
+    _paragraphs(pdf, parts.closing)
+
+
+def _ritual(pdf: _ReadingPDF, ritual: dict) -> None:
+    title = ritual.get("title") or ""
+    _heading(pdf, f"Votre rituel : {title}" if title and title != "Votre rituel" else "Votre rituel")
+    if ritual.get("moment"):
+        pdf.set_font(pdf.family, "B", 11)
+        _write(pdf, 6, f"Quand : {ritual['moment']}")
+        pdf.ln(2)
+    pdf.set_font(pdf.family, "", 11)
+    for number, step in enumerate(ritual.get("steps") or [], start=1):
+        pdf.set_x(pdf.l_margin)
+        pdf.set_font(pdf.family, "B", 11)
+        pdf.cell(8, 6, f"{number}.")
+        pdf.set_font(pdf.family, "", 11)
+        pdf.multi_cell(0, 6, pdf.text_safe(step), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+    if ritual.get("intention"):
+        pdf.ln(1)
+        pdf.set_font(pdf.family, "B", 11)
+        _write(pdf, 6, f"Votre intention : {ritual['intention']}")
+        pdf.ln(2)
+
+
+def _svg(pdf: _ReadingPDF, svg: str, width_mm: float) -> bool:
+    """Lumira's own SVG drawn as vector graphics; False if fpdf2 cannot draw it (the text still prints)."""
+    if pdf.get_y() + width_mm > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    try:
+        pdf.image(io.BytesIO(svg.encode("utf-8")), w=width_mm, x=(pdf.w - width_mm) / 2)
+    except Exception:  # a drawing fpdf2 cannot read must not cost the client their PDF
+        logger.warning("drawing left out of the PDF", exc_info=True)
+        return False
     pdf.ln(3)
+    return True
+
+
+def _chart(pdf: _ReadingPDF, parts: ReadingParts) -> None:
+    pdf.add_page()
+    _heading(pdf, "Votre thème astral")
+    if parts.wheel_svg:
+        _svg(pdf, parts.wheel_svg, 120)
+    if not parts.chart_rows:
+        return
+    with_house = any(row["house"] for row in parts.chart_rows)
+    headings = ["Astre", "Signe", "Degré", *(["Maison"] if with_house else [])]
+    pdf.set_font(pdf.family, "", 10)
+    with pdf.table(
+        col_widths=(30, 30, 25, 20)[: len(headings)], width=120 if with_house else 100, align="CENTER",
+        headings_style=FontFace(emphasis="BOLD", color=ACCENT), line_height=6,
+    ) as table:
+        table.row([pdf.text_safe(cell) for cell in headings])
+        for row in parts.chart_rows:
+            degree = row["degree"] + (" R" if row["retrograde"] else "")
+            cells = [row["name"], row["sign"], degree, *([str(row["house"])] if with_house else [])]
+            table.row([pdf.text_safe(cell) for cell in cells])
+
+
+def _mandala(pdf: _ReadingPDF, parts: ReadingParts) -> None:
+    _heading(pdf, "Votre mandala", new_page_room=120)
+    _svg(pdf, parts.mandala_svg, 95)
+    if parts.mandala_intention:
+        pdf.set_font(pdf.family, "", 11)
+        _write(pdf, 6, parts.mandala_intention)
+
+
+def _guidance(pdf: _ReadingPDF, guidance: list[dict]) -> None:
+    # One short block per day rather than a table: as readable, and fpdf2 lays a table out twice (4× slower).
+    pdf.add_page()
+    _heading(pdf, "Votre guidance sur 30 jours")
+    for entry in guidance:
+        if pdf.get_y() > pdf.h - pdf.b_margin - 18:
+            pdf.add_page()
+        pdf.set_text_color(*ACCENT)
+        pdf.set_font(pdf.family, "B", 10.5)
+        focus = f" — {entry['focus']}" if entry.get("focus") else ""
+        _write(pdf, 5.5, f"Jour {entry.get('day', '')}{focus}")
+        pdf.set_text_color(*INK)
+        pdf.set_font(pdf.family, "", 10.5)
+        _write(pdf, 5.5, entry.get("practice", ""))
+        pdf.ln(2)

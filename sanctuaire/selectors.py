@@ -1,6 +1,5 @@
 """Sanctuaire reads: a client's orders, delivered readings and photos, always scoped to that client."""
 
-import base64
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -13,7 +12,7 @@ from .models import ClientProfile
 # What the dashboard and the readings need from an order (personal inputs are not decrypted for nothing).
 ORDER_LIST_FIELDS = (
     "id", "number", "status", "level", "service", "amount", "currency", "duration",
-    "created_at", "paid_at", "delivered_at", "generated_content",
+    "created_at", "paid_at", "delivered_at", "generated_content", "audio_name",
 )
 TIMELINE = (
     (OrderStatus.PAID, "Payé"),
@@ -115,10 +114,3 @@ def profile_photo_get(viewer, profile_id, kind: str) -> tuple[ClientProfile, str
     if not allowed:
         raise Http404("Photo introuvable.")
     return profile, profile.photo_name(kind)
-
-
-def mandala_data_uri(svg: str | None) -> str:
-    """The AI's SVG as an <img> data URI: an image context runs no script and loads nothing external."""
-    if not svg or "<svg" not in svg[:2000].lower():
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

@@ -17,13 +17,17 @@ from sesame.utils import get_token
 
 from orders.intake import INTAKE_FIELDS
 from orders.models import INTAKE_LABELS, Order, OrderEvent, OrderStatus
-from orders.services import order_chart_apply, order_intake_reminder_claim
+from orders.services import order_audio_attach, order_chart_apply, order_intake_reminder_claim
 
+from .access import SECTIONS_BY_KEY
+from .audio import audio_delete, audio_store, audio_synthesize
+from .deliverables import audio_script
 from .models import ClientProfile, PhotoKind
 from .photos import photo_delete, photo_store
 
 logger = logging.getLogger(__name__)
 
+AUDIO_MIN_LEVEL = SECTIONS_BY_KEY["audio"].level  # the audio part comes with level 2 (SPEC §1)
 # The profile's fields that are also the order's generation inputs (same names on both models).
 ORDER_INPUT_FIELDS = INTAKE_FIELDS
 
@@ -216,3 +220,38 @@ def magic_link_send(*, user_id: int) -> bool:
     message.send()
     logger.info("magic link sent", extra={"user_id": user.pk})
     return True
+
+
+def reading_audio_render(*, order_id) -> str:
+    """Speak a delivered reading (level ≥ 2) into an audio file and attach it to the order.
+
+    Returns "rendered", or "skipped" when there is nothing to do (unknown, not delivered, level 1, already
+    rendered). Raises audio errors for the task to retry. A file made twice by concurrent tasks is kept once.
+    """
+    order = Order.objects.filter(pk=order_id, status=OrderStatus.COMPLETED).only(
+        "id", "level", "status", "audio_name", "generated_content"
+    ).first()
+    if order is None or order.level < AUDIO_MIN_LEVEL or order.audio_name:
+        return "skipped"
+    data, extension = audio_synthesize(audio_script(order.generated_content))
+    name = audio_store(data, extension)
+    try:
+        attached = order_audio_attach(order_id=order.pk, name=name).changed
+    except Exception:
+        audio_delete(name)
+        raise
+    if not attached:
+        audio_delete(name)
+        return "skipped"
+    logger.info("reading audio rendered", extra={"order_id": str(order.pk), "bytes": len(data)})
+    return "rendered"
+
+
+def reading_audio_schedule(*, order) -> None:
+    """After the delivery commits, render the audio of a reading whose level has it (level ≥ 2)."""
+    if order.level < AUDIO_MIN_LEVEL:
+        return
+    from .tasks import reading_audio
+
+    order_id = str(order.pk)
+    transaction.on_commit(lambda: reading_audio.delay(order_id), robust=True)

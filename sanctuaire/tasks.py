@@ -3,7 +3,8 @@ import smtplib
 
 from celery import shared_task
 
-from .services import intake_reminder_send, magic_link_send
+from .audio import TransientAudioError
+from .services import intake_reminder_send, magic_link_send, reading_audio_render
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +33,20 @@ def magic_link_email_send(user_id: int) -> bool:
 def intake_reminder_email_send(order_id: str) -> None:
     """The one "complete your profile" email of an order paid with an incomplete intake."""
     intake_reminder_send(order_id=order_id)
+
+
+@shared_task(
+    name="sanctuaire.reading_audio",
+    acks_late=True,
+    autoretry_for=(TransientAudioError, OSError),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+    # A VIP reading's script takes a few seconds of CPU; a busy machine or a slow provider, minutes.
+    soft_time_limit=900,
+    time_limit=960,
+)
+def reading_audio(order_id: str) -> str:
+    """Render a delivered reading's audio (level ≥ 2) and attach it to the order; a repeat does nothing."""
+    return reading_audio_render(order_id=order_id)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sanctuaire/commandes/<uuid:order_id>/", views.order_detail, name="order_detail"),
     path("sanctuaire/lectures/<uuid:order_id>/", views.reading_detail, name="reading_detail"),
     path("sanctuaire/lectures/<uuid:order_id>/pdf/", views.reading_pdf, name="reading_pdf"),
+    path("sanctuaire/lectures/<uuid:order_id>/audio/", views.reading_audio, name="reading_audio"),
     path("sanctuaire/photos/<uuid:profile_id>/<str:kind>/", views.photo, name="photo"),
     path("api/sanctuaire/token", api.TokenView.as_view(), name="api_token"),
     path("api/sanctuaire/token/refresh", api.TokenRefreshView.as_view(), name="api_token_refresh"),

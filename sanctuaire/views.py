@@ -8,19 +8,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from sesame import settings as sesame_settings
 
 from engine.schema import readable_content
+from lumira.ranged import ranged_file_response
 from lumira.view_cache import CSRF_SLOT, cached_page
-from orders.chart_display import chart_table, chart_wheel
 from orders.models import Order, OrderStatus
 
 from . import selectors, services
 from .access import SECTIONS_BY_KEY, client_entitlements
+from .audio import audio_content_type, audio_open
 from .caching import client_generation
+from .deliverables import reading_parts, svg_data_uri
 from .direct_entry import direct_entry_login
 from .forms import MagicLinkRequestForm, ProfileForm
 from .models import PhotoKind
@@ -234,18 +237,39 @@ def order_detail(request, order_id):
 def reading_detail(request, order_id):
     order = selectors.client_reading_get(request.user, order_id)
     entitlements = client_entitlements(request.user)
-    content = entitlements.visible_content(order.generated_content)
-    chart = order.chart if entitlements.shows_chart else None
+    parts = reading_parts(order.generated_content, entitlements=entitlements, chart=getattr(order, "chart", None))
+    audio_ready = entitlements.unlocks("audio") and bool(order.audio_name)
     context = {
         "order": order,
         "entitlements": entitlements,
-        "chart_rows": chart_table(chart),
-        "chart_wheel": chart_wheel(chart),
-        "content": content,
-        "mandala_uri": selectors.mandala_data_uri(content.get("mandalaSvg")),
+        "parts": parts,
+        "mandala_uri": svg_data_uri(parts.mandala_svg),
+        "wheel_uri": svg_data_uri(parts.wheel_svg),
+        "audio_url": reverse("sanctuaire:reading_audio", args=[order.pk]) if audio_ready else "",
+        # A reading with an audio part whose file is not rendered yet says so rather than showing nothing.
+        "audio_pending": entitlements.unlocks("audio") and order.level >= services.AUDIO_MIN_LEVEL and not audio_ready,
         "sections": SECTIONS_BY_KEY,
     }
     return render(request, "sanctuaire/reading_detail.html", context)
+
+
+@client_required  # "private, no-store" is set below (never_cache would add headers players do not need)
+@require_GET
+def reading_audio(request, order_id):
+    """The reading read aloud, to its owner only (anyone else: 404), with byte ranges so players can seek."""
+    order = selectors.client_reading_get(request.user, order_id)
+    if not order.audio_name or not client_entitlements(request.user).unlocks("audio"):
+        raise Http404("Audio introuvable.")
+    try:
+        handle = audio_open(order.audio_name)
+        size = handle.size
+    except FileNotFoundError as exc:
+        raise Http404("Audio introuvable.") from exc
+    response = ranged_file_response(request, handle, size=size, content_type=audio_content_type(order.audio_name))
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @never_cache
@@ -258,7 +282,8 @@ def reading_pdf(request, order_id):
 
 def pdf_response(order: Order, user) -> HttpResponse:
     data = build_reading_pdf(
-        order=order, entitlements=client_entitlements(user), client_name=user.display_name
+        order=order, entitlements=client_entitlements(user), client_name=user.display_name,
+        first_name=user.first_name or order.client_first_name,
     )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="lecture-lumira-{order.number}.pdf"'

@@ -122,12 +122,15 @@ class EntitlementsSerializer(serializers.Serializer):
 
 
 class ReadingContentSerializer(serializers.Serializer):
-    archetype = serializers.CharField(required=False)
-    reading = serializers.CharField(required=False)
-    ritual = serializers.CharField(required=False)
-    mandalaSvg = serializers.CharField(required=False)
+    """The content's parts the level unlocks, in the shape of engine/schema.py (SPEC §11)."""
+
+    title = serializers.CharField(required=False)
+    archetype = serializers.JSONField(required=False, help_text='{"name", "source"}')
+    reading = serializers.JSONField(required=False, help_text='{"intro", "sections": [{"title", "body"}], "closing"}')
+    ritual = serializers.JSONField(required=False, help_text='{"title", "moment", "steps": [...], "intention"}')
+    mandala = serializers.JSONField(required=False, help_text='{"colors", "symbols", "intention"}')
     synthesis = serializers.CharField(required=False)
-    guidance = serializers.CharField(required=False)
+    guidance = serializers.JSONField(required=False, help_text='[{"day", "focus", "practice"}] × 30')
 
 
 class ReadingSerializer(serializers.ModelSerializer):

@@ -225,6 +225,8 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     ]
     assert order.versions.get(revision=0).rejection_reason == REJECTION
     _wait_for(lambda: _emails_to(CLIENT_EMAIL, "lecture"), what="the reading-ready email")
+    # The worker reads the reading aloud (espeak-ng + ffmpeg) once it is delivered (level 2: Intuitive).
+    _wait_for(lambda: Order.objects.get(pk=order.pk).audio_name, timeout=90, what="the reading's audio")
 
     # 7. The client, in a fresh browser (phone width), asks for a sign-in link; the worker emails it.
     reader = browser.new_context(viewport=PHONE, locale="fr-FR", accept_downloads=True).new_page()
@@ -264,6 +266,11 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     expect(reader.locator("main")).to_contain_text(REVISED)  # the approved revision, not the first version
     expect(reader.locator("main")).not_to_contain_text(REJECTION)
     journey.step(reader, "reading")
+    audio = reader.locator("audio")
+    assert audio.get_attribute("preload") == "none"
+    answer = reader.context.request.get(site.url + audio.get_attribute("src"))
+    assert answer.status == 200 and answer.headers["content-type"] in ("audio/ogg", "audio/mpeg")
+    assert len(answer.body()) > 1000
     with reader.expect_download() as download_info:
         reader.get_by_role("link", name="Télécharger le PDF").click()
     download = download_info.value

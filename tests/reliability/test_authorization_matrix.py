@@ -33,6 +33,7 @@ from experts.services import expert_set_active, experts_group_ensure, generation
 from orders import services as order_services
 from orders.models import Offer, Order
 from payments.stripe_api import local_account_ensure
+from sanctuaire.audio import audio_store
 from sanctuaire.services import profile_update
 from tests.experts.helpers import CONTENT, dead_letter
 from tests.factories import ExpertFactory, UserFactory, create_order, paid_order
@@ -105,6 +106,7 @@ def build_world() -> dict:
         return order_services.order_approve(order_id=order.pk, expert=holder).order
 
     done_a = delivered(client_a, expert)
+    order_services.order_audio_attach(order_id=done_a.pk, name=audio_store(b"OggS" + bytes(2000), "ogg"))
     review_a = paid_order(client=client_a, expert=expert)
     generation_start(order_id=review_a.pk, expert=expert, prompt="Lis.")
     review_a.refresh_from_db()
@@ -179,6 +181,9 @@ ROWS: dict[str, list[Row]] = {
                                       CLIENT_A_ONLY)],
     "sanctuaire:reading_pdf": [Row("GET", lambda w: reverse("sanctuaire:reading_pdf", args=[w["done_a"].pk]),
                                    CLIENT_A_ONLY)],
+    # The reading read aloud: its owner only (a byte range like a player's), everyone else 404 or the login page.
+    "sanctuaire:reading_audio": [Row("GET", lambda w: reverse("sanctuaire:reading_audio", args=[w["done_a"].pk]),
+                                     CLIENT_A_ONLY)],
     # An expert sees a client's photo only while working on one of that client's orders: `other_expert` holds
     # B's delivered order only, so not B's photo.
     "sanctuaire:photo": [Row("GET", lambda w: reverse("sanctuaire:photo", args=[w["profile_a"].pk, "face"]),
@@ -451,7 +456,7 @@ def test_every_url_of_the_site_has_a_row_in_the_matrix():
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_persona_gets_exactly_the_expected_status_on_every_url(persona, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # A's and B's photos
+    settings.MEDIA_ROOT = tmp_path  # A's and B's photos, A's reading audio
     cache.clear()
     world = build_world()
     client = signed_in(world, persona)

@@ -1,5 +1,6 @@
 """Sanctuaire test helpers: delivered readings, complete profiles, photos in a temporary private folder."""
 
+import copy
 import datetime
 import io
 
@@ -9,31 +10,20 @@ from PIL import Image
 
 from orders import services
 from sanctuaire.models import ClientProfile
+from tests.content import MARKS as MARKS_BY_PART
+from tests.content import reading_content
 from tests.factories import ExpertFactory, paid_order
 
-# One recognisable marker per section, to check what each level shows and hides.
-CONTENT = {
-    "archetype": "La Prêtresse",
-    "reading": "MARK-READING Une période d'écoute intérieure s'ouvre à vous, œuvre du cœur — patience…",
-    "ritual": "MARK-RITUAL Allumez une bougie blanche chaque soir.",
-    "mandalaSvg": (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
-        '<circle cx="50" cy="50" r="46" fill="#ede7f6" stroke="#7b2cbf" stroke-width="2"/>'
-        '<circle cx="50" cy="30" r="18" fill="none" stroke="#7b2cbf"/>'
-        '<circle cx="50" cy="70" r="18" fill="none" stroke="#7b2cbf"/>'
-        '<circle cx="30" cy="50" r="18" fill="none" stroke="#5a189a"/>'
-        '<circle cx="70" cy="50" r="18" fill="none" stroke="#5a189a"/>'
-        '<circle cx="50" cy="50" r="8" fill="#7b2cbf"/></svg>'
-    ),
-    "synthesis": "MARK-SYNTHESIS Confiance et patience.",
-    "guidance": "MARK-GUIDANCE Semaine 1 : observer. Semaine 2 : choisir.",
-}
-MARKS = {
-    "reading": "MARK-READING",
-    "ritual": "MARK-RITUAL",
-    "synthesis": "MARK-SYNTHESIS",
-    "guidance": "MARK-GUIDANCE",
-}
+# Level-4 content (engine/schema.py shape) with one recognisable marker per part; each level shows its share.
+CONTENT = reading_content(4)
+MARKS = {key: MARKS_BY_PART[key] for key in ("reading", "ritual", "synthesis", "guidance")}
+
+
+def content_with_intro(intro: str, base: dict | None = None) -> dict:
+    """The test content with another reading intro (to tell versions apart, or to carry hostile text)."""
+    content = copy.deepcopy(base or CONTENT)
+    content["reading"]["intro"] = intro
+    return content
 
 
 @pytest.fixture(autouse=True)

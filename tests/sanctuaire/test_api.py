@@ -138,16 +138,16 @@ def test_readings_and_entitlements_follow_the_level(api, client_user, level):
     assert readings["count"] == 1
     reading = readings["results"][0]
     assert reading["orderId"] == str(order.pk) and reading["orderNumber"] == order.number
-    expected_keys = {"archetype", "reading"} | ({"ritual"} if level >= 2 else set()) | (
-        {"mandalaSvg", "synthesis"} if level >= 3 else set()) | ({"guidance"} if level >= 4 else set())
+    expected_keys = {"title", "archetype", "reading"} | ({"ritual"} if level >= 2 else set()) | (
+        {"mandala", "synthesis"} if level >= 3 else set()) | ({"guidance"} if level >= 4 else set())
     assert set(reading["content"]) == expected_keys
     assert entitlements["level"] == level
     unlocked = {section["key"] for section in entitlements["sections"] if section["unlocked"]}
     assert unlocked == {
         1: {"reading", "pdf"},
         2: {"reading", "pdf", "ritual", "audio"},
-        3: {"reading", "pdf", "ritual", "audio", "mandala", "synthesis"},
-        4: {"reading", "pdf", "ritual", "audio", "mandala", "synthesis", "guidance"},
+        3: {"reading", "pdf", "ritual", "audio", "mandala", "synthesis", "chart"},
+        4: {"reading", "pdf", "ritual", "audio", "mandala", "synthesis", "chart", "guidance"},
     }[level]
     assert set(reading["lockedSections"]) == {s["key"] for s in entitlements["sections"]} - unlocked
     for section in entitlements["sections"]:

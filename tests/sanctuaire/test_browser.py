@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sanctuaire.models import ClientProfile
 from tests.factories import paid_order
 
-from .conftest import CONTENT, MARKS, completed_order, image_bytes
+from .conftest import CONTENT, MARKS, completed_order, content_with_intro, image_bytes
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
@@ -24,10 +24,9 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-LONG_READING = {
-    **CONTENT,
-    "reading": CONTENT["reading"] + "\n\n" + " ".join(["Les cycles de la lune accompagnent vos choix."] * 12),
-}
+LONG_READING = content_with_intro(
+    CONTENT["reading"]["intro"] + "\n\n" + " ".join(["Les cycles de la lune accompagnent vos choix."] * 12)
+)
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
+import base64
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -7,7 +9,7 @@ from pypdf import PdfReader
 from orders import services as order_services
 from tests.factories import create_order, paid_order
 
-from .conftest import CONTENT, MARKS, awaiting_order, complete_profile, completed_order, processing_order
+from .conftest import MARKS, awaiting_order, complete_profile, completed_order, content_with_intro, processing_order
 
 HOME = reverse("sanctuaire:home")
 
@@ -25,6 +27,12 @@ def signed_in(client, client_user):
     complete_profile(client_user)
     client.force_login(client_user)
     return client
+
+
+def _data_uri_svgs(page: str, css_class: str) -> list[str]:
+    """The SVGs of the page's <img class="…"> data URIs, decoded."""
+    found = re.findall(rf'<img class="{css_class}" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    return [base64.b64decode(data).decode() for data in found]
 
 
 def _pdf_text(response) -> str:
@@ -51,7 +59,7 @@ def test_the_dashboard_lists_orders_with_their_timeline(signed_in, client_user):
 
 @pytest.mark.django_db
 def test_only_approved_readings_are_shown_never_a_draft(signed_in, client_user):
-    draft = awaiting_order(client=client_user, content={**CONTENT, "reading": "DRAFT-TEXT"})
+    draft = awaiting_order(client=client_user, content=content_with_intro("DRAFT-TEXT"))
 
     page = signed_in.get(HOME).content.decode()
 
@@ -62,10 +70,10 @@ def test_only_approved_readings_are_shown_never_a_draft(signed_in, client_user):
 
 @pytest.mark.django_db
 def test_a_rejected_then_approved_reading_shows_the_approved_version(signed_in, client_user):
-    order = awaiting_order(client=client_user, content={**CONTENT, "reading": "FIRST-VERSION"})
+    order = awaiting_order(client=client_user, content=content_with_intro("FIRST-VERSION"))
     order = order_services.order_reject(order_id=order.pk, expert=order.expert, reason="Trop court").order
     order_services.order_receive_content(
-        order_id=order.pk, attempt_id=order.generation_attempt_id, content={**CONTENT, "reading": "SECOND-VERSION"}
+        order_id=order.pk, attempt_id=order.generation_attempt_id, content=content_with_intro("SECOND-VERSION")
     )
     order_services.order_approve(order_id=order.pk, expert=order.expert)
 
@@ -88,7 +96,7 @@ def test_each_level_shows_its_sections_and_offers_the_upgrade_for_the_others(sig
         assert (mark in reading) is visible, section
         assert (mark in pdf) is visible, section
     assert ('class="mandala"' in reading) is (level >= 3)
-    assert ('id="audio-toggle"' in reading) is (level >= 2)
+    assert "speechSynthesis" not in reading and "audio-toggle" not in reading  # no browser speech any more
     for higher in range(level + 1, 5):
         slug = ["simple", "intuitive", "alchimique", "integrale"][higher - 1]
         assert f"/commander/?level={slug}&amp;service=premium" in dashboard
@@ -143,7 +151,7 @@ def test_the_pdf_is_a_real_pdf_named_after_the_order(signed_in, client_user):
     assert response.content.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(response.content))
     text = _pdf_text(response)
-    assert "La Prêtresse" in text and "œuvre du cœur — patience…" in text
+    assert "La Prêtresse" in text and "« œuvre du cœur »" in text and "d’écoute" in text
     assert order.number in text and "Alice Martin" in text
     assert reader.metadata.title == f"Lecture Lumira {order.number}"
 
@@ -155,32 +163,27 @@ def test_the_pdf_falls_back_to_a_built_in_font_without_losing_the_text(signed_in
 
     text = _pdf_text(signed_in.get(reverse("sanctuaire:reading_pdf", args=[order.pk])))
 
-    assert "La Prêtresse" in text and "oeuvre du coeur - patience..." in text
-
-
-@pytest.mark.django_db
-def test_an_unreadable_mandala_is_left_out_of_the_pdf_but_the_reading_is_there(signed_in, client_user):
-    order = completed_order(client=client_user, level=3, content={**CONTENT, "mandalaSvg": "<svg><broken"})
-
-    text = _pdf_text(signed_in.get(reverse("sanctuaire:reading_pdf", args=[order.pk])))
-
-    assert MARKS["synthesis"] in text and "Votre mandala" not in text
+    assert "La Prêtresse" in text and "« oeuvre du coeur »" in text and "d'écoute" in text
 
 
 @pytest.mark.django_db
 def test_the_mandala_from_the_ai_is_never_inserted_as_raw_markup(signed_in, client_user):
     hostile = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script><circle r="4"/></svg>'
-    order = completed_order(client=client_user, level=3, content={**CONTENT, "mandalaSvg": hostile})
+    older = {"archetype": "La Lune", "reading": "Texte.", "synthesis": "Synthèse.", "mandalaSvg": hostile}
+    order = completed_order(client=client_user, level=3, content=older)
 
     page = signed_in.get(reverse("sanctuaire:reading_detail", args=[order.pk])).content.decode()
+    pdf = signed_in.get(reverse("sanctuaire:reading_pdf", args=[order.pk]))
 
     assert "<script>alert(2)" not in page and 'onload="alert(1)"' not in page
-    assert 'src="data:image/svg+xml;base64,' in page
+    drawn = _data_uri_svgs(page, "mandala")
+    assert len(drawn) == 1 and "alert" not in drawn[0] and "<script" not in drawn[0]
+    assert b"alert" not in pdf.content
 
 
 @pytest.mark.django_db
 def test_reading_text_is_escaped(signed_in, client_user):
-    order = completed_order(client=client_user, level=1, content={**CONTENT, "reading": "<b onclick=x>gras</b>"})
+    order = completed_order(client=client_user, level=1, content=content_with_intro("<b onclick=x>gras</b>"))
     page = signed_in.get(reverse("sanctuaire:reading_detail", args=[order.pk])).content.decode()
     assert "&lt;b onclick=x&gt;gras&lt;/b&gt;" in page
 
@@ -238,3 +241,13 @@ def test_reading_pages_refuse_other_methods(signed_in, client_user):
     order = completed_order(client=client_user)
     assert signed_in.post(reverse("sanctuaire:reading_detail", args=[order.pk])).status_code == 405
     assert signed_in.post(reverse("sanctuaire:reading_pdf", args=[order.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_dashboard_card_shows_the_readings_title_and_the_start_of_its_intro(signed_in, client_user):
+    completed_order(client=client_user, level=2)
+
+    page = signed_in.get(HOME).content.decode()
+
+    assert "<h3>La Prêtresse : la lecture de Camille</h3>" in page
+    assert "MARK-READING Camille, une période" in page and "{&#x27;" not in page and "{'" not in page

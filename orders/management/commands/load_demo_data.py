@@ -9,6 +9,7 @@ from experts.services import expert_create
 from orders import services
 from orders.catalogue import seed_offers
 from orders.models import Offer, Order, OrderStatus
+from sanctuaire.services import reading_audio_schedule
 
 DEMO_PASSWORD = "lumira-demo-2026"  # demo data only, printed on purpose
 DEMO_EXPERTS = [
@@ -94,6 +95,8 @@ class Command(BaseCommand):
         )
         if status == S.AWAITING_VALIDATION:
             return
-        services.order_approve(order_id=order.pk, expert=expert, notes="Belle lecture.", actor=actor)
+        approved = services.order_approve(order_id=order.pk, expert=expert, notes="Belle lecture.", actor=actor)
+        if status == S.COMPLETED:
+            reading_audio_schedule(order=approved.order)  # the audio player of the demo's readings (level ≥ 2)
         if status == S.REFUNDED:
             services.order_refund(order_id=order.pk, note="Remboursement (démo).")

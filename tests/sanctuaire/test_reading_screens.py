@@ -1,0 +1,59 @@
+"""The reading page of a level-4 reading in Chromium, at phone (390 px) and desktop (1280 px) widths: every
+part is there and fits the screen; screenshots kept in test-artifacts/reading/ to be looked at."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from playwright.sync_api import sync_playwright
+
+from orders.models import Order
+from sanctuaire.services import reading_audio_render
+from tests.content import reading_content, sample_chart
+
+from .conftest import complete_profile, completed_order
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reading"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--lang=fr-FR"]
+WIDTHS = {390: 844, 1280: 900}
+CHART = sample_chart()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_level_4_reading_shows_every_part_and_fits_phone_and_desktop_screens(live_server, client_user, monkeypatch):
+    monkeypatch.setattr(Order, "chart", property(lambda order: CHART), raising=False)
+    complete_profile(client_user)
+    order = completed_order(client=client_user, level=4, content=reading_content(4, duration=90))
+    assert reading_audio_render(order_id=order.pk) == "rendered"
+    session = Client()
+    session.force_login(client_user)
+    cookie = {"name": django_settings.SESSION_COOKIE_NAME, "value": session.cookies[django_settings.SESSION_COOKIE_NAME].value,
+              "url": live_server.url}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for width, height in WIDTHS.items():
+            context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+            context.add_cookies([cookie])
+            page = context.new_page()
+            page.goto(f"{live_server.url}/sanctuaire/lectures/{order.pk}/")
+
+            assert page.locator("h1").inner_text() == "La Prêtresse : la lecture de Camille"
+            assert page.locator(".ritual-steps li").count() == 3
+            assert page.locator(".guidance-day").count() == 30
+            assert page.locator(".chart-table tbody tr").count() == 10
+            for image in ("img.wheel", "img.mandala"):
+                assert page.locator(image).evaluate("img => img.complete && img.naturalWidth > 0"), image
+            audio = page.locator("audio")
+            assert audio.get_attribute("preload") == "none"
+            answer = context.request.get(live_server.url + audio.get_attribute("src"), headers={"Range": "bytes=0-3"})
+            assert answer.status == 206 and answer.body() == b"OggS"
+            assert "Passer au niveau" not in page.content()
+            # Nothing wider than the screen: no sideways scrolling on a phone.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(ARTIFACTS / f"reading-{width}.png"), full_page=True)
+            context.close()
+        browser.close()
