@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.db.models.signals import pre_save
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -36,9 +37,15 @@ def signed_in(client, client_user):
 
 
 @pytest.fixture
-def with_chart(monkeypatch):
-    """Orders carry the client's chart (the intake branch stores it encrypted on `Order.chart`)."""
-    monkeypatch.setattr(Order, "chart", property(lambda order: CHART), raising=False)
+def with_chart():
+    """Orders carry the client's chart (stored encrypted on `Order.chart` when the order is created)."""
+    def give_chart(sender, instance, **kwargs):
+        if instance.chart is None:
+            instance.chart = CHART
+
+    pre_save.connect(give_chart, sender=Order)
+    yield
+    pre_save.disconnect(give_chart, sender=Order)
 
 
 def _approve(client_user, level: int) -> Order:
