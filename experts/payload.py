@@ -52,7 +52,7 @@ def generation_payload(order: Order, *, attempt_id) -> dict[str, Any]:
         "expertInstructions": order.expert_instructions,
         "expert": {"id": expert.pk, "name": expert.name} if expert else None,
         "revision": revision,
-        "callbackUrl": settings.SITE_URL + reverse("experts:api_n8n_callback"),
+        "callbackUrl": settings.N8N_CALLBACK_BASE_URL + reverse("experts:api_n8n_callback"),
     }
 
 

@@ -418,3 +418,21 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "lumira.redis_cache.RedisCache"
 # A desk session loads the user with their Expert row in one query (experts/auth.py).
 AUTHENTICATION_BACKENDS += ["experts.auth.ExpertSessionBackend"]
+
+# --- Operations (issue 16): metrics, delivery targets, compose ---
+# Where n8n calls Lumira back (the callback URL carried in each generation request). SITE_URL by default;
+# in compose, http://web:8000, the address n8n reaches inside the compose network.
+N8N_CALLBACK_BASE_URL = env.str("N8N_CALLBACK_BASE_URL", default=SITE_URL).rstrip("/")
+# Calls between services of one host (compose network, plain HTTP, each authenticated by a signature or a
+# token) are not sent to HTTPS: Stripe/localstripe webhooks, the n8n callback, health and metrics scrapes.
+SECURE_REDIRECT_EXEMPT = [r"^stripe/webhook/", r"^api/expert/n8n-callback$", r"^health/$", r"^metrics$"]
+# Hours between payment and delivery promised per service (tier); an order past it counts as late
+# (the lumira_orders_late gauge, its alert, the desk).
+DELIVERY_TARGET_HOURS = {"basic": 48, "premium": 24, "vip": 12}
+# /metrics (Prometheus text format): staff sessions, or `Authorization: Bearer <METRICS_TOKEN>` (Prometheus'
+# own scrape). Empty: staff only.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Request latency and status by view (django-prometheus); Lumira's own metrics are in lumira/metrics.py.
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
