@@ -58,9 +58,10 @@ if [ "$CELERY_TASK_ALWAYS_EAGER" = "true" ]; then
   CELERY_LINE="eager: tasks run inside the web server (no worker); emails are printed by the web server"
 else
   # Generation and emails run in Celery: a real worker through Redis, with the periodic tasks (beat).
-  start $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 --schedule=var/celerybeat-schedule \
-    -n "demo-$DEMO_PORT@%h"
-  CELERY_LINE="worker + beat on $CELERY_BROKER_URL; emails are printed by the worker"
+  # Its own queue (and beat schedule file) per site port: two demos on one machine never share tasks.
+  start $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 \
+    --schedule="var/celerybeat-schedule-$DEMO_PORT" -Q "$CELERY_TASK_DEFAULT_QUEUE" -n "demo-$DEMO_PORT@%h"
+  CELERY_LINE="worker + beat on $CELERY_BROKER_URL, queue $CELERY_TASK_DEFAULT_QUEUE; emails are printed by the worker"
 fi
 
 start $BIN/python manage.py runserver "$HOST:$DEMO_PORT" --noreload
