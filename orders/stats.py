@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Level, Order, OrderStatus
+from .models import Level, Order, OrderStatus, Service
 
 S = OrderStatus
 IN_PROGRESS = (S.PAID, S.PROCESSING, S.AWAITING_VALIDATION)
@@ -67,7 +67,7 @@ def _revenue(start) -> tuple[list[dict], list[dict], dict]:
     by_tier = [
         {
             "level": Level(row["level"]).slug, "level_name": Level(row["level"]).label, "service": row["service"],
-            "revenue_cents": row["cents"], "orders": row["orders"],
+            "service_name": Service(row["service"]).label, "revenue_cents": row["cents"], "orders": row["orders"],
         }
         for row in paid.values("level", "service").annotate(cents=Sum("amount"), orders=Count("pk"))
         .order_by("level", "service")

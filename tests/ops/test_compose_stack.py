@@ -99,7 +99,7 @@ def test_service_to_service_urls_use_compose_names_never_the_hosts_loopback():
     assert app["DJANGO_ALLOWED_HOSTS"].endswith(",web")
     assert _env("stripe_bootstrap")["STRIPE_API_BASE"] == "http://localstripe:8420"
     assert SERVICES["stripe_bootstrap"]["command"] == ["stripe-bootstrap", "--base-url", "http://web:8000"]
-    for name in APP + ("migrate", "stripe_bootstrap"):
+    for name in (*APP, "migrate", "stripe_bootstrap"):
         assert not any("127.0.0.1" in value or "localhost" in value.split(",")[0] for key, value in _env(name).items()
                        if key != "DJANGO_ALLOWED_HOSTS"), name
 
@@ -127,7 +127,7 @@ def test_the_image_and_the_makefile_run_the_same_entrypoint_script():
     for target in ("migrate", "web", "worker", "beat"):
         assert re.search(rf"^\t\$\(ENTRYPOINT\) {target}$", makefile, flags=re.MULTILINE), target
     assert "scripts/entrypoint.sh migrate" in (ROOT / "scripts" / "demo.sh").read_text()
-    for name in APP + ("migrate", "stripe_bootstrap"):
+    for name in (*APP, "migrate", "stripe_bootstrap"):
         assert SERVICES[name]["command"][0] in commands, name
 
 
