@@ -4,11 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lumira.health import LumiraHealthView
+from lumira.metrics_view import metrics
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("health/", LumiraHealthView.as_view(), name="health"),
+    path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orders.urls")),
