@@ -14,6 +14,12 @@ DEMO_EXPERTS = [
     ("oriane@lumira.local", "Oriane Lune", ExpertRole.EXPERT),
     ("elias@lumira.local", "Elias Soleil", ExpertRole.EXPERT),
 ]
+# What the order form shows next to each name (the seed's expert schema).
+DEMO_PROFILES = {
+    "admin@lumira.local": (["Supervision"], None),
+    "oriane@lumira.local": (["Tarot", "Astrologie"], "4.9"),
+    "elias@lumira.local": (["Numérologie", "Rituels"], "4.7"),
+}
 DEMO_CLIENTS = [("claire@example.com", "Claire Martin"), ("hugo@example.com", "Hugo Bernard")]
 DEMO_CONTENT = {
     "archetype": "La Prêtresse",
@@ -43,8 +49,11 @@ class Command(BaseCommand):
         self.stdout.write("Clients de démo (connexion par lien magique) : " + ", ".join(e for e, _ in DEMO_CLIENTS))
 
     def _expert(self, email: str, name: str, role: str) -> Expert:
-        existing = Expert.objects.filter(user__email=email).first()
-        return existing or expert_create(email=email, name=name, password=DEMO_PASSWORD, role=role)
+        expert = Expert.objects.filter(user__email=email).first()
+        expert = expert or expert_create(email=email, name=name, password=DEMO_PASSWORD, role=role)
+        expert.specialties, expert.rating = DEMO_PROFILES[email]
+        expert.save(update_fields=["specialties", "rating"])
+        return expert
 
     def _orders(self, experts: list[Expert]) -> None:
         User = get_user_model()
