@@ -4,6 +4,7 @@ from django.db import transaction
 
 from experts.models import Expert, ExpertRole
 from experts.services import expert_create
+from lumira.progress import command_progress
 from orders import services
 from orders.catalogue import seed_offers
 from orders.models import Offer, Order, OrderStatus
@@ -60,13 +61,16 @@ class Command(BaseCommand):
         expert = experts[1]
         offers = list(Offer.objects.active().order_by("level", "price_cents"))
         clients = [User.objects.get_or_create_client(email, full_name=name) for email, name in DEMO_CLIENTS]
-        for index, status in enumerate(OrderStatus):
-            client = clients[index % len(clients)]
-            order = services.order_create(
-                offer=offers[index % len(offers)], client=client, client_name=client.get_full_name(),
-                client_email=client.email, client_phone="+33 6 12 34 56 78",
-            )
-            self._walk_to(order, status, expert)
+        # Progress on stderr: stdout carries the logins, which `make demo` captures and prints in its banner.
+        with command_progress(self.stderr, label="commandes de démo", total=len(OrderStatus), unit="commandes") as progress:
+            for index, status in enumerate(OrderStatus):
+                client = clients[index % len(clients)]
+                order = services.order_create(
+                    offer=offers[index % len(offers)], client=client, client_name=client.get_full_name(),
+                    client_email=client.email, client_phone="+33 6 12 34 56 78",
+                )
+                self._walk_to(order, status, expert)
+                progress.advance()
 
     def _walk_to(self, order: Order, status: str, expert: Expert) -> None:
         S = OrderStatus
