@@ -152,3 +152,13 @@ def test_counters_from_several_processes_add_up_in_multiprocess_mode(tmp_path):
     out = subprocess.run([sys.executable, "-c", read], env=env, check=True, cwd=ROOT, capture_output=True, text=True)
 
     assert sample(out.stdout, "lumira_payments_total", outcome="succeeded") == 2
+
+
+def test_internal_endpoints_are_not_sent_to_https_but_pages_are(settings):
+    """In compose, n8n, localstripe and Prometheus call web over plain HTTP inside the network."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.METRICS_TOKEN = TOKEN
+
+    assert Client().get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 200
+    assert Client().post("/api/expert/n8n-callback", data=b"{}", content_type="application/json").status_code != 301
+    assert Client().get(reverse("orders:landing")).status_code == 301
