@@ -8,6 +8,7 @@
 - Gauges are computed at scrape time by `LumiraCollector`, each with one cheap query on an indexed column.
 """
 
+import datetime
 import os
 
 from django.conf import settings
@@ -65,7 +66,7 @@ class LumiraCollector:
             status__in=(OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.AWAITING_VALIDATION)
         )
         late_counts = waiting.aggregate(**{
-            service: Count("pk", filter=Q(service=service, paid_at__lt=now - timezone.timedelta(hours=hours)))
+            service: Count("pk", filter=Q(service=service, paid_at__lt=now - datetime.timedelta(hours=hours)))
             for service, hours in settings.DELIVERY_TARGET_HOURS.items()
         })
         for service, count in late_counts.items():

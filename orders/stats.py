@@ -127,7 +127,7 @@ def _experts(per_expert: dict) -> list[dict]:
 
 
 def business_stats(*, since: datetime.date | None = None) -> dict:
-    """Every figure of the stats command and the desk page, JSON-ready. 6 or 7 queries whatever the volume."""
+    """Every figure of the stats command and the desk page, JSON-ready. 7 queries whatever the volume."""
     start = _start(since)
     by_day, by_tier, total = _revenue(start)
     statuses = Order.objects.filter(_after("created_at", start)).values("status").annotate(count=Count("pk")).order_by()
