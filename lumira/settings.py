@@ -427,8 +427,9 @@ AUTHENTICATION_BACKENDS += ["experts.auth.ExpertSessionBackend"]
 # in compose, http://web:8000, the address n8n reaches inside the compose network.
 N8N_CALLBACK_BASE_URL = env.str("N8N_CALLBACK_BASE_URL", default=SITE_URL).rstrip("/")
 # Calls between services of one host (compose network, plain HTTP, each authenticated by a signature or a
-# token) are not sent to HTTPS: Stripe/localstripe webhooks, the n8n callback, health and metrics scrapes.
-SECURE_REDIRECT_EXEMPT = [r"^stripe/webhook/", r"^api/expert/n8n-callback$", r"^health/$", r"^metrics$"]
+# token) are not sent to HTTPS: Stripe/localstripe webhooks, the n8n callback, Prometheus' scrape. (/health/
+# still redirects: compose's healthcheck says X-Forwarded-Proto: https, as the TLS proxy does.)
+SECURE_REDIRECT_EXEMPT = [r"^stripe/webhook/", r"^api/expert/n8n-callback$", r"^metrics$"]
 # Hours between payment and delivery promised per service (tier); an order past it counts as late
 # (the lumira_orders_late gauge, its alert, the desk).
 DELIVERY_TARGET_HOURS = {"basic": 48, "premium": 24, "vip": 12}

@@ -67,6 +67,12 @@ def test_web_worker_and_beat_start_after_migrate_and_stripe_bootstrap_have_compl
     assert _depends_on(SERVICES["stripe_bootstrap"])["localstripe"] == {"condition": "service_healthy"}
 
 
+def test_webs_healthcheck_asks_as_the_tls_proxy_so_the_https_redirect_does_not_answer_it():
+    check = " ".join(SERVICES["web"]["healthcheck"]["test"])
+
+    assert "http://web:8000/health/" in check and "'X-Forwarded-Proto': 'https'" in check
+
+
 def test_one_shot_jobs_are_not_restarted_and_every_long_running_service_has_a_healthcheck():
     for name, service in SERVICES.items():
         if name in ONE_SHOT:

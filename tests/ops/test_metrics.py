@@ -162,3 +162,4 @@ def test_internal_endpoints_are_not_sent_to_https_but_pages_are(settings):
     assert Client().get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 200
     assert Client().post("/api/expert/n8n-callback", data=b"{}", content_type="application/json").status_code != 301
     assert Client().get(reverse("orders:landing")).status_code == 301
+    assert Client().get(reverse("health")).status_code == 301
