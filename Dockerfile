@@ -18,4 +18,6 @@ RUN LUMIRA_ENV=dev python manage.py collectstatic --noinput \
 
 USER lumira
 EXPOSE 8000
-CMD ["gunicorn", "lumira.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The same script the Makefile runs (make migrate / serve / worker / beat): migrate, stripe-bootstrap, web, worker, beat.
+ENTRYPOINT ["bash", "/app/scripts/entrypoint.sh"]
+CMD ["web"]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint check migrations-check venv bench clean
+.PHONY: demo test lint check migrations-check venv bench clean migrate serve worker beat
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ test: $(STAMP)
 	bash scripts/ensure_media_tools.sh
 	$(MAKE) --no-print-directory lint check migrations-check
 	LUMIRA_ENV=test $(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+## The processes of the Docker image, run by the same script (scripts/entrypoint.sh) with the virtualenv's tools.
+ENTRYPOINT := PYTHON=$(BIN)/python CELERY=$(BIN)/celery GUNICORN=$(BIN)/gunicorn bash scripts/entrypoint.sh
+migrate: $(STAMP)
+	$(ENTRYPOINT) migrate
+serve: $(STAMP)
+	$(ENTRYPOINT) web
+worker: $(STAMP)
+	$(ENTRYPOINT) worker
+beat: $(STAMP)
+	$(ENTRYPOINT) beat
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

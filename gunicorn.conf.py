@@ -6,3 +6,14 @@ token (`?sesame=…`), or any other secret a URL or a Referer might carry, never
 """
 
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR set, each worker writes its metrics to files there; a dead worker's live
+    gauges are dropped, or /metrics would keep counting a process that no longer exists."""
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -56,3 +56,13 @@ def order_assigned_send(*, order_id) -> bool:
     context = {"order": order, "expert": order.expert, "url": _desk_url(order)}
     _send("experts_order_assigned", context, order.expert.email)
     return True
+
+
+def chosen_expert_paid_send(*, order_id) -> bool:
+    """The client chose this expert when ordering, and the order is now paid: it waits in their queue."""
+    order = Order.objects.select_related("expert__user").filter(pk=order_id, paid_at__isnull=False).first()
+    if order is None or order.expert is None or not order.expert.can_sign_in:
+        return False
+    context = {"order": order, "expert": order.expert, "url": _desk_url(order)}
+    _send("experts_order_paid", context, order.expert.email)
+    return True

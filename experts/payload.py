@@ -29,7 +29,7 @@ def generation_payload(order: Order, request: GenerationRequest, *, attempt_id) 
         "messages": request.messages,
         "responseSchema": request.response_schema,
         "targetWords": request.target_words,
-        "callbackUrl": settings.SITE_URL + reverse("experts:api_n8n_callback"),
+        "callbackUrl": settings.N8N_CALLBACK_BASE_URL + reverse("experts:api_n8n_callback"),
     }
 
 

@@ -20,8 +20,8 @@ DESK_STATUSES = (S.PAID, S.PROCESSING, S.AWAITING_VALIDATION, S.COMPLETED)
 # Columns a queue row needs: the encrypted client inputs are not read (nor decrypted) for a list.
 _LIST_FIELDS = (
     "id", "number", "status", "level", "service", "amount", "currency", "duration", "client_name", "expert",
-    "expert__name", "revision_count", "last_error", "created_at", "paid_at", "assigned_at",
-    "generation_started_at", "delivered_at",
+    "expert__name", "expert__specialties", "expert__rating", "revision_count", "last_error", "created_at", "paid_at",
+    "assigned_at", "generation_started_at", "delivered_at",
 )
 
 

@@ -145,9 +145,16 @@ def order_assign_to(*, order_id, expert: Expert, by: Expert) -> TransitionResult
     return result
 
 
+def order_paid_notify_expert(*, order_id) -> None:
+    """The order the client placed with a chosen expert is paid: email that expert (after commit).
+    Called once, when the order moves to paid (a repeated webhook changes nothing, so sends nothing)."""
+    from .tasks import chosen_expert_paid_email
+
+    transaction.on_commit(lambda: chosen_expert_paid_email.delay(str(order_id)), robust=True)
+
+
 def order_assigned_notify(*, order_id) -> None:
-    """Email the order's expert that it is theirs (after commit). Also for payments: a paid order whose
-    client chose an expert."""
+    """Email the order's expert that it is theirs (after commit)."""
     from .tasks import order_assigned_email
 
     transaction.on_commit(lambda: order_assigned_email.delay(str(order_id)), robust=True)

@@ -74,3 +74,8 @@ def revision_ready_email(order_id: str, revision: int) -> bool:
 @shared_task(name="experts.order_assigned_email", **_EMAIL_RETRY)
 def order_assigned_email(order_id: str) -> bool:
     return notifications.order_assigned_send(order_id=order_id)
+
+
+@shared_task(name="experts.chosen_expert_paid_email", **_EMAIL_RETRY)
+def chosen_expert_paid_email(order_id: str) -> bool:
+    return notifications.chosen_expert_paid_send(order_id=order_id)

@@ -23,6 +23,7 @@ from orders.services import OrderServiceError
 from . import selectors, services
 from .auth import DESK_SESSION_BACKEND, expert_required
 from .caching import DESK_GENERATION, request_parts
+from .desk_stats import business_context
 from .forms import AssignForm, GenerationForm, LoginForm, QueueFilterForm, ValidationForm
 from .generation import QUEUE_UNAVAILABLE
 from .models import Expert
@@ -107,8 +108,11 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
 @expert_required
 def stats(request: HttpRequest) -> HttpResponse:
     context = {"stats": _stats_rows(request.expert)}
-    template = "experts/partials/stats_panel.html" if request.htmx else "experts/order_stats.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "experts/partials/stats_panel.html", context)
+    if request.expert.is_admin:
+        context |= business_context(request.GET.get("since", ""))
+    return render(request, "experts/order_stats.html", context)
 
 
 def _stats_rows(expert: Expert) -> dict:

@@ -180,6 +180,9 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# The queue tasks are sent to and the worker consumes: a second `make demo` on another port uses its own
+# (scripts/demo_env.py), so that two demos sharing one Redis database never run each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
@@ -462,8 +465,24 @@ TTS_MODEL = env.str("TTS_MODEL", default="gpt-4o-mini-tts")
 TTS_VOICE = env.str("TTS_VOICE", default="nova")
 # Longest wait for one speech request or one espeak+ffmpeg run, in seconds.
 TTS_TIMEOUT_SECONDS = env.float("TTS_TIMEOUT_SECONDS", default=300.0)
-# The provider's address and key, the same as the openai generation writer's (GENERATION_BACKEND=openai).
-LLM_BASE_URL = env.str("LLM_BASE_URL", default="https://api.openai.com/v1")
-LLM_API_KEY = env.str("LLM_API_KEY", default="")
+# The provider's address and key are the openai generation writer's (LLM_BASE_URL, LLM_API_KEY above).
 if IS_PRODUCTION and TTS_BACKEND == "openai" and not LLM_API_KEY:
     raise ImproperlyConfigured("LLM_API_KEY is required with TTS_BACKEND=openai.")
+# --- Operations (issue 16): metrics, delivery targets, compose ---
+# Where n8n calls Lumira back (the callback URL carried in each generation request). SITE_URL by default;
+# in compose, http://web:8000, the address n8n reaches inside the compose network.
+N8N_CALLBACK_BASE_URL = env.str("N8N_CALLBACK_BASE_URL", default=SITE_URL).rstrip("/")
+# Calls between services of one host (compose network, plain HTTP, each authenticated by a signature or a
+# token) are not sent to HTTPS: Stripe/localstripe webhooks, the n8n callback, Prometheus' scrape. (/health/
+# still redirects: compose's healthcheck says X-Forwarded-Proto: https, as the TLS proxy does.)
+SECURE_REDIRECT_EXEMPT = [r"^stripe/webhook/", r"^api/expert/n8n-callback$", r"^metrics$"]
+# Hours between payment and delivery promised per service (tier); an order past it counts as late
+# (the lumira_orders_late gauge, its alert, the desk).
+DELIVERY_TARGET_HOURS = {"basic": 48, "premium": 24, "vip": 12}
+# /metrics (Prometheus text format): staff sessions, or `Authorization: Bearer <METRICS_TOKEN>` (Prometheus'
+# own scrape). Empty: staff only.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Request latency and status by view (django-prometheus); Lumira's own metrics are in lumira/metrics.py.
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")

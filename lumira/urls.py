@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lumira.health import LumiraHealthView
+from lumira.metrics_view import metrics
 from payments.webhooks import StripeWebhookView
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("stripe/", include(([path("webhook/<uuid:uuid>/", StripeWebhookView.as_view(), name="djstripe_webhook_by_uuid")],
                              "djstripe"), namespace="djstripe")),
     path("health/", LumiraHealthView.as_view(), name="health"),
+    path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orders.urls")),

@@ -10,9 +10,12 @@ Nothing is applied from the event body alone: each receiver acts on dj-stripe's 
 
 import logging
 
+from django.dispatch import receiver
+from djstripe import signals as djstripe_signals
 from djstripe.event_handlers import djstripe_receiver
 from djstripe.models import Event
 
+from lumira import metrics
 from orders.models import Order
 
 from . import services
@@ -76,3 +79,25 @@ def on_charge_refunded(sender, event: Event, **kwargs) -> None:
         logger.warning("payments: %s %s: no Lumira order for charge %s", event.type, event.id, charge.get("id"))
         return
     services.charge_refunded(order=order, charge=charge, source=f"webhook {event.id}")
+
+
+# Every delivery, counted for /metrics (lumira_webhook_events_total): dj-stripe's own signals.
+def _event_type(instance) -> str:
+    body = instance.json_body if isinstance(instance.json_body, dict) else {}
+    return str(body.get("type", ""))
+
+
+@receiver(djstripe_signals.webhook_post_validate, dispatch_uid="lumira-metrics-webhook-validated")
+def on_webhook_validated(sender, instance, valid: bool, **kwargs) -> None:
+    if not valid:
+        metrics.webhook_event(_event_type(instance), "invalid")
+
+
+@receiver(djstripe_signals.webhook_post_process, dispatch_uid="lumira-metrics-webhook-processed")
+def on_webhook_processed(sender, instance, **kwargs) -> None:
+    metrics.webhook_event(_event_type(instance), "processed")
+
+
+@receiver(djstripe_signals.webhook_processing_error, dispatch_uid="lumira-metrics-webhook-failed")
+def on_webhook_failed(sender, instance, **kwargs) -> None:
+    metrics.webhook_event(_event_type(instance), "failed")

@@ -22,6 +22,8 @@ from djstripe.models import Charge as StripeCharge
 from djstripe.models import Customer
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
+from experts import services as expert_services
+from lumira import metrics as lumira_metrics
 from orders import services as order_services
 from orders.models import Offer, Order, OrderEvent, OrderStatus
 from orders.services import InvalidTransition
@@ -387,12 +389,15 @@ def payment_succeeded(*, order: Order, reports: Iterable[Mapping], source: str, 
         order_services.order_flag_payment(order_id=order.pk, reason=reason)
         return False
     if result.changed:
+        lumira_metrics.payment_succeeded()
         # A returning client's completed profile fills the new order's inputs for the expert; what is still
         # missing then is asked for once by email.
         profile_apply_to_orders(user=result.order.client)
         intake_reminder_schedule(order_id=order.pk)
         if notify:
             _send_paid_email_after_commit(order.pk)
+            if result.order.expert_id:
+                expert_services.order_paid_notify_expert(order_id=order.pk)
     return result.changed
 
 
@@ -422,10 +427,12 @@ def payment_failed(*, order: Order, intent: Mapping, current: Mapping | None, so
     error = decline_message(error_data.get("code"), error_data.get("decline_code"))
     status = (current or intent).get("status", "")
     if status in RETRYABLE_INTENT_STATUSES or status == "succeeded":
-        order_payment_attempt_failed(order_id=order.pk, error=error, intent_id=intent.get("id", ""))
+        if order_payment_attempt_failed(order_id=order.pk, error=error, intent_id=intent.get("id", "")):
+            lumira_metrics.payment_failed()
         return
     try:
-        order_services.order_mark_payment_failed(order_id=order.pk, error=error)
+        if order_services.order_mark_payment_failed(order_id=order.pk, error=error).changed:
+            lumira_metrics.payment_failed()
     except InvalidTransition:
         logger.info("payments: %s ignored for order %s (%s)", source, order.number, order.status)
 

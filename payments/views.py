@@ -35,7 +35,7 @@ def order_page(request: HttpRequest) -> HttpResponse:
     context = {
         "levels": [entry for entry in levels if entry["offers"]],
         "selected": selected,
-        "experts": list(Expert.objects.active().only("id", "name")),
+        "experts": list(Expert.objects.active().only("id", "name", "specialties", "rating")),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "payments_config": config,
         "show_test_cards": not settings.STRIPE_LIVE_MODE,

@@ -19,7 +19,7 @@ export STRIPE_JS_URL="$STRIPE_API_BASE/js.stripe.com/v3/"
 mkdir -p var
 
 echo "[demo] migrations (the first run takes about two minutes: dj-stripe's migrations)"
-$BIN/python manage.py migrate -v 0
+PYTHON=$BIN/python bash scripts/entrypoint.sh migrate -v 0
 LOGINS=$($BIN/python manage.py load_demo_data)
 echo "$LOGINS"
 
@@ -51,16 +51,17 @@ trap 'exit 129' HUP
 start $BIN/localstripe --port "$DEMO_STRIPE_PORT" --from-scratch >var/localstripe.log 2>&1
 for _ in $(seq 1 80); do curl -sf -o /dev/null "$STRIPE_JS_URL" && break; sleep 0.25; done
 curl -sf -o /dev/null "$STRIPE_JS_URL" || { echo "[demo] localstripe did not start (var/localstripe.log):"; tail -20 var/localstripe.log; exit 1; }
-$BIN/python manage.py stripe_bootstrap
+PYTHON=$BIN/python bash scripts/entrypoint.sh stripe-bootstrap
 echo "[demo] localstripe on $STRIPE_API_BASE (log: var/localstripe.log)"
 
 if [ "$CELERY_TASK_ALWAYS_EAGER" = "true" ]; then
   CELERY_LINE="eager: tasks run inside the web server (no worker); emails are printed by the web server"
 else
   # Generation and emails run in Celery: a real worker through Redis, with the periodic tasks (beat).
-  start $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 --schedule=var/celerybeat-schedule \
-    -n "demo-$DEMO_PORT@%h"
-  CELERY_LINE="worker + beat on $CELERY_BROKER_URL; emails are printed by the worker"
+  # Its own queue (and beat schedule file) per site port: two demos on one machine never share tasks.
+  start $BIN/celery -A lumira worker --beat --loglevel=WARNING --concurrency=2 \
+    --schedule="var/celerybeat-schedule-$DEMO_PORT" -Q "$CELERY_TASK_DEFAULT_QUEUE" -n "demo-$DEMO_PORT@%h"
+  CELERY_LINE="worker + beat on $CELERY_BROKER_URL, queue $CELERY_TASK_DEFAULT_QUEUE; emails are printed by the worker"
 fi
 
 start $BIN/python manage.py runserver "$HOST:$DEMO_PORT" --noreload

@@ -4,6 +4,9 @@
   local PostgreSQL (database `lumira`), or SQLite in var/ when PostgreSQL is not reachable.
 - Celery: a real worker when the broker (Redis) answers, eager tasks inside the web process otherwise
   (or when CELERY_TASK_ALWAYS_EAGER=true).
+- Celery queue: a demo on the default site port (8000) uses Celery's default queue (`celery`); a demo on any
+  other port uses its own queue, `demo-<port>`, on the same broker, so that two demos on one machine never
+  run each other's tasks (a task for an order of the other demo's database would fail with DoesNotExist).
 - Ports: DEMO_PORT / DEMO_STRIPE_PORT when given (refused with a message when busy); otherwise 8000 and 8420,
   or the next free port after them.
 
@@ -20,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/lumira"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
+DEFAULT_SITE_PORT = 8000
+DEFAULT_QUEUE = "celery"
 TRUE = {"1", "true", "yes", "on"}
 
 
@@ -143,6 +148,17 @@ def celery_choose() -> tuple[str, str]:
     return "false", broker
 
 
+def celery_queue_choose(*, site_port: int, eager: str, broker: str) -> str:
+    """The Celery queue of this demo's tasks: its own one unless it runs on the default port."""
+    if site_port == DEFAULT_SITE_PORT:
+        return DEFAULT_QUEUE
+    queue = f"demo-{site_port}"
+    if eager != "true":
+        say(f"Celery: tasks go to queue {queue} on {_without_password(broker)} (this demo's own queue: another "
+            f"demo on this machine uses another one), consumed only by this demo's worker.")
+    return queue
+
+
 def _read_dotenv() -> None:
     """A local .env counts here as it does for Django (lumira/settings.py): the environment wins over it."""
     import environ
@@ -155,7 +171,7 @@ def main() -> int:
     _read_dotenv()
     host = os.environ.get("DEMO_HOST", "127.0.0.1")
     try:
-        site_port = port_choose(host=host, what="site", variable="DEMO_PORT", default=8000)
+        site_port = port_choose(host=host, what="site", variable="DEMO_PORT", default=DEFAULT_SITE_PORT)
         values = {
             "DEMO_PORT": site_port,
             "DEMO_STRIPE_PORT": port_choose(host="127.0.0.1", what="localstripe", variable="DEMO_STRIPE_PORT",
@@ -163,6 +179,9 @@ def main() -> int:
             "DATABASE_URL": database_choose(),
         }
         values["CELERY_TASK_ALWAYS_EAGER"], values["CELERY_BROKER_URL"] = celery_choose()
+        values["CELERY_TASK_DEFAULT_QUEUE"] = celery_queue_choose(
+            site_port=site_port, eager=values["CELERY_TASK_ALWAYS_EAGER"], broker=values["CELERY_BROKER_URL"]
+        )
     except DemoError as error:
         say(str(error))
         return 2

@@ -13,8 +13,12 @@ PREVIEW_CHARS = 280
 
 
 class ExpertSummarySerializer(serializers.Serializer):
+    """The expert as the seed's data format has it: {id, name, specialties, rating}."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
+    specialties = serializers.ListField(child=serializers.CharField())
+    rating = serializers.FloatField(allow_null=True, help_text="Out of 5; null while the expert has no rating.")
 
 
 class ExpertProfileSerializer(ExpertSummarySerializer):

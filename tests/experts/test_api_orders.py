@@ -23,6 +23,8 @@ def numbers(response) -> list[str]:
 
 @pytest.mark.django_db
 def test_the_queue_shows_unassigned_and_own_paid_orders_oldest_first(expert, other_expert, expert_api):
+    expert.specialties, expert.rating = ["Tarot", "Astrologie"], "4.80"
+    expert.save()
     unassigned = paid_order()
     mine = paid_order(expert=expert)
     paid_order(expert=other_expert)
@@ -35,7 +37,7 @@ def test_the_queue_shows_unassigned_and_own_paid_orders_oldest_first(expert, oth
     assert set(body) == {"count", "next", "previous", "results"}
     assert numbers(response) == [unassigned.number, mine.number]
     row = body["results"][1]
-    assert row["expert"] == {"id": expert.pk, "name": "Oriane Lune"}
+    assert row["expert"] == {"id": expert.pk, "name": "Oriane Lune", "specialties": ["Tarot", "Astrologie"], "rating": 4.8}
     assert (row["status"], row["level"], row["levelName"], row["service"], row["amount"]) == (
         "paid", "intuitive", "Intuitive", "premium", 7900
     )

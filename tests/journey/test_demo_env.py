@@ -119,3 +119,41 @@ def test_the_decisions_are_printed_as_shell_exports(demo_env, monkeypatch, capsy
     assert exports["DATABASE_URL"] == f"sqlite:///{tmp_path}/demo.sqlite3"
     assert exports["CELERY_TASK_ALWAYS_EAGER"] == "true"
     assert int(exports["DEMO_PORT"]) != int(exports["DEMO_STRIPE_PORT"])
+
+
+def test_a_demo_on_the_default_port_uses_celerys_default_queue(demo_env):
+    assert demo_env.celery_queue_choose(site_port=8000, eager="false", broker="redis://127.0.0.1:6379/0") == "celery"
+
+
+def test_a_demo_on_another_port_uses_its_own_queue_and_says_which(demo_env, capsys):
+    queue = demo_env.celery_queue_choose(site_port=8001, eager="false", broker="redis://127.0.0.1:6379/0")
+
+    assert queue == "demo-8001"
+    assert "Celery: tasks go to queue demo-8001 on redis://127.0.0.1:6379/0" in capsys.readouterr().err
+
+
+def test_a_second_demo_exports_its_queue_and_its_tasks_never_reach_the_first_demos_queue(demo_env, monkeypatch, capsys,
+                                                                                        tmp_path):
+    import redis
+    from celery import Celery
+
+    broker = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        free_port = sock.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/demo.sqlite3")
+    monkeypatch.setenv("CELERY_BROKER_URL", broker)
+    monkeypatch.setenv("DEMO_PORT", str(free_port))
+    assert demo_env.main() == 0
+    queue = _exports(capsys)["CELERY_TASK_DEFAULT_QUEUE"]
+    store = redis.Redis.from_url(broker)
+    store.delete(queue, "celery")
+
+    second_demo = Celery("lumira", broker=broker, set_as_current=False)
+    second_demo.conf.task_default_queue = queue
+    second_demo.send_task("payments.tasks.send_order_paid_email", args=["00000000-0000-0000-0000-000000000000"])
+
+    assert queue == f"demo-{free_port}"
+    assert store.llen(queue) == 1
+    assert store.llen("celery") == 0  # the first demo's worker (default queue) never sees it
+    store.delete(queue)

@@ -17,7 +17,8 @@ def test_the_order_page_lists_every_active_offer_with_its_database_price(client,
     offer()
     Offer.objects.filter(level=2, service="premium").update(price_cents=8100)
     Offer.objects.filter(level=4, service="vip").update(is_active=False)
-    ExpertFactory(name="Oriane Lune")
+    ExpertFactory(name="Oriane Lune", specialties=["Tarot", "Astrologie"], rating="4.90")
+    ExpertFactory(name="Elias Soleil")
     ExpertFactory(name="Ancien Expert", is_active=False)
 
     with django_assert_num_queries(2):  # the active offers; the active experts
@@ -29,6 +30,9 @@ def test_the_order_page_lists_every_active_offer_with_its_database_price(client,
     assert "81,00\u00a0€" in page and "27,00\u00a0€" in page
     assert "179,00" not in page
     assert "Oriane Lune" in page and "Ancien Expert" not in page
+    # Each expert with their specialties and rating, as the seed's expert schema has them.
+    assert ">Oriane Lune · Tarot, Astrologie · note 4,9/5</option>" in page
+    assert ">Elias Soleil</option>" in page
     assert "Peu importe" in page
     assert f'<script src="{stripe_api.js_url}"></script>' in page
     assert '"publishableKey": "pk_test_lumira_local"' in page

@@ -156,6 +156,8 @@ ROWS: dict[str, list[Row]] = {
     # Birth-place suggestions for the public order page: no sign-in, no personal data (a gazetteer).
     "orders:api_places": [Row("GET", lambda w: reverse("orders:api_places") + "?q=Lyon", same(200))],
     "health": [Row("GET", lambda w: reverse("health"), same(200))],
+    # Prometheus' text format: staff sessions (experts are staff) or the METRICS_TOKEN bearer; others 404.
+    "metrics": [Row("GET", lambda w: reverse("metrics"), codes(404, 404, 404, 200, 200, 404, 200))],
     # A refused token is a 401 even on a public page (DRF authenticates the header it is given).
     "api-schema": [Row("GET", lambda w: reverse("api-schema"), codes(200, 200, 200, 200, 200, 401, 200))],
     "api-docs": [Row("GET", lambda w: reverse("api-docs"), codes(200, 200, 200, 200, 200, 401, 200))],

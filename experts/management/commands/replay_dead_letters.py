@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from experts.models import DeadLetter
 from experts.services import dead_letter_replay
+from lumira.progress import command_progress
 
 
 class Command(BaseCommand):
@@ -27,14 +28,15 @@ class Command(BaseCommand):
             self.stdout.write("Aucune lettre morte à rejouer.")
             return
         outcomes = {"replayed": 0, "obsolete": 0, "skipped": 0}
-        for index, letter in enumerate(letters, start=1):
-            prefix = f"[{index}/{total}] lettre {letter.pk} · commande {letter.order.number}"
-            if dry_run:
-                self.stdout.write(f"{prefix} : serait rejouée ({letter.get_reason_display()})")
-                continue
-            outcome = dead_letter_replay(dead_letter_id=letter.pk)
-            outcomes[outcome] += 1
-            self.stdout.write(f"{prefix} : {outcome}")
+        with command_progress(self.stdout, label="lettres mortes", total=total, unit="lettres") as progress:
+            for letter in letters:
+                prefix = f"lettre {letter.pk} · commande {letter.order.number}"
+                if dry_run:
+                    progress.advance(note=f"{prefix} : serait rejouée ({letter.get_reason_display()})")
+                    continue
+                outcome = dead_letter_replay(dead_letter_id=letter.pk)
+                outcomes[outcome] += 1
+                progress.advance(note=f"{prefix} : {outcome}")
         if not dry_run:
             self.stdout.write(self.style.SUCCESS(
                 f"{outcomes['replayed']} renvoyée(s) en génération, {outcomes['obsolete']} sans objet, "

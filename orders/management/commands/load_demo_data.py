@@ -6,6 +6,7 @@ from django.db import transaction
 
 from experts.models import Expert, ExpertRole
 from experts.services import expert_create
+from lumira.progress import command_progress
 from orders import services
 from orders.catalogue import seed_offers
 from orders.models import Offer, Order, OrderStatus
@@ -17,6 +18,12 @@ DEMO_EXPERTS = [
     ("oriane@lumira.local", "Oriane Lune", ExpertRole.EXPERT),
     ("elias@lumira.local", "Elias Soleil", ExpertRole.EXPERT),
 ]
+# What the order form shows next to each name (the seed's expert schema).
+DEMO_PROFILES = {
+    "admin@lumira.local": (["Supervision"], None),
+    "oriane@lumira.local": (["Tarot", "Astrologie"], "4.9"),
+    "elias@lumira.local": (["Numérologie", "Rituels"], "4.7"),
+}
 DEMO_CLIENTS = [("claire@example.com", "Claire Martin"), ("hugo@example.com", "Hugo Bernard")]
 DEMO_CONTENT = {
     "archetype": "La Prêtresse",
@@ -55,21 +62,28 @@ class Command(BaseCommand):
         self.stdout.write("Clients de démo (connexion par lien magique) : " + ", ".join(e for e, _ in DEMO_CLIENTS))
 
     def _expert(self, email: str, name: str, role: str) -> Expert:
-        existing = Expert.objects.filter(user__email=email).first()
-        return existing or expert_create(email=email, name=name, password=DEMO_PASSWORD, role=role)
+        expert = Expert.objects.filter(user__email=email).first()
+        expert = expert or expert_create(email=email, name=name, password=DEMO_PASSWORD, role=role)
+        expert.specialties, expert.rating = DEMO_PROFILES[email]
+        expert.save(update_fields=["specialties", "rating"])
+        return expert
 
     def _orders(self, experts: list[Expert]) -> None:
         User = get_user_model()
         expert = experts[1]
         offers = list(Offer.objects.active().order_by("level", "price_cents"))
         clients = [User.objects.get_or_create_client(email, full_name=name) for email, name in DEMO_CLIENTS]
-        for index, status in enumerate(OrderStatus):
-            client = clients[index % len(clients)]
-            order = services.order_create(
-                offer=offers[index % len(offers)], client=client, client_name=client.get_full_name(),
-                client_email=client.email, client_phone="+33 6 12 34 56 78", intake=DEMO_INTAKES[index % len(DEMO_INTAKES)],
-            )
-            self._walk_to(order, status, expert)
+        # Progress on stderr: stdout carries the logins, which `make demo` captures and prints in its banner.
+        with command_progress(self.stderr, label="commandes de démo", total=len(OrderStatus), unit="commandes") as progress:
+            for index, status in enumerate(OrderStatus):
+                client = clients[index % len(clients)]
+                order = services.order_create(
+                    offer=offers[index % len(offers)], client=client, client_name=client.get_full_name(),
+                    client_email=client.email, client_phone="+33 6 12 34 56 78",
+                    intake=DEMO_INTAKES[index % len(DEMO_INTAKES)],
+                )
+                self._walk_to(order, status, expert)
+                progress.advance()
 
     def _walk_to(self, order: Order, status: str, expert: Expert) -> None:
         S = OrderStatus

@@ -4,13 +4,11 @@ After a rotation (a new key put first in FIELD_ENCRYPTION_KEYS, the old ones kep
 drop the old keys (and FIELD_ENCRYPTION_SALT) once it reports nothing left to rewrite.
 """
 
-import sys
-
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from lumira.encryption_columns import RewriteCount, encrypted_columns, reencrypt_transform, rewrite_columns
+from lumira.progress import command_progress
 
 
 class Command(BaseCommand):
@@ -24,19 +22,15 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         count = RewriteCount()
         transform = reencrypt_transform(count)
-        # A progress bar for a person at a terminal; plain lines for logs and pipes.
-        interactive = sys.stderr.isatty()
         for model in apps.get_models():
             columns = encrypted_columns(model)
             if not columns or model._meta.proxy or not model._meta.managed:
                 continue
             label, total, done = model._meta.label, model._base_manager.count(), 0
-            with tqdm(total=total, desc=label, unit="row", disable=not interactive) as bar:
+            with command_progress(self.stdout, label=label, total=total, unit="rows") as progress:
                 for rows in rewrite_columns(model, columns, transform, batch_size=batch_size):
                     done += rows
-                    bar.update(rows)
-                    if not interactive:
-                        self.stdout.write(f"{label}: {done}/{total} rows")
+                    progress.advance(rows)
             count.rows += done
         self.stdout.write(
             f"{count.rows} rows read, {count.rewritten} values re-encrypted under the newest key."

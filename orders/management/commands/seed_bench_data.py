@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bench.stripe_standin import payment_intent_id
 from experts.models import Expert
+from lumira.progress import Progress
 from orders.catalogue import seed_offers
 from orders.models import ContentVersion, Offer, Order, OrderStatus
 from payments.stripe_api import local_account_ensure
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         statuses, weights = zip(*STATUS_WEIGHTS.items(), strict=True)
         now = timezone.now()
         made = 0
+        progress = Progress(self.stdout, label="orders", total=orders, unit="orders")
         while made < orders:
             batch, versions = [], []
             for i in range(made, min(made + BATCH, orders)):
@@ -130,7 +132,8 @@ class Command(BaseCommand):
                 Order.objects.bulk_create(batch)
                 ContentVersion.objects.bulk_create(versions)
             made += len(batch)
-            self.stdout.write(f"  orders: {made}/{orders}")
+            progress.advance(len(batch))
+        progress.close()
 
         with connection.cursor() as cursor:
             # Statistics for the planner, and the visibility map autovacuum keeps on a live database (without

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from lumira.progress import command_progress
 from payments.reconciliation import payments_expire
 
 
@@ -21,9 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, older_than_hours: float | None, limit: int, **options):
         hours = settings.PENDING_ORDER_EXPIRY_HOURS if older_than_hours is None else older_than_hours
-        outcomes = payments_expire(older_than=timedelta(hours=hours), limit=limit, progress=self._progress)
+        with command_progress(self.stdout, label="expiration", unit="commandes") as progress:
+            def step(order, outcome: str) -> None:
+                progress.advance(note=self._line(order, outcome))
+
+            outcomes = payments_expire(older_than=timedelta(hours=hours), limit=limit, progress=step)
         summary = ", ".join(f"{outcome}: {count}" for outcome, count in sorted(outcomes.items())) or "nothing to do"
         self.stdout.write(self.style.SUCCESS(f"Expiry done ({summary})."))
 
-    def _progress(self, order, outcome: str) -> None:
-        self.stdout.write(f"  {order.number}: {outcome}")
+    @staticmethod
+    def _line(order, outcome: str) -> str:
+        return f"{order.number}: {outcome}"

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from lumira.progress import command_progress
 from payments.reconciliation import payments_reconcile
 
 
@@ -18,9 +19,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, older_than_minutes: int | None, limit: int, **options):
         minutes = settings.PENDING_ORDER_RECONCILE_MINUTES if older_than_minutes is None else older_than_minutes
-        outcomes = payments_reconcile(older_than=timedelta(minutes=minutes), limit=limit, progress=self._progress)
+        with command_progress(self.stdout, label="réconciliation", unit="commandes") as progress:
+            def step(order, outcome: str) -> None:
+                progress.advance(note=self._line(order, outcome))
+
+            outcomes = payments_reconcile(older_than=timedelta(minutes=minutes), limit=limit, progress=step)
         summary = ", ".join(f"{outcome}: {count}" for outcome, count in sorted(outcomes.items())) or "nothing to do"
         self.stdout.write(self.style.SUCCESS(f"Reconciliation done ({summary})."))
 
-    def _progress(self, order, outcome: str) -> None:
-        self.stdout.write(f"  {order.number} ({order.stripe_payment_intent_id}): {outcome}")
+    @staticmethod
+    def _line(order, outcome: str) -> str:
+        return f"{order.number} ({order.stripe_payment_intent_id}): {outcome}"
