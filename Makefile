@@ -49,6 +49,11 @@ bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+## make lighthouse: Lighthouse (npm, mobile emulation, Debian Chromium) on demo data; prints the four scores per page.
+.PHONY: lighthouse
+lighthouse: $(STAMP)
+	bash scripts/lighthouse.sh
+
 ## make journey: the whole-journey browser test (with its axe checks), the OpenAPI checks and the API fuzzing.
 .PHONY: journey
 journey: $(STAMP)

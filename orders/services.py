@@ -144,6 +144,9 @@ def _next_order_number(today: date) -> str:
     return f"LU{today:%Y%m%d}{value:05d}"
 
 
+WITHDRAWAL_WAIVER_NOTE = "Livraison demandée avant la fin du délai de rétractation ; renonciation reconnue (L221-28 13°)."
+
+
 def order_create(
     *,
     offer: Offer,
@@ -153,8 +156,13 @@ def order_create(
     client_phone: str = "",
     expert=None,
     actor=None,
+    withdrawal_waived_at=None,
 ) -> Order:
-    """A new `pending` order priced from the offer (never from the request)."""
+    """A new `pending` order priced from the offer (never from the request).
+
+    `withdrawal_waived_at`: when the client asked for delivery before the end of the withdrawal period
+    (the checkout requires it; the event's note keeps the record too).
+    """
     if not offer.is_active:
         raise OrderServiceError("Cette offre n'est plus disponible.")
     with transaction.atomic():
@@ -172,8 +180,10 @@ def order_create(
             client_name=client_name,
             client_email=client_email.strip().lower(),
             client_phone=client_phone,
+            withdrawal_waived_at=withdrawal_waived_at,
         )
-        _record_event(order, from_status="", action="created", actor=actor or client)
+        note = WITHDRAWAL_WAIVER_NOTE if withdrawal_waived_at else ""
+        _record_event(order, from_status="", action="created", actor=actor or client, note=note)
     return order
 
 

@@ -160,13 +160,16 @@ def order_payment_intent_attach(*, order_id, payment_intent_id: str) -> Order:
     return order
 
 
-def checkout_start(*, offer: Offer, email: str, name: str, phone: str, expert=None) -> Checkout:
+def checkout_start(
+    *, offer: Offer, email: str, name: str, phone: str, expert=None, withdrawal_waived_at=None
+) -> Checkout:
     """A `pending` order priced from the offer, its PaymentIntent and a SetupIntent for the card form."""
     User = get_user_model()
     with transaction.atomic():
         client = User.objects.get_or_create_client(email, full_name=name)
         order = order_services.order_create(
-            offer=offer, client=client, client_name=name, client_email=email, client_phone=phone, expert=expert
+            offer=offer, client=client, client_name=name, client_email=email, client_phone=phone, expert=expert,
+            withdrawal_waived_at=withdrawal_waived_at,
         )
     try:
         customer = _stripe_customer(client)

@@ -15,6 +15,7 @@ ORDER_FORM = {
     "email": "camille.lune@example.com",
     "name": "Camille Lune",
     "phone": "06 12 34 56 78",
+    "withdrawalWaiver": True,
 }
 CREATE_URL = "/api/payments/create-payment-intent"
 CONFIRM_URL = "/api/payments/confirm-payment"

@@ -36,15 +36,29 @@
   var CARD_CHECK = "Vérifiez les informations de la carte (numéro, date d'expiration, code de sécurité).";
   var UNEXPECTED = "Une erreur inattendue est survenue. Réessayez dans un instant ; aucun montant n'a été débité.";
   // Field names of the API → the element that shows their error.
-  var ERROR_SLOTS = { level: "offer", service: "offer", expertId: "expertId", email: "email", name: "name", phone: "phone" };
+  var ERROR_SLOTS = {
+    level: "offer", service: "offer", expertId: "expertId", email: "email", name: "name", phone: "phone",
+    withdrawalWaiver: "withdrawalWaiver"
+  };
+  // Error slot → the control the error summary links to, and its label there.
+  var FIELD_TARGETS = {
+    offer: { id: "offer-picker", label: "Votre lecture" },
+    expertId: { id: "expert", label: "Expert" },
+    name: { id: "name", label: "Nom complet" },
+    email: { id: "email", label: "Adresse e-mail" },
+    phone: { id: "phone", label: "Téléphone" },
+    withdrawalWaiver: { id: "withdrawal-waiver", label: "Livraison avant la fin du délai de rétractation" }
+  };
+  var ORDER_FIELDS = "input[name=offer], #expert, #name, #email, #phone, #withdrawal-waiver";
 
   var stripe = window.Stripe(config.publishableKey, { locale: "fr" });
   var elements = stripe.elements({ locale: "fr" });
   var card = elements.create("card", { hidePostalCode: true });
   card.mount("#card-element");
 
-  // Once the order exists, retries pay the same order: orderId is kept, the form's order fields are locked.
-  var state = { orderId: null, setupClientSecret: null, needsNewSetup: false, busy: false };
+  // Once the order exists, retries pay the same order (orderId is kept) as long as the client leaves the
+  // order's details as they were (orderBody); changed details after a refusal start a new order.
+  var state = { orderId: null, orderBody: null, setupClientSecret: null, needsNewSetup: false, busy: false };
 
   function selectedOffer() {
     return form.querySelector("input[name=offer]:checked");
@@ -53,6 +67,16 @@
   function updateTotal() {
     var offer = selectedOffer();
     total.textContent = offer ? offer.dataset.price : "—";
+    var chosen = document.getElementById("chosen-offer");
+    if (offer && chosen) {
+      document.getElementById("chosen-name").textContent = offer.dataset.name;
+      document.getElementById("chosen-price").textContent = offer.dataset.price;
+      document.getElementById("chosen-details").textContent = offer.dataset.details;
+      chosen.hidden = false;
+    }
+    var promise = document.getElementById("delivery-promise");
+    var hours = offer && /livrée sous (\d+) h/.exec(offer.dataset.details);
+    if (promise) { promise.textContent = hours ? "Livraison promise sous " + hours[1] + " h après le paiement." : ""; }
   }
 
   function setBusy(busy, message) {
@@ -68,6 +92,42 @@
     if (message) { formError.scrollIntoView({ block: "center" }); }
   }
 
+  // The error summary: one link per field in error, each moving the focus to that field.
+  function showErrorSummary(errors) {
+    formError.textContent = "";
+    var title = document.createElement("p");
+    title.className = "error-summary-title";
+    title.textContent = "Certains champs sont à corriger :";
+    var list = document.createElement("ul");
+    errors.forEach(function (error) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + error.target.id;
+      link.textContent = error.target.label + " : " + error.message;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        focusField(error.target.id);
+      });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    formError.appendChild(title);
+    formError.appendChild(list);
+    formError.hidden = false;
+    formError.focus();
+  }
+
+  function focusField(id) {
+    var element = document.getElementById(id);
+    if (!element) { return; }
+    if (element.tagName === "DETAILS") {
+      element.open = true;
+      element = element.querySelector("input[name=offer]") || element.querySelector("summary");
+    }
+    element.focus();
+    element.scrollIntoView({ block: "center" });
+  }
+
   function clearErrors() {
     showFormError("");
     Array.prototype.forEach.call(form.querySelectorAll(".error"), function (slot) { slot.textContent = ""; });
@@ -77,21 +137,24 @@
   }
 
   function showFieldErrors(fields) {
-    var shown = false;
+    var summary = [];
+    var other = [];
     Object.keys(fields).forEach(function (name) {
       var slotName = ERROR_SLOTS[name];
       var slot = slotName && document.getElementById("error-" + slotName);
       var messages = [].concat(fields[name]).join(" ");
       if (slot) {
         slot.textContent = messages;
-        var input = document.getElementById(slotName === "expertId" ? "expert" : slotName);
-        if (input) { input.setAttribute("aria-invalid", "true"); }
-        shown = true;
+        var target = FIELD_TARGETS[slotName];
+        var input = document.getElementById(target.id);
+        if (input && input.tagName !== "DETAILS") { input.setAttribute("aria-invalid", "true"); }
+        if (slotName === "offer") { document.getElementById("offer-picker").open = true; }
+        summary.push({ target: target, message: messages });
       } else {
-        showFormError(messages);
+        other.push(messages);
       }
     });
-    if (shown) { showFormError("Certains champs sont à corriger."); }
+    if (summary.length) { showErrorSummary(summary); } else if (other.length) { showFormError(other.join(" ")); }
   }
 
   function cardErrorMessage(error) {
@@ -117,26 +180,28 @@
     return (result.data && result.data.error && result.data.error.message) || UNEXPECTED;
   }
 
-  function lockOrderFields() {
-    Array.prototype.forEach.call(
-      form.querySelectorAll("input[name=offer], #expert, #name, #email, #phone"),
-      function (input) { input.disabled = true; }
-    );
-    payButton.textContent = "Payer avec cette carte";
+  // While a payment runs the order's details cannot change; after a refusal they are editable again.
+  function setOrderFieldsDisabled(disabled) {
+    Array.prototype.forEach.call(form.querySelectorAll(ORDER_FIELDS), function (input) { input.disabled = disabled; });
   }
 
-  async function createOrder() {
+  function orderBody() {
     var offer = selectedOffer();
     var expert = document.getElementById("expert").value;
-    var body = {
+    return {
       level: offer ? offer.dataset.level : "",
       service: offer ? offer.dataset.service : "",
       expertId: expert ? Number(expert) : null,
       name: document.getElementById("name").value.trim(),
       email: document.getElementById("email").value.trim(),
-      phone: document.getElementById("phone").value.trim()
+      phone: document.getElementById("phone").value.trim(),
+      withdrawalWaiver: document.getElementById("withdrawal-waiver").checked
     };
-    if (!offer) {
+  }
+
+  async function createOrder() {
+    var body = orderBody();
+    if (!selectedOffer()) {
       showFieldErrors({ level: ["Choisissez une lecture."] });
       return false;
     }
@@ -147,8 +212,9 @@
       return false;
     }
     state.orderId = result.data.orderId;
+    state.orderBody = JSON.stringify(body);
     state.setupClientSecret = result.data.setupClientSecret;
-    lockOrderFields();
+    payButton.textContent = "Payer avec cette carte";
     return true;
   }
 
@@ -170,6 +236,11 @@
   }
 
   async function pay() {
+    if (state.orderId && JSON.stringify(orderBody()) !== state.orderBody) {
+      // Details changed after a refusal: that pending order is left to expire, a new one is made.
+      state.orderId = null;
+      state.needsNewSetup = false;
+    }
     if (!state.orderId) {
       setBusy(true, "Création de votre commande…");
       if (!(await createOrder())) { return; }
@@ -221,8 +292,13 @@
     pay().catch(function () {
       showFormError(UNEXPECTED);
     }).finally(function () {
-      if (formStatus.textContent !== "Paiement accepté, redirection…") { setBusy(false); }
+      if (formStatus.textContent !== "Paiement accepté, redirection…") {
+        setBusy(false);
+        setOrderFieldsDisabled(false);
+      }
     });
+    // pay() has read the fields before its first await; they stay locked until it ends.
+    setOrderFieldsDisabled(true);
   });
 
   updateTotal();
