@@ -4,7 +4,7 @@
 - a block whose lines all start with "- " is a list;
 - [[LEGAL_ADDRESS]] and the other [[LEGAL_…]] names take the value of that setting, [[DELIVERY_HOURS_VIP]]
   (BASIC, PREMIUM) the promised delivery time of that tier (DELIVERY_TARGET_HOURS);
-- a bare e-mail address or an https:// or site-relative link written as <https://…> or </cgv/> becomes a link.
+- a bare e-mail address, and an https:// or site link written as <https://…> or </cgv/>, become links.
 """
 
 import re
@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PLACEHOLDER = re.compile(r"\[\[((?:LEGAL|DELIVERY_HOURS)_[A-Z_]+)\]\]")
-LINK = re.compile(r"&lt;((?:https://|/(?!/))[^\s&]*)&gt;")
+LINK = re.compile(r"&lt;(https://[^\s&]+|/(?:[\w-]+/)+)&gt;")  # site paths end with "/" (never "</p>")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 
