@@ -3,7 +3,8 @@
 # Lighthouse's four scores (mobile emulation) for the client pages and the desk. Not part of `make test`.
 #
 # Lighthouse comes from npm, installed once outside the repository (LIGHTHOUSE_DIR). 12.8.2 is the newest
-# release that runs on Node 20 (13.x needs Node >= 22.19). Chromium is Debian's (CHROME_PATH).
+# release that runs on Node 20 (13.x needs Node >= 22.19). Chromium is Debian's (CHROME_PATH), run with
+# --headless=new --no-sandbox --disable-gpu by scripts/lighthouse_run.mjs, which also signs pages in by cookie.
 # The database is a scratch PostgreSQL database kept between runs (LIGHTHOUSE_DATABASE_URL).
 # Reports (JSON) are kept in var/lighthouse/ for the details.
 set -euo pipefail
@@ -12,7 +13,6 @@ BIN=.venv/bin
 LIGHTHOUSE_VERSION=${LIGHTHOUSE_VERSION:-12.8.2}
 LIGHTHOUSE_DIR=${LIGHTHOUSE_DIR:-/root/.cache/lumira/lighthouse}
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
-CHROME_FLAGS="--headless=new --no-sandbox --disable-gpu"
 REPORTS=${LIGHTHOUSE_REPORTS:-var/lighthouse}
 
 LH="$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse"
@@ -51,11 +51,9 @@ curl -sf -o /dev/null "$SITE_URL/" || { echo "[lighthouse] the app did not start
 
 printf "%-18s %5s %5s %5s %5s\n" page perf a11y bp seo
 while IFS=$'\t' read -r name path cookie; do
-  headers=()
-  [ "$cookie" != "-" ] && headers=(--extra-headers "{\"Cookie\": \"$cookie\"}")
-  "$LH" "$SITE_URL$path" --quiet --chrome-flags="$CHROME_FLAGS" --output=json --output-path="$REPORTS/$name.json" \
-    --only-categories=performance,accessibility,best-practices,seo "${headers[@]}" >/dev/null 2>&1 \
-    || { printf "%-18s failed (see %s)\n" "$name" "$REPORTS/$name.json"; continue; }
+  [ "$cookie" = "-" ] && cookie=""
+  node scripts/lighthouse_run.mjs "$LIGHTHOUSE_DIR" "$SITE_URL$path" "$REPORTS/$name.json" "$cookie" >/dev/null 2>&1 \
+    || { printf "%-18s failed (run: node scripts/lighthouse_run.mjs %s %s %s)\n" "$name" "$LIGHTHOUSE_DIR" "$SITE_URL$path" "$REPORTS/$name.json"; continue; }
   $BIN/python - "$name" "$REPORTS/$name.json" <<'PY'
 import json, sys
 name, path = sys.argv[1:]

@@ -1,4 +1,4 @@
-"""Print the pages `make lighthouse` audits, one per line: `name<TAB>path<TAB>cookie header or -`.
+"""Print the pages `make lighthouse` audits, one per line: `name<TAB>path<TAB>session cookie (name=value) or -`.
 
 Runs inside Django against the database the app under audit uses (demo data loaded first). Pages behind a
 sign-in get a session made here with force_login: a demo client for the Sanctuaire, a demo expert for the desk.

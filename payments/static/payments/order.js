@@ -136,6 +136,10 @@
     });
   }
 
+  function slotOf(target) {
+    return Object.keys(FIELD_TARGETS).filter(function (slot) { return FIELD_TARGETS[slot] === target; })[0];
+  }
+
   function showFieldErrors(fields) {
     var summary = [];
     var other = [];
@@ -153,6 +157,11 @@
       } else {
         other.push(messages);
       }
+    });
+    // In the order of the form, whatever the order of the API's answer.
+    var order = Object.keys(FIELD_TARGETS);
+    summary.sort(function (a, b) {
+      return order.indexOf(slotOf(a.target)) - order.indexOf(slotOf(b.target));
     });
     if (summary.length) { showErrorSummary(summary); } else if (other.length) { showFormError(other.join(" ")); }
   }
