@@ -4,6 +4,7 @@ Runs inside Django against the database the app under audit uses (demo data load
 sign-in get a session made here with force_login: a demo client for the Sanctuaire, a demo expert for the desk.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -20,6 +21,12 @@ from django.test import Client  # noqa: E402
 
 from experts.models import Expert  # noqa: E402
 from orders.models import Order, OrderStatus  # noqa: E402
+from sanctuaire.selectors import profile_is_complete  # noqa: E402
+from sanctuaire.services import profile_update  # noqa: E402
+
+# The dashboard asks for a complete profile first: the demo client gets one (its birth data, once).
+DEMO_PROFILE = {"birth_date": datetime.date(1990, 4, 12), "birth_time": "08:30", "birth_place": "Lyon, France",
+                "question": "Quelle direction pour ma carrière ?", "objective": "Retrouver confiance."}
 
 
 def session_cookie(user, backend: str) -> str:
@@ -34,6 +41,8 @@ def main() -> None:
     if delivered is None or paid is None:
         sys.exit("lighthouse: no demo orders (run manage.py load_demo_data first)")
     expert = delivered.expert or Expert.objects.active().first()
+    if not profile_is_complete(delivered.client):
+        profile_update(user=delivered.client, data=DEMO_PROFILE)
     client_cookie = session_cookie(delivered.client, "sanctuaire.backends.ClientMagicLinkBackend")
     expert_cookie = session_cookie(expert.user, "experts.auth.ExpertSessionBackend")
     rows = [

@@ -226,3 +226,12 @@ def test_the_favicon_and_robots_are_served_at_the_root(client, path, content_typ
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith(content_type)
+
+
+def test_the_confirmation_page_promises_the_delivery_before_a_date_once_paid(client):
+    order = paid_order(service="premium")
+    Order.objects.filter(pk=order.pk).update(paid_at=datetime(2026, 7, 1, 8, 0, tzinfo=UTC))  # 10:00 in Paris
+
+    page = client.get(f"/commande/{order.pk}/").content.decode()
+
+    assert "<dt>Livraison promise</dt><dd>avant le 2 juillet 2026 à 10:00</dd>" in page
