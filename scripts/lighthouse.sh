@@ -58,6 +58,8 @@ while IFS=$'\t' read -r name path cookie; do
 import json, sys
 name, path = sys.argv[1:]
 report = json.load(open(path))
+if report.get("runtimeError"):
+    sys.exit(print(f"{name:<18} no score: {report['runtimeError']['code']} (Lighthouse: run it again)"))
 scores = [report["categories"][key]["score"] for key in ("performance", "accessibility", "best-practices", "seo")]
 print(f"{name:<18} " + " ".join(f"{round((s or 0) * 100):>5}" for s in scores))
 for key, category in report["categories"].items():

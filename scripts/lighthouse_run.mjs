@@ -23,14 +23,19 @@ try {
     const [name, ...value] = cookie.split("=");
     await page.setCookie({ name, value: value.join("="), url });
   }
-  const result = await lighthouse(
-    url,
-    // disableStorageReset: Lighthouse would otherwise clear the origin's cookies, the session included.
-    { port: chrome.port, output: "json", logLevel: "error", disableStorageReset: Boolean(cookie),
-      onlyCategories: ["performance", "accessibility", "best-practices", "seo"] },
-    undefined,
-    page,
-  );
+  // A run whose trace failed (NO_NAVSTART…) scores nothing; Lighthouse's advice is to run it again.
+  let result;
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    result = await lighthouse(
+      url,
+      // disableStorageReset: Lighthouse would otherwise clear the origin's cookies, the session included.
+      { port: chrome.port, output: "json", logLevel: "error", disableStorageReset: Boolean(cookie),
+        onlyCategories: ["performance", "accessibility", "best-practices", "seo"] },
+      undefined,
+      page,
+    );
+    if (!result.lhr.runtimeError) { break; }
+  }
   writeFileSync(reportPath, result.report);
   await browser.disconnect();
 } finally {
