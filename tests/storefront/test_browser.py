@@ -7,13 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from experts.models import Expert
 from orders import services as order_services
 from orders.models import Order
 from tests.factories import ExpertFactory, create_order
 from tests.payments.conftest import localstripe  # noqa: F401 (fixture: the order page loads its Stripe.js)
+from tests.payments.test_browser import CHROMIUM_ARGS, _serious_accessibility_violations
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
@@ -22,8 +22,6 @@ from playwright.sync_api import expect, sync_playwright
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "storefront"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = {"390": {"width": 390, "height": 844}, "1280": {"width": 1280, "height": 900}}
 
 
@@ -43,17 +41,6 @@ def shop(live_server, localstripe, settings, catalogue, legal_pages):  # noqa: F
     ExpertFactory(name="Oriane Lune", specialties=["Astrologie", "Tarot"], rating="4.90")
     ExpertFactory(name="Elias Soleil", specialties=["Numérologie"], rating="4.70")
     return live_server
-
-
-def _serious_accessibility_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-        # localstripe's fake card element (not ours, absent with real Stripe) has unlabeled inputs.
-        and not all("#card-element" in " ".join(node["target"]) for node in violation["nodes"])
-    ]
 
 
 def _console_errors(page) -> list[str]:
@@ -172,4 +159,20 @@ def test_secondary_and_primary_buttons_stay_readable_when_hovered_and_focused(br
     ratios["principal survolé"] = _contrast(primary)
 
     assert all(ratio >= 4.5 for ratio in ratios.values()), ratios
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/cgv/", "/contact/", "/nos-experts/"])
+def test_the_legal_contact_and_experts_pages_read_well_on_a_phone(browser, shop, path):
+    context = browser.new_context(viewport=WIDTHS["390"], locale="fr-FR", is_mobile=True)
+    page = context.new_page()
+    errors = _console_errors(page)
+
+    page.goto(shop.url + path)
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _serious_accessibility_violations(page) == []
+    assert errors == []
+    page.screenshot(path=ARTIFACTS / f"{path.strip('/')}-390.png", full_page=True)
     context.close()
