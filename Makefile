@@ -63,6 +63,11 @@ bench: $(STAMP)
 	bash scripts/ensure_media_tools.sh
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+## make lighthouse: Lighthouse (npm, mobile emulation, Debian Chromium) on demo data; prints the four scores per page.
+.PHONY: lighthouse
+lighthouse: $(STAMP)
+	bash scripts/lighthouse.sh
+
 ## make journey: the whole-journey browser test (with its axe checks), the OpenAPI checks and the API fuzzing.
 .PHONY: journey
 journey: $(STAMP)

@@ -486,3 +486,22 @@ METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 INSTALLED_APPS += ["django_prometheus"]
 MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
 MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# --- Storefront (issue 15): legal pages, contact form, promised delivery time ---
+INSTALLED_APPS += ["storefront"]
+# The publisher's identity, substituted into the legal pages (staff edit the texts in admin; these values
+# differ per deployment; unset or empty → the default). Bracketed defaults say what is missing: no
+# company is invented.
+LEGAL_COMPANY_NAME = env.str("LEGAL_COMPANY_NAME", default="") or "Lumira SAS"
+LEGAL_COMPANY_FORM = env.str("LEGAL_COMPANY_FORM", default="") or "société par actions simplifiée au capital de [capital] €"
+LEGAL_ADDRESS = env.str("LEGAL_ADDRESS", default="") or "[adresse du siège social]"
+LEGAL_REGISTRATION = env.str("LEGAL_REGISTRATION", default="") or "RCS [ville] [numéro SIREN]"
+LEGAL_VAT_NUMBER = env.str("LEGAL_VAT_NUMBER", default="") or "[numéro de TVA intracommunautaire]"
+LEGAL_PUBLICATION_DIRECTOR = env.str("LEGAL_PUBLICATION_DIRECTOR", default="") or "[nom du directeur de la publication]"
+LEGAL_CONTACT_EMAIL = env.str("LEGAL_CONTACT_EMAIL", default="") or "bonjour@lumira.local"
+LEGAL_HOST = env.str("LEGAL_HOST", default="") or "[nom, adresse et téléphone de l'hébergeur]"
+LEGAL_MEDIATOR = env.str("LEGAL_MEDIATOR", default="") or "[nom et site web du médiateur de la consommation]"
+# Who receives the contact form's messages, and how many messages one IP address may send.
+CONTACT_EMAIL_TO = env.list("CONTACT_EMAIL_TO", default=[]) or [LEGAL_CONTACT_EMAIL]
+CONTACT_RATE = env.str("CONTACT_RATE", default="5/h")
+# Files served at the site's root by whitenoise: favicon.ico, favicon.svg, robots.txt.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"

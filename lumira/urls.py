@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orders.urls")),
+    path("", include("storefront.urls")),
     path("", include("sanctuaire.urls")),
     path("", include("payments.urls")),
     path("", include("experts.urls")),

@@ -49,7 +49,7 @@ class OrderAdmin(admin.ModelAdmin):
         "id", "number", "status", "client", "offer", "level", "service", "amount", "currency", "duration",
         "revision_count", "generated_content", "generation_attempt_id", "stripe_payment_intent_id", "payment_flag",
         "created_at", "updated_at", "paid_at", "assigned_at", "generation_started_at", "validated_at",
-        "delivered_at", "refunded_at", "closed_at", "last_error",
+        "delivered_at", "refunded_at", "closed_at", "last_error", "withdrawal_waived_at",
     )
     raw_id_fields = ("expert",)
 

@@ -1,4 +1,5 @@
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -39,6 +40,15 @@ class Service(models.TextChoices):
     VIP = "vip", "VIP"
 
 
+# The reading's target length: about 25 words per minute of the offer's duration (SPEC §11).
+WORDS_PER_MINUTE = 25
+
+
+def delivery_target_hours(service: str) -> int | None:
+    """Hours from payment to delivery promised for a tier (settings.DELIVERY_TARGET_HOURS)."""
+    return settings.DELIVERY_TARGET_HOURS.get(service)
+
+
 class OfferQuerySet(models.QuerySet):
     def active(self) -> "OfferQuerySet":
         return self.filter(is_active=True)
@@ -75,6 +85,14 @@ class Offer(models.Model):
     @property
     def level_slug(self) -> str:
         return Level(self.level).slug
+
+    @property
+    def delivery_hours(self) -> int | None:
+        return delivery_target_hours(self.service)
+
+    @property
+    def target_words(self) -> int:
+        return self.duration_minutes * WORDS_PER_MINUTE
 
 
 class OrderStatus(models.TextChoices):
@@ -163,6 +181,9 @@ class Order(models.Model):
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
     paid_at = models.DateTimeField("payée le", null=True, blank=True)
+    # The client asked for delivery before the withdrawal period ends and acknowledged losing the right of
+    # withdrawal once delivered (Code de la consommation, L221-28 13°): when they ticked the box.
+    withdrawal_waived_at = models.DateTimeField("renonciation à la rétractation le", null=True, blank=True)
     assigned_at = models.DateTimeField("attribuée le", null=True, blank=True)
     generation_started_at = models.DateTimeField("génération lancée le", null=True, blank=True)
     validated_at = models.DateTimeField("validée le", null=True, blank=True)
@@ -204,6 +225,22 @@ class Order(models.Model):
     def intake_missing(self) -> list[str]:
         """The intake fields generation needs and this order lacks, by their API names (SPEC §9)."""
         return [api_name for field, api_name in INTAKE_REQUIRED if not getattr(self, field)]
+
+    @property
+    def delivery_hours(self) -> int | None:
+        return delivery_target_hours(self.service)
+
+    @property
+    def delivery_due_at(self) -> datetime | None:
+        """When the promised delivery time runs out: payment + the tier's target (None before payment)."""
+        hours = self.delivery_hours
+        return self.paid_at + timedelta(hours=hours) if self.paid_at and hours else None
+
+    @property
+    def delivery_estimate(self) -> datetime | None:
+        """The promised delivery moment while the client waits for the reading (paid, not delivered yet)."""
+        waiting = {OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.AWAITING_VALIDATION}
+        return self.delivery_due_at if self.status in waiting else None
 
     @property
     def client_first_name(self) -> str:

@@ -166,6 +166,9 @@ def _next_order_number(today: date) -> str:
     return f"LU{today:%Y%m%d}{value:05d}"
 
 
+WITHDRAWAL_WAIVER_NOTE = "Livraison demandée avant la fin du délai de rétractation ; renonciation reconnue (L221-28 13°)."
+
+
 def order_create(
     *,
     offer: Offer,
@@ -176,9 +179,14 @@ def order_create(
     expert=None,
     actor=None,
     intake: dict | None = None,
+    withdrawal_waived_at=None,
 ) -> Order:
     """A new `pending` order priced from the offer (never from the request), with the client's intake
-    (`orders.intake.IntakeForm.intake`, already validated) and the chart computed from it."""
+    (`orders.intake.IntakeForm.intake`, already validated) and the chart computed from it.
+
+    `withdrawal_waived_at`: when the client asked for delivery before the end of the withdrawal period
+    (the checkout requires it; the event's note keeps the record too).
+    """
     if not offer.is_active:
         raise OrderServiceError("Cette offre n'est plus disponible.")
     intake = {name: value for name, value in (intake or {}).items() if value}
@@ -197,11 +205,13 @@ def order_create(
             client_name=client_name,
             client_email=client_email.strip().lower(),
             client_phone=client_phone,
+            withdrawal_waived_at=withdrawal_waived_at,
             **intake,
         )
         order_chart_apply(order)
         order.save(force_insert=True)
-        _record_event(order, from_status="", action="created", actor=actor or client)
+        note = WITHDRAWAL_WAIVER_NOTE if withdrawal_waived_at else ""
+        _record_event(order, from_status="", action="created", actor=actor or client, note=note)
     return order
 
 

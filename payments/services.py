@@ -165,7 +165,8 @@ def order_payment_intent_attach(*, order_id, payment_intent_id: str) -> Order:
 
 
 def checkout_start(
-    *, offer: Offer, email: str, name: str, phone: str, expert=None, intake: dict | None = None
+    *, offer: Offer, email: str, name: str, phone: str, expert=None, intake: dict | None = None,
+    withdrawal_waived_at=None,
 ) -> Checkout:
     """A `pending` order priced from the offer, with the client's intake (validated by the shared intake
     form) and its chart, its PaymentIntent and a SetupIntent for the card form."""
@@ -175,6 +176,7 @@ def checkout_start(
         order = order_services.order_create(
             offer=offer, client=client, client_name=name, client_email=email, client_phone=phone, expert=expert,
             intake=intake,
+            withdrawal_waived_at=withdrawal_waived_at,
         )
     try:
         customer = _stripe_customer(client)

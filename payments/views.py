@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts.models import Expert
-from orders.models import LEVEL_DESCRIPTIONS, Level, Offer, Order, OrderStatus
+from orders.models import Offer, Order, OrderStatus
+from orders.presentation import catalogue_levels
 
 from .selectors import order_with_payment_status
 
@@ -18,14 +19,10 @@ SETTLED_STATUSES = frozenset(OrderStatus.values) - {OrderStatus.PENDING}
 def order_page(request: HttpRequest) -> HttpResponse:
     offers = list(Offer.objects.active())
     selected = f"{request.GET.get('level', '')}:{request.GET.get('service', '')}"
-    levels = [
-        {
-            "level": level,
-            "description": LEVEL_DESCRIPTIONS[level],
-            "offers": [offer for offer in offers if offer.level == level.value],
-        }
-        for level in Level
-    ]
+    # A deep link (the landing's "Commander …" links) shows the chosen offer; the others wait behind
+    # "Changer de formule".
+    selected_offer = next((offer for offer in offers if f"{offer.level_slug}:{offer.service}" == selected), None)
+    levels = catalogue_levels(offers)
     config = {
         "publishableKey": settings.STRIPE_PUBLISHABLE_KEY,
         "createUrl": reverse("payments:api_create_payment_intent"),
@@ -35,6 +32,7 @@ def order_page(request: HttpRequest) -> HttpResponse:
     context = {
         "levels": [entry for entry in levels if entry["offers"]],
         "selected": selected,
+        "selected_offer": selected_offer,
         "experts": list(Expert.objects.active().only("id", "name", "specialties", "rating")),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "payments_config": config,

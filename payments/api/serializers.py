@@ -12,6 +12,11 @@ PHONE_PATTERN = re.compile(r"\+?[\d\s().-]+")
 # The same rule as one regular expression, for the OpenAPI schema (clients and the fuzzer read it there).
 PHONE_SCHEMA_PATTERN = r"^\+?(?:[\s().-]*\d){6,15}[\s().-]*$"
 
+WITHDRAWAL_WAIVER_REQUIRED = (
+    "Cochez la case pour demander la livraison de votre lecture avant la fin du délai de rétractation : "
+    "sans cet accord, nous ne pouvons pas la préparer."
+)
+
 
 @extend_schema_field({"type": "string", "maxLength": 40, "pattern": PHONE_SCHEMA_PATTERN, "example": "06 12 34 56 78"})
 class PhoneField(serializers.CharField):
@@ -63,6 +68,16 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
     )
     question = _optional_text(2000, "What the client wants the reading to shed light on.")
     objective = _optional_text(2000, "What the client would like to change in the coming months.")
+    withdrawalWaiver = serializers.BooleanField(
+        help_text="Must be true: the client asks for delivery before the 14-day withdrawal period ends and "
+                  "acknowledges losing the right of withdrawal once the reading is delivered (L221-28 13°).",
+        error_messages={"required": WITHDRAWAL_WAIVER_REQUIRED, "null": WITHDRAWAL_WAIVER_REQUIRED},
+    )
+
+    def validate_withdrawalWaiver(self, value: bool) -> bool:
+        if value is not True:
+            raise serializers.ValidationError(WITHDRAWAL_WAIVER_REQUIRED)
+        return value
 
     def validate_phone(self, value: str) -> str:
         digits = re.sub(r"\D", "", value)

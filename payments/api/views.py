@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -77,6 +78,7 @@ class CreatePaymentIntentView(PublicAPIView):
             checkout = checkout_start(
                 offer=data["offer"], email=data["email"], name=data["name"], phone=data["phone"],
                 expert=data.get("expertId"), intake=data["intake"],
+                withdrawal_waived_at=timezone.now(),  # validated: the box was ticked
             )
         except PaymentError as error:
             return _payment_error(error)

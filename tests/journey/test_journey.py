@@ -168,6 +168,13 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     client.get_by_label("Lieu de naissance").fill("Lyon")
     client.get_by_label("Votre question").fill("Quelle direction pour ma carrière ?")
     _type_card(client, "4242424242424242")
+    # Paying without the withdrawal acknowledgement is refused at the checkbox; ticking it lets the payment go.
+    waiver = client.get_by_label("Je demande que ma lecture me soit fournie avant la fin du délai de rétractation")
+    expect(waiver).not_to_be_checked()
+    client.get_by_role("button", name="Payer ma lecture").click()
+    expect(client.locator("#error-withdrawalWaiver")).to_contain_text("Cochez la case")
+    assert not Order.objects.exists()
+    waiver.check()
     journey.step(client, "order-form")
     client.get_by_role("button", name="Payer ma lecture").click()
 
@@ -176,6 +183,7 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     expect(client.get_by_text("Paiement confirmé")).to_be_visible()
     order = Order.objects.get()
     assert (order.status, order.amount, order.client_email) == (OrderStatus.PAID, 7900, CLIENT_EMAIL)
+    assert order.withdrawal_waived_at is not None
     expect(client.get_by_role("heading", name=f"Commande {order.number}")).to_be_visible()
     journey.step(client, "paid")
     _wait_for(lambda: _emails_to(CLIENT_EMAIL, "est payée"), what="the payment email")

@@ -21,6 +21,7 @@ ORDER_FORM = {
     "birthPlace": "Paris",
     "question": "Quelle voie pour mon travail ?",
     "objective": "Changer de métier.",
+    "withdrawalWaiver": True,
 }
 NO_INTAKE = {"birthDate": None, "birthTime": None, "birthPlace": None, "question": None, "objective": None}
 CREATE_URL = "/api/payments/create-payment-intent"

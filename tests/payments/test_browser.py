@@ -50,6 +50,7 @@ def _fill_client(page) -> None:
     page.get_by_label("Nom complet").fill("Camille Lune")
     page.get_by_label("Adresse e-mail").fill("camille.lune@example.com")
     page.get_by_label("Téléphone").fill("06 12 34 56 78")
+    page.get_by_label("Je demande que ma lecture me soit fournie avant la fin du délai de rétractation").check()
     _fill_birth(page)
 
 
@@ -97,7 +98,7 @@ def test_a_client_orders_intuitive_premium_pays_4242_and_sees_the_order_paid(pag
 
     expect(page.get_by_role("heading", name="Commander votre lecture")).to_be_visible()
     expect(page.get_by_label("Intuitive Premium")).to_be_checked()
-    expect(page.locator("#total")).to_have_text("79,00\u00a0€")
+    expect(page.locator("#total")).to_have_text("79\u00a0€")
     _fill_client(page)
     _type_card(page, VISA)
     assert _serious_accessibility_violations(page) == []
@@ -138,6 +139,9 @@ def test_a_declined_card_shows_a_french_error_the_order_stays_pending_and_anothe
     assert order.status == OrderStatus.PENDING and order.paid_at is None
     assert order.last_error.startswith("Votre carte a été refusée")
     assert page.url.endswith("/commander/?level=intuitive&service=premium")
+    # The form stays editable after a refusal: the client may correct any detail, not only the card.
+    expect(page.get_by_label("Nom complet")).to_be_editable()
+    expect(page.get_by_label("Intuitive Premium")).to_be_enabled()
 
     _type_card(page, VISA)
     page.get_by_role("button", name="Payer avec cette carte").click()

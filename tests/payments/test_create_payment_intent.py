@@ -1,5 +1,7 @@
 """POST /api/payments/create-payment-intent: the pending order and its PaymentIntent, priced from the offer."""
 
+from datetime import timedelta
+
 import pytest
 import stripe
 from django.contrib.auth import get_user_model
@@ -134,8 +136,37 @@ def test_missing_fields_are_all_reported(client, stripe_account):
 
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
-    assert set(fields) == {"level", "service", "email", "name", "phone"}
+    assert set(fields) == {"level", "service", "email", "name", "phone", "withdrawalWaiver"}
     assert fields["email"] == ["Ce champ est obligatoire."]
+
+
+@pytest.mark.parametrize("waiver", [None, False, "non"], ids=["absent", "false", "not-a-boolean"])
+def test_an_order_without_the_withdrawal_waiver_is_refused_with_a_field_error_and_nothing_is_created(
+    client, stripe_account, intuitive_premium, waiver
+):
+    body = {key: value for key, value in ORDER_FORM.items() if key != "withdrawalWaiver"}
+    if waiver is not None:
+        body["withdrawalWaiver"] = waiver
+
+    response = client.post(CREATE_URL, body, content_type="application/json")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert list(error["fields"]) == ["withdrawalWaiver"]
+    if waiver != "non":
+        assert error["fields"]["withdrawalWaiver"][0].startswith("Cochez la case pour demander la livraison")
+    assert not Order.objects.exists() and not User.objects.filter(email=ORDER_FORM["email"]).exists()
+
+
+def test_the_withdrawal_waiver_is_recorded_on_the_order_with_its_time_and_in_the_creation_event(
+    client, stripe_account, intuitive_premium
+):
+    order, _ = checkout_order(client)
+
+    assert order.withdrawal_waived_at is not None
+    assert order.withdrawal_waived_at <= order.created_at + timedelta(seconds=5)
+    created = order.events.get(action="created")
+    assert "renonciation" in created.note and "L221-28" in created.note
 
 
 def test_a_body_that_is_not_json_is_a_400_in_the_api_error_shape(client, stripe_account):

@@ -1,12 +1,13 @@
 """The order page and the confirmation page (templated, French)."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
 
 from orders import services as order_services
-from orders.models import Offer
+from orders.models import Offer, Order
 from payments.emails import order_paid_email_send
 from tests.factories import ExpertFactory, create_order, offer, paid_order
 
@@ -27,8 +28,8 @@ def test_the_order_page_lists_every_active_offer_with_its_database_price(client,
     assert response.status_code == 200
     page = response.content.decode()
     assert "Commander votre lecture" in page
-    assert "81,00\u00a0€" in page and "27,00\u00a0€" in page
-    assert "179,00" not in page
+    assert "81\u00a0€" in page and "27\u00a0€" in page
+    assert "179\u00a0€" not in page
     assert "Oriane Lune" in page and "Ancien Expert" not in page
     # Each expert with their specialties and rating, as the seed's expert schema has them.
     assert ">Oriane Lune · Tarot, Astrologie · note 4,9/5</option>" in page
@@ -133,3 +134,28 @@ def test_the_paid_email_is_french_and_says_what_happens_next(mailoutbox, setting
     assert f"{settings.SITE_URL}/commande/{order.pk}/" in email.body
     html = email.alternatives[0][0]
     assert '<html lang="fr">' in html and "Et maintenant ?" in html
+
+
+def test_the_paid_email_restates_the_withdrawal_waiver_and_the_promised_delivery_time(mailoutbox):
+    waived_at = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)  # 10:30 in Paris
+    order = paid_order(level=4, service="vip", withdrawal_waived_at=waived_at)
+    Order.objects.filter(pk=order.pk).update(paid_at=waived_at)
+
+    order_paid_email_send(order_id=order.pk)
+
+    body = mailoutbox[0].body
+    assert "Livraison promise : sous 12 heures, avant le 14 mars 2026 à 22:30" in body
+    assert "Droit de rétractation : le 14 mars 2026 à 10:30, vous avez demandé que votre lecture vous soit fournie" in body
+    assert "reconnu perdre votre droit de rétractation une fois la lecture livrée" in body
+    assert "L221-28" in body
+    html = mailoutbox[0].alternatives[0][0]
+    assert "sous 12 heures" in html and "reconnu perdre votre droit de rétractation" in html
+
+
+def test_an_order_without_a_recorded_waiver_gets_no_waiver_paragraph(mailoutbox):
+    order = paid_order(service="basic")
+
+    order_paid_email_send(order_id=order.pk)
+
+    assert "Droit de rétractation" not in mailoutbox[0].body
+    assert "sous 48 heures" in mailoutbox[0].body

@@ -35,6 +35,8 @@ from orders.models import Offer, Order
 from payments.stripe_api import local_account_ensure
 from sanctuaire.audio import audio_store
 from sanctuaire.services import profile_update
+from storefront.legal_content import seed_legal_pages
+from storefront.models import ContactMessage, LegalPage
 from tests.experts.helpers import CONTENT, dead_letter
 from tests.factories import ExpertFactory, UserFactory, create_order, paid_order
 from tests.sanctuaire.conftest import complete_profile
@@ -119,6 +121,9 @@ def build_world() -> dict:
     profile_a = profile_update(user=client_a, data={}, photos={"face": ContentFile(_jpeg(), name="face.jpg")})
     profile_b = profile_update(user=client_b, data={}, photos={"face": ContentFile(_jpeg(), name="face.jpg")})
     letter = dead_letter(expert)
+    seed_legal_pages(LegalPage)
+    contact_message = ContactMessage.objects.create(name="Alice", email="client.a@example.com", subject="order",
+                                                    message="Où en est ma commande ?")
     return {
         "users": {
             "client_a": client_a, "client_b": client_b, "expert": expert.user, "other_expert": other_expert.user,
@@ -129,6 +134,7 @@ def build_world() -> dict:
         "attempt": GenerationAttempt.objects.filter(order=review_a).first(), "group": group,
         "account": local_account_ensure(), "endpoint_uuid": uuid.uuid4(),
         "order_ct": ContentType.objects.get_for_model(Order).pk,
+        "legal_page": LegalPage.objects.get(slug="cgv"), "contact_message": contact_message,
     }
 
 
@@ -219,6 +225,15 @@ ROWS: dict[str, list[Row]] = {
                                       data={"orderId": "DONE_A"}, json=True)],
     "payments:api_order_status": [Row("GET", lambda w: reverse("payments:api_order_status", args=[w["done_a"].pk]),
                                       same(200))],
+    # The storefront: legal pages, experts' profiles and the contact form are public (a message: 302).
+    **{f"storefront:{slug}": [Row("GET", (lambda s: lambda w: reverse(f"storefront:{s}"))(slug), same(200))]
+       for slug in ("cgv", "mentions-legales", "confidentialite", "droit-de-retractation")},
+    "storefront:experts": [Row("GET", lambda w: reverse("storefront:experts"), same(200))],
+    "storefront:contact": [
+        Row("GET", lambda w: reverse("storefront:contact"), same(200)),
+        Row("POST", lambda w: reverse("storefront:contact"), same(302),
+            data={"name": "Alice", "email": "alice@example.com", "subject": "order", "message": "Une question."}),
+    ],
     # The desk (session): A's orders are held by `expert`; `other_expert` may not see them (404) or act (409).
     "experts:queue": [Row("GET", lambda w: reverse("experts:queue"), DESK)],
     "experts:login": [Row("GET", lambda w: reverse("experts:login"), codes(200, 200, 200, 302, 302, 200, 302))],
@@ -334,6 +349,7 @@ ADMIN_OBJECTS = {
     "accounts.user": "client_a", "auth.group": "group", "orders.offer": "offer", "orders.order": "done_a",
     "experts.expert": "expert", "experts.deadletter": "letter", "experts.generationattempt": "attempt",
     "sanctuaire.clientprofile": "profile_a", "djstripe.account": "account",
+    "storefront.legalpage": "legal_page", "storefront.contactmessage": "contact_message",
 }
 
 
@@ -344,6 +360,8 @@ EXPERT_HOLDER_ONLY_VIEWS = {"change", "history"}
 ADMIN_REFUSED = {
     ("orders.order", "add"), ("orders.order", "delete"), ("experts.deadletter", "add"),
     ("experts.generationattempt", "add"), ("experts.generationattempt", "delete"),
+    # Legal pages are edited, never added or deleted (each has its URL and footer link); messages come from the form.
+    ("storefront.legalpage", "add"), ("storefront.legalpage", "delete"), ("storefront.contactmessage", "add"),
     *(("djstripe." + name, "add") for name in (
         "idempotencykey", "webhookeventtrigger", "balancetransaction", "discount", "dispute", "event")),
 }

@@ -37,7 +37,7 @@ def _counts() -> tuple[int, ...]:
 
 def _order_form(**changes) -> dict:
     return {"level": "intuitive", "service": "premium", "expertId": None, "email": "camille@example.com",
-            "name": "Camille Lune", "phone": "06 12 34 56 78", **changes}
+            "name": "Camille Lune", "phone": "06 12 34 56 78", "withdrawalWaiver": True, **changes}
 
 
 NESTED = "[" * 100_000 + "]" * 100_000

@@ -39,17 +39,33 @@
   var ERROR_SLOTS = {
     level: "offer", service: "offer", expertId: "expertId", email: "email", name: "name", phone: "phone",
     birthDate: "birthDate", birthTime: "birthTime", birthTimeUnknown: "birthTime", birthPlace: "birthPlace",
-    question: "question", objective: "objective"
+    question: "question", objective: "objective", withdrawalWaiver: "withdrawalWaiver"
   };
-  var INTAKE_FIELDS = ["birthDate", "birthTime", "birthTimeUnknown", "birthPlace", "question", "objective"];
+  // Error slot → the control the error summary links to, and its label there.
+  var FIELD_TARGETS = {
+    offer: { id: "offer-picker", label: "Votre lecture" },
+    expertId: { id: "expert", label: "Expert" },
+    name: { id: "name", label: "Nom complet" },
+    email: { id: "email", label: "Adresse e-mail" },
+    phone: { id: "phone", label: "Téléphone" },
+    birthDate: { id: "birthDate", label: "Date de naissance" },
+    birthTime: { id: "birthTime", label: "Heure de naissance" },
+    birthPlace: { id: "birthPlace", label: "Lieu de naissance" },
+    question: { id: "question", label: "Votre question" },
+    objective: { id: "objective", label: "Votre objectif" },
+    withdrawalWaiver: { id: "withdrawal-waiver", label: "Livraison avant la fin du délai de rétractation" }
+  };
+  var ORDER_FIELDS = "input[name=offer], #expert, #name, #email, #phone, #birthDate, #birthTime, #birthTimeUnknown, " +
+    "#birthPlace, #question, #objective, #withdrawal-waiver";
 
   var stripe = window.Stripe(config.publishableKey, { locale: "fr" });
   var elements = stripe.elements({ locale: "fr" });
   var card = elements.create("card", { hidePostalCode: true });
   card.mount("#card-element");
 
-  // Once the order exists, retries pay the same order: orderId is kept, the form's order fields are locked.
-  var state = { orderId: null, setupClientSecret: null, needsNewSetup: false, busy: false };
+  // Once the order exists, retries pay the same order (orderId is kept) as long as the client leaves the
+  // order's details as they were (orderBody); changed details after a refusal start a new order.
+  var state = { orderId: null, orderBody: null, setupClientSecret: null, needsNewSetup: false, busy: false };
 
   function selectedOffer() {
     return form.querySelector("input[name=offer]:checked");
@@ -58,6 +74,16 @@
   function updateTotal() {
     var offer = selectedOffer();
     total.textContent = offer ? offer.dataset.price : "—";
+    var chosen = document.getElementById("chosen-offer");
+    if (offer && chosen) {
+      document.getElementById("chosen-name").textContent = offer.dataset.name;
+      document.getElementById("chosen-price").textContent = offer.dataset.price;
+      document.getElementById("chosen-details").textContent = offer.dataset.details;
+      chosen.hidden = false;
+    }
+    var promise = document.getElementById("delivery-promise");
+    var hours = offer && /livrée sous (\d+) h/.exec(offer.dataset.details);
+    if (promise) { promise.textContent = hours ? "Livraison promise sous " + hours[1] + " h après le paiement." : ""; }
   }
 
   function setBusy(busy, message) {
@@ -73,6 +99,42 @@
     if (message) { formError.scrollIntoView({ block: "center" }); }
   }
 
+  // The error summary: one link per field in error, each moving the focus to that field.
+  function showErrorSummary(errors) {
+    formError.textContent = "";
+    var title = document.createElement("p");
+    title.className = "error-summary-title";
+    title.textContent = "Certains champs sont à corriger :";
+    var list = document.createElement("ul");
+    errors.forEach(function (error) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + error.target.id;
+      link.textContent = error.target.label + " : " + error.message;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        focusField(error.target.id);
+      });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    formError.appendChild(title);
+    formError.appendChild(list);
+    formError.hidden = false;
+    formError.focus();
+  }
+
+  function focusField(id) {
+    var element = document.getElementById(id);
+    if (!element) { return; }
+    if (element.tagName === "DETAILS") {
+      element.open = true;
+      element = element.querySelector("input[name=offer]") || element.querySelector("summary");
+    }
+    element.focus();
+    element.scrollIntoView({ block: "center" });
+  }
+
   function clearErrors() {
     showFormError("");
     Array.prototype.forEach.call(form.querySelectorAll(".error"), function (slot) { slot.textContent = ""; });
@@ -81,22 +143,34 @@
     });
   }
 
+  function slotOf(target) {
+    return Object.keys(FIELD_TARGETS).filter(function (slot) { return FIELD_TARGETS[slot] === target; })[0];
+  }
+
   function showFieldErrors(fields) {
-    var shown = false;
+    var summary = [];
+    var other = [];
     Object.keys(fields).forEach(function (name) {
       var slotName = ERROR_SLOTS[name];
       var slot = slotName && document.getElementById("error-" + slotName);
       var messages = [].concat(fields[name]).join(" ");
       if (slot) {
         slot.textContent = messages;
-        var input = document.getElementById(slotName === "expertId" ? "expert" : slotName);
-        if (input) { input.setAttribute("aria-invalid", "true"); }
-        shown = true;
+        var target = FIELD_TARGETS[slotName];
+        var input = document.getElementById(target.id);
+        if (input && input.tagName !== "DETAILS") { input.setAttribute("aria-invalid", "true"); }
+        if (slotName === "offer") { document.getElementById("offer-picker").open = true; }
+        summary.push({ target: target, message: messages });
       } else {
-        showFormError(messages);
+        other.push(messages);
       }
     });
-    if (shown) { showFormError("Certains champs sont à corriger."); }
+    // In the order of the form, whatever the order of the API's answer.
+    var order = Object.keys(FIELD_TARGETS);
+    summary.sort(function (a, b) {
+      return order.indexOf(slotOf(a.target)) - order.indexOf(slotOf(b.target));
+    });
+    if (summary.length) { showErrorSummary(summary); } else if (other.length) { showFormError(other.join(" ")); }
   }
 
   function cardErrorMessage(error) {
@@ -122,37 +196,39 @@
     return (result.data && result.data.error && result.data.error.message) || UNEXPECTED;
   }
 
-  function lockOrderFields() {
-    Array.prototype.forEach.call(
-      form.querySelectorAll("input[name=offer], #expert, #name, #email, #phone, #" + INTAKE_FIELDS.join(", #")),
-      function (input) { input.disabled = true; }
-    );
-    payButton.textContent = "Payer avec cette carte";
+  // While a payment runs the order's details cannot change; after a refusal they are editable again.
+  function setOrderFieldsDisabled(disabled) {
+    Array.prototype.forEach.call(form.querySelectorAll(ORDER_FIELDS), function (input) { input.disabled = disabled; });
   }
 
-  async function createOrder() {
+  function orderBody() {
     var offer = selectedOffer();
     var expert = document.getElementById("expert").value;
-    var body = {
+    var timeUnknown = document.getElementById("birthTimeUnknown").checked;
+    return {
       level: offer ? offer.dataset.level : "",
       service: offer ? offer.dataset.service : "",
       expertId: expert ? Number(expert) : null,
       name: document.getElementById("name").value.trim(),
       email: document.getElementById("email").value.trim(),
-      phone: document.getElementById("phone").value.trim()
+      phone: document.getElementById("phone").value.trim(),
+      birthDate: document.getElementById("birthDate").value || null,
+      birthTime: timeUnknown ? null : (document.getElementById("birthTime").value || null),
+      birthTimeUnknown: timeUnknown,
+      birthPlace: document.getElementById("birthPlace").value.trim(),
+      question: document.getElementById("question").value.trim(),
+      objective: document.getElementById("objective").value.trim(),
+      withdrawalWaiver: document.getElementById("withdrawal-waiver").checked
     };
-    var timeUnknown = document.getElementById("birthTimeUnknown").checked;
-    body.birthDate = document.getElementById("birthDate").value || null;
-    body.birthTime = timeUnknown ? null : (document.getElementById("birthTime").value || null);
-    body.birthTimeUnknown = timeUnknown;
-    body.birthPlace = document.getElementById("birthPlace").value.trim();
-    body.question = document.getElementById("question").value.trim();
-    body.objective = document.getElementById("objective").value.trim();
+  }
+
+  async function createOrder() {
+    var body = orderBody();
     // The page asks for the birth date and a time (or "unknown"); the API itself leaves them optional.
     var missing = {};
-    if (!offer) { missing.level = ["Choisissez une lecture."]; }
+    if (!selectedOffer()) { missing.level = ["Choisissez une lecture."]; }
     if (!body.birthDate) { missing.birthDate = ["Indiquez votre date de naissance."]; }
-    if (!body.birthTime && !timeUnknown) {
+    if (!body.birthTime && !body.birthTimeUnknown) {
       missing.birthTime = ["Indiquez l'heure de naissance ou cochez « Je ne connais pas l'heure »."];
     }
     if (Object.keys(missing).length) {
@@ -166,8 +242,9 @@
       return false;
     }
     state.orderId = result.data.orderId;
+    state.orderBody = JSON.stringify(body);
     state.setupClientSecret = result.data.setupClientSecret;
-    lockOrderFields();
+    payButton.textContent = "Payer avec cette carte";
     return true;
   }
 
@@ -189,6 +266,11 @@
   }
 
   async function pay() {
+    if (state.orderId && JSON.stringify(orderBody()) !== state.orderBody) {
+      // Details changed after a refusal: that pending order is left to expire, a new one is made.
+      state.orderId = null;
+      state.needsNewSetup = false;
+    }
     if (!state.orderId) {
       setBusy(true, "Création de votre commande…");
       if (!(await createOrder())) { return; }
@@ -241,8 +323,13 @@
     pay().catch(function () {
       showFormError(UNEXPECTED);
     }).finally(function () {
-      if (formStatus.textContent !== "Paiement accepté, redirection…") { setBusy(false); }
+      if (formStatus.textContent !== "Paiement accepté, redirection…") {
+        setBusy(false);
+        setOrderFieldsDisabled(false);
+      }
     });
+    // pay() has read the fields before its first await; they stay locked until it ends.
+    setOrderFieldsDisabled(true);
   });
 
   updateTotal();
