@@ -75,6 +75,7 @@ def test_a_checkout_with_birth_data_reaches_the_desk_with_the_chart_wheel(
     place.fill("Saint-Denis (Île-de-France)")
     page.get_by_label("Votre question").fill("Quelle voie pour mon travail ?")
     page.get_by_label("Votre objectif").fill("Changer de métier.")
+    page.get_by_label("Je demande que ma lecture me soit fournie avant la fin du délai de rétractation").check()
     _type_card(page, VISA)
     assert _serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Payer ma lecture").click()
