@@ -423,3 +423,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "lumira.redis_cache.RedisCache"
 # A desk session loads the user with their Expert row in one query (experts/auth.py).
 AUTHENTICATION_BACKENDS += ["experts.auth.ExpertSessionBackend"]
+
+# --- Promised delivery time (issue 15): hours from payment to delivery, per tier (Order.service) ---
+# The desk sorts its queue by the time left and flags the late ones; the shop promises the same figures.
+DELIVERY_TARGET_HOURS = {"basic": 48, "premium": 24, "vip": 12}

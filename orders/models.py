@@ -1,4 +1,5 @@
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -202,6 +203,14 @@ class Order(models.Model):
         return [api_name for field, api_name in INTAKE_REQUIRED if not getattr(self, field)]
 
     @property
+    def delivery_due_at(self) -> datetime | None:
+        """When the reading is promised: payment plus the tier's target (settings.DELIVERY_TARGET_HOURS)."""
+        hours = settings.DELIVERY_TARGET_HOURS.get(self.service)
+        if self.paid_at is None or hours is None:
+            return None
+        return self.paid_at + timedelta(hours=hours)
+
+    @property
     def client_first_name(self) -> str:
         return self.client_name.strip().partition(" ")[0]
 
@@ -248,6 +257,7 @@ class VersionOutcome(models.TextChoices):
     PENDING = "pending", "À valider"
     APPROVED = "approved", "Approuvée"
     REJECTED = "rejected", "Rejetée"
+    EDITED = "edited", "Corrigée par l'expert"
 
 
 class ContentVersion(models.Model):
@@ -267,6 +277,11 @@ class ContentVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the expert wrote this version by correcting the previous one (None: from the generator).
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="corrigée par",
+    )
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ClientProfile
+from .models import ClientProfile, DataRequest
 
 
 @admin.register(ClientProfile)
@@ -14,3 +14,21 @@ class ClientProfileAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="complet")
     def complete(self, profile: ClientProfile) -> bool:
         return profile.is_complete
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """The audit of exports and erasures: read-only, as any audit."""
+
+    list_display = ("created_at", "kind", "user", "orders_count", "files_count")
+    list_filter = ("kind",)
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
