@@ -68,5 +68,7 @@ def approve_confirm(request: HttpRequest, order_id) -> HttpResponse:
     order = _reviewable(request, order_id)
     if order is None:
         return redirect("experts:order", order_id=order_id)
-    context = {"order": order, "fields": content_fields(order.generated_content), "validation_form": ValidationForm()}
+    versions = list(order.versions.all())  # prefetched
+    context = {"order": order, "fields": content_fields(order.generated_content), "validation_form": ValidationForm(),
+               "current_version": versions[-1] if versions else None}
     return render(request, "experts/approve_confirm.html", context)

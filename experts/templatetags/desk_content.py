@@ -12,3 +12,11 @@ def version_changes(order, version) -> list:
         return []
     previous = next((other for other in order.versions.all() if other.revision == version.revision - 1), None)
     return content_diff(previous.content if previous else None, version.content)
+
+
+@register.filter
+def version_summary(version) -> str:
+    """A line naming a version in the history: its title, else its archetype (either content shape)."""
+    content = version.content if isinstance(version.content, dict) else {}
+    archetype = content.get("archetype")
+    return str(content.get("title") or (archetype.get("name") if isinstance(archetype, dict) else archetype) or "")

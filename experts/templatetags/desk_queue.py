@@ -20,8 +20,9 @@ class Delivery:
     label: str
 
 
-def _duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
+def _duration(delta: timedelta, *, round_up: bool = False) -> str:
+    seconds = delta.total_seconds()
+    minutes = int(-(-seconds // 60) if round_up else seconds // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
@@ -43,7 +44,7 @@ def delivery_of(order, now: datetime | None = None) -> Delivery:
     if left <= timedelta(0):
         return Delivery(due, "overdue", f"En retard de {_duration(-left)}")
     state = "urgent" if left < timedelta(hours=hours) * URGENT_SHARE else "ok"
-    return Delivery(due, state, f"Reste {_duration(left)}")
+    return Delivery(due, state, f"Reste {_duration(left, round_up=True)}")
 
 
 @register.simple_tag
