@@ -175,7 +175,8 @@ def test_a_delivered_reading_can_no_longer_be_corrected(expert):
 def test_approving_shows_what_the_client_will_receive_before_delivering(expert, django_capture_on_commit_callbacks):
     order = _engine_order(expert)
     client = desk(expert)
-    client.post(reverse("experts:content_edit", args=[order.pk]), _edit_data(order, **{"c-reading-closing": "À bientôt, corrigé."}))
+    closing = {"c-reading-closing": "À bientôt, corrigé."}
+    client.post(reverse("experts:content_edit", args=[order.pk]), _edit_data(order, **closing))
 
     panel = client.get(reverse("experts:order", args=[order.pk])).content.decode()
     confirm = client.get(reverse("experts:approve_confirm", args=[order.pk]))
