@@ -69,6 +69,7 @@ def approve_confirm(request: HttpRequest, order_id) -> HttpResponse:
     if order is None:
         return redirect("experts:order", order_id=order_id)
     versions = list(order.versions.all())  # prefetched
-    context = {"order": order, "fields": content_fields(order.generated_content), "validation_form": ValidationForm(),
+    fields = [field for field in content_fields(order.generated_content) if field.value.strip()]
+    context = {"order": order, "fields": fields, "validation_form": ValidationForm(),
                "current_version": versions[-1] if versions else None}
     return render(request, "experts/approve_confirm.html", context)

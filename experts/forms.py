@@ -67,13 +67,13 @@ class ContentEditForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, content: dict, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.content = content
         self.content_fields = content_fields(content)
         for field in self.content_fields:
             rows = 2 if not field.long else min(14, 3 + len(field.value) // 90)
             self.fields[field.name] = forms.CharField(
-                label=field.label, initial=field.value, max_length=20000,
+                label=field.label, initial=field.value, max_length=20000, required=bool(field.value.strip()),
                 widget=forms.Textarea(attrs={"rows": rows}),
                 error_messages={"required": "Ce texte ne peut pas être vide."},
             )

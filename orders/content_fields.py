@@ -40,6 +40,11 @@ class ContentField:
         return "c-" + "-".join(str(part) for part in self.path)
 
     @property
+    def title(self) -> str:
+        """Section and label together ("Lecture · Introduction"), or one of them when they are the same."""
+        return self.group if self.label == self.group else f"{self.group} · {self.label}"
+
+    @property
     def long(self) -> bool:
         return len(self.value) > 90 or "\n" in self.value
 
@@ -124,7 +129,7 @@ def content_diff(old: dict | None, new: dict | None) -> list[tuple[str, SafeStri
         previous = before.pop(field.path, None)
         old_text = previous.value if previous else ""
         if old_text != field.value:
-            changes.append((f"{field.group} · {field.label}", _inline_diff(old_text, field.value)))
+            changes.append((field.title, _inline_diff(old_text, field.value)))
     for field in before.values():  # texts the newer version no longer has
-        changes.append((f"{field.group} · {field.label}", _inline_diff(field.value, "")))
+        changes.append((field.title, _inline_diff(field.value, "")))
     return changes

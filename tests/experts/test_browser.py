@@ -53,7 +53,7 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     page.get_by_label("Mot de passe").fill("expert-password-123")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
-    expect(page.locator("#stats-panel")).to_contain_text("Payée")  # loaded by htmx
+    expect(page.locator("#stats-panel")).to_contain_text("Payée")  # drawn with the page
     page.screenshot(path=SHOTS / "1-queue.png", full_page=True)
     assert serious_violations(page) == []
 
@@ -79,17 +79,33 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     expect(page.locator(".reading")).to_contain_text("Parler davantage du travail")
     page.screenshot(path=SHOTS / "4-revision.png", full_page=True)
 
-    page.get_by_role("button", name="Approuver et livrer").click()
+    # The expert corrects one text (a new version in their name), then confirms what the client will receive.
+    page.get_by_role("link", name="Corriger le texte").click()
+    synthesis = page.get_by_label("Synthèse", exact=True)
+    synthesis.fill(synthesis.input_value() + " Relu et complété par Oriane.")
+    page.screenshot(path=SHOTS / "5-correction.png", full_page=True)
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Enregistrer la correction").click()
+    expect(page.get_by_text("Correction enregistrée")).to_be_visible()
+    page.get_by_role("link", name="Approuver et livrer").click()
+    expect(page.get_by_role("heading", name="Aperçu de la lecture livrée")).to_be_visible()
+    expect(page.locator(".reading-preview")).to_contain_text("Relu et complété par Oriane.")
+    page.screenshot(path=SHOTS / "6-approve-preview.png", full_page=True)
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Confirmer : livrer cette lecture").click()
     expect(page.locator("#order-panel")).to_contain_text("Lecture livrée le")
-    page.screenshot(path=SHOTS / "5-delivered.png", full_page=True)
+    page.get_by_text("Voir les modifications").first.click()
+    expect(page.locator(".version-diff ins").first).to_contain_text("Relu et complété par Oriane.")
+    page.screenshot(path=SHOTS / "7-delivered.png", full_page=True)
 
     phone = browser.new_page(viewport={"width": 390, "height": 844})
     phone.context.add_cookies(page.context.cookies())
     phone.goto(f"{live_server.url}/desk/orders/{order.pk}/")
     expect(phone.get_by_role("heading", name=f"Commande {order.number}")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
-    phone.screenshot(path=SHOTS / "6-phone.png", full_page=True)
+    phone.screenshot(path=SHOTS / "8-phone.png", full_page=True)
 
     order.refresh_from_db()
-    assert order.status == OrderStatus.COMPLETED and order.revision_count == 1
-    assert Order.objects.get(pk=order.pk).versions.count() == 2
+    assert order.status == OrderStatus.COMPLETED and order.revision_count == 2
+    assert Order.objects.get(pk=order.pk).versions.count() == 3
+    assert "Relu et complété par Oriane." in order.generated_content["synthesis"]
