@@ -69,11 +69,12 @@ class ContentEditForm(forms.Form):
     def __init__(self, *args, content: dict, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.content = content
-        self.content_fields = content_fields(content)
+        # Empty texts are sections this level does not include (older content shape): nothing to correct.
+        self.content_fields = [field for field in content_fields(content) if field.value.strip()]
         for field in self.content_fields:
             rows = 2 if not field.long else min(14, 3 + len(field.value) // 90)
             self.fields[field.name] = forms.CharField(
-                label=field.label, initial=field.value, max_length=20000, required=bool(field.value.strip()),
+                label=field.label, initial=field.value, max_length=20000,
                 widget=forms.Textarea(attrs={"rows": rows}),
                 error_messages={"required": "Ce texte ne peut pas être vide."},
             )
