@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from lumira.admin_readonly import ReadOnlyAdmin
+
 from .models import DeadLetter, DeadLetterStatus, Expert, GenerationAttempt
 from .services import dead_letter_replay, expert_set_active
 
@@ -49,19 +51,10 @@ class DeadLetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(GenerationAttempt)
-class GenerationAttemptAdmin(admin.ModelAdmin):
+class GenerationAttemptAdmin(ReadOnlyAdmin):
     """Read-only trace of every request sent to the generator."""
 
     list_display = ("created_at", "order", "revision", "backend", "outcome", "sends", "resends", "answered_at")
     list_filter = ("outcome", "backend")
     search_fields = ("order__number", "id")
     list_select_related = ("order",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from lumira.admin_readonly import ReadOnlyAdmin
+
 from .models import ClientProfile, DataRequest
 
 
@@ -17,18 +19,9 @@ class ClientProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(admin.ModelAdmin):
-    """The audit of exports and erasures: read-only, as any audit."""
+class DataRequestAdmin(ReadOnlyAdmin):
+    """The audit of exports and erasures."""
 
     list_display = ("created_at", "kind", "user", "orders_count", "files_count")
     list_filter = ("kind",)
     list_select_related = ("user",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,7 +1,9 @@
 """The desk in headless Chromium: sign in, take an order, generate with the local generator, reject with a
-reason, approve. Screenshots in test-artifacts/experts-desk/."""
+reason, correct one text, approve on the preview (screenshots in test-artifacts/experts-desk/); the queue at a
+phone's and a desktop's width (test-artifacts/desk/)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "experts-desk"
+QUEUE_SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "desk"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -109,3 +112,58 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     assert order.status == OrderStatus.COMPLETED and order.revision_count == 2
     assert Order.objects.get(pk=order.pk).versions.count() == 3
     assert "Relu et complété par Oriane." in order.generated_content["synthesis"]
+
+
+# Layout shifts after load, summed (the page's CLS as Lighthouse counts it, without user input).
+CLS_SCRIPT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value; })
+    .observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 1500);
+})"""
+
+
+def _paid_hours_ago(order: Order, hours: float) -> Order:
+    Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(hours=hours))
+    return order
+
+
+def test_the_queue_is_cards_on_a_phone_and_a_table_on_a_desktop(live_server, browser):
+    """Cards under 700 px with the take button whole, deadlines flagged, nothing moving once drawn (CLS).
+    Screenshots at 390 and 1280 px in test-artifacts/desk/."""
+    QUEUE_SHOTS.mkdir(parents=True, exist_ok=True)
+    expert_create(email="oriane@lumira.local", name="Oriane Lune", password="expert-password-123")
+    late = _paid_hours_ago(paid_order(service="premium", level=4), 30)
+    vip = _paid_hours_ago(paid_order(service="vip", level=3, question=""), 10)
+    _paid_hours_ago(paid_order(service="basic", level=1), 2)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/desk/login/")
+    page.get_by_label("Adresse e-mail").fill("oriane@lumira.local")
+    page.get_by_label("Mot de passe").fill("expert-password-123")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
+
+    assert page.evaluate(CLS_SCRIPT) < 0.05
+    rows = page.locator("tbody tr")
+    expect(rows.first).to_contain_text(late.number)
+    expect(rows.first).to_contain_text("En retard")
+    expect(rows.nth(1)).to_contain_text("VIP")
+    expect(rows.nth(1)).to_contain_text("Incomplet : question")
+    assert page.evaluate("getComputedStyle(document.querySelector('tbody tr')).display") == "table-row"
+    page.screenshot(path=QUEUE_SHOTS / "queue-1280.png", full_page=True)
+    assert serious_violations(page) == []
+
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/desk/")
+    expect(phone.get_by_role("heading", name="File d'attente")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    assert phone.evaluate("getComputedStyle(document.querySelector('tbody tr')).display") == "block"
+    take = phone.locator(f"#order-row-{vip.pk}").get_by_role("button", name="Prendre")
+    box = take.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 44  # whole and easy to tap
+    phone.screenshot(path=QUEUE_SHOTS / "queue-390.png", full_page=True)
+    assert serious_violations(phone) == []
+    take.click()
+    expect(phone.locator(f"#order-row-{vip.pk}")).to_contain_text("À vous")
