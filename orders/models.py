@@ -174,7 +174,8 @@ class Order(models.Model):
         verbose_name_plural = "commandes"
         ordering = ("-created_at",)
         indexes = [
-            # Expert queue: paid orders, own or unassigned, oldest first; validation queue likewise.
+            # Expert queue: paid orders, own or unassigned (then sorted by delivery target: a top-N sort of
+            # that subset); validation queue likewise.
             models.Index(fields=("status", "expert", "created_at"), name="order_queue_idx"),
             models.Index(fields=("status", "created_at"), name="order_status_created_idx"),
             models.Index(fields=("expert", "status"), name="order_expert_status_idx"),
