@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from lumira.admin_readonly import ReadOnlyAdmin
+
 from .models import AIRun, DeadLetter, DeadLetterStatus, Expert, GenerationAttempt
 from .services import dead_letter_replay, expert_set_active
 
@@ -46,19 +48,6 @@ class DeadLetterAdmin(admin.ModelAdmin):
             f"{outcomes['replayed']} renvoyée(s) en génération, {outcomes['obsolete']} sans objet.",
             messages.SUCCESS,
         )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A trace written by the application: staff read it, nobody adds, edits or deletes a row."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(GenerationAttempt)

@@ -1,5 +1,6 @@
 from django import forms
 
+from orders.content_fields import content_fields, content_with_texts
 from orders.models import Level
 
 from .selectors import DESK_STATUSES
@@ -59,3 +60,36 @@ class AssignForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = Expert.objects.active().order_by("name")
+
+
+class ContentEditForm(forms.Form):
+    """One field per text of the version being corrected (orders.content_fields), and the revision it was
+    built from, so that a correction made on a version that changed since is refused."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, content: dict, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.content = content
+        # Empty texts are sections this level does not include (older content shape): nothing to correct.
+        self.content_fields = [field for field in content_fields(content) if field.value.strip()]
+        for field in self.content_fields:
+            rows = 2 if not field.long else min(14, 3 + len(field.value) // 90)
+            self.fields[field.name] = forms.CharField(
+                label=field.label, initial=field.value, max_length=20000,
+                widget=forms.Textarea(attrs={"rows": rows}),
+                error_messages={"required": "Ce texte ne peut pas être vide."},
+            )
+
+    def groups(self) -> list[tuple[str, list]]:
+        """The bound fields by section of the reading, in the content's order."""
+        groups: list[tuple[str, list]] = []
+        for field in self.content_fields:
+            if not groups or groups[-1][0] != field.group:
+                groups.append((field.group, []))
+            groups[-1][1].append(self[field.name])
+        return groups
+
+    def edited_content(self) -> dict:
+        texts = {field.name: self.cleaned_data[field.name].replace("\r\n", "\n") for field in self.content_fields}
+        return content_with_texts(self.content, texts)

@@ -3,8 +3,22 @@
 Both the desk and the API call these, so they show the same orders to the same expert.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,14 +47,31 @@ def orders_visible_to(expert: Expert) -> QuerySet[Order]:
     return orders
 
 
+def _delivery_due() -> ExpressionWrapper:
+    """paid_at + the tier's delivery target, in SQL (as Order.delivery_due_at), to sort the queue by it."""
+    targets = [When(service=service, then=F("paid_at") + timedelta(hours=hours))
+               for service, hours in settings.DELIVERY_TARGET_HOURS.items()]
+    return ExpressionWrapper(Case(*targets, default=F("paid_at")), output_field=DateTimeField())
+
+
+def _present(field: str) -> ExpressionWrapper:
+    # An empty encrypted field is stored as NULL: whether it is filled is known without decrypting it.
+    return ExpressionWrapper(Q(**{f"{field}__isnull": False}), output_field=BooleanField())
+
+
 def order_queue(*, expert: Expert, status: str | None = S.PAID, level: int | None = None) -> QuerySet[Order]:
-    """The queue, oldest first (served in order). `status=None` means every desk status."""
+    """The queue, the soonest delivery target first (then the oldest). `status=None` means every desk status.
+    Each row knows its due time (`due_at`) and whether its intake is there (`has_birth_date`, `has_question`)."""
     orders = orders_visible_to(expert)
     if status:
         orders = orders.filter(status=status)
     if level:
         orders = orders.filter(level=level)
-    return orders.select_related("expert").only(*_LIST_FIELDS).order_by("created_at", "pk")
+    return (
+        orders.select_related("expert").only(*_LIST_FIELDS)
+        .annotate(due_at=_delivery_due(), has_birth_date=_present("birth_date"), has_question=_present("question"))
+        .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
+    )
 
 
 def validation_queue(*, expert: Expert) -> QuerySet[Order]:
@@ -60,7 +91,7 @@ def order_for_expert(*, expert: Expert, order_id) -> Order:
         orders_visible_to(expert)
         .select_related("expert")
         .prefetch_related(
-            Prefetch("versions", queryset=ContentVersion.objects.select_related("reviewed_by").order_by("revision")),
+            Prefetch("versions", queryset=ContentVersion.objects.select_related("reviewed_by", "edited_by").order_by("revision")),
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id")),
             Prefetch("ai_runs", queryset=AIRun.objects.order_by("created_at", "id")),
         )

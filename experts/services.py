@@ -12,6 +12,7 @@ from django.utils import timezone
 from orders.models import Order, OrderStatus
 from orders.services import (
     AlreadyAssigned,
+    ContentNotEditable,
     IntakeIncomplete,
     InvalidTransition,
     OrderServiceError,
@@ -20,6 +21,7 @@ from orders.services import (
     TransitionResult,
     order_approve,
     order_assign,
+    order_content_edit,
     order_reject,
     order_start_generation,
 )
@@ -51,7 +53,7 @@ class AlreadyDone(OrderServiceError):
 # Refusals caused by the order's state or holder (409), as opposed to a request that is wrong in itself (400).
 CONFLICTS = (
     AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, StaleVersion, CallbackReplayed, AlreadyDone,
-    IntakeIncomplete,
+    IntakeIncomplete, ContentNotEditable,
 )
 
 
@@ -215,6 +217,12 @@ def content_validate(
                 attempt_open(result.order)
         return _done_now(result, "Ce rejet est déjà pris en compte : la révision est en cours de génération.")
     raise OrderServiceError("Action inconnue : choisissez approuver ou rejeter.")
+
+
+def content_edit(*, order_id, expert: Expert, content: dict, base_revision: int) -> TransitionResult:
+    """The expert holding the order (or an admin) corrects the content before approving it."""
+    _check_holder(order_id, expert)
+    return order_content_edit(order_id=order_id, content=content, base_revision=base_revision, actor=expert.user)
 
 
 def dead_letter_replay(*, dead_letter_id: int, actor=None) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import content_views, views
 from .api import views as api
 
 app_name = "experts"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("desk/orders/<uuid:order_id>/assign/", views.assign, name="assign"),
     path("desk/orders/<uuid:order_id>/generate/", views.generate, name="generate"),
     path("desk/orders/<uuid:order_id>/validate/", views.validate, name="validate"),
+    path("desk/orders/<uuid:order_id>/corriger/", content_views.content_edit, name="content_edit"),
+    path("desk/orders/<uuid:order_id>/approuver/", content_views.approve_confirm, name="approve_confirm"),
     # The expert API (JWT) and the n8n callback (signed), paths fixed by SPEC §9.
     path("api/expert/login", api.LoginView.as_view(), name="api_login"),
     path("api/expert/token/refresh", api.TokenRefreshView.as_view(), name="api_token_refresh"),

@@ -4,6 +4,8 @@ Every action also works without JavaScript (a normal POST answered by a redirect
 view answers the fragment that changed.
 """
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -90,10 +92,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         cleaned = filters.cleaned_data if filters.is_valid() else {"status": OrderStatus.PAID, "level": None}
         orders = selectors.order_queue(expert=request.expert, status=cleaned["status"] or None, level=cleaned["level"])
         context = {"filters": filters, "page": _page(request, orders), "querystring": _querystring(request),
-                   "csrf_token": CSRF_SLOT}
+                   "csrf_token": CSRF_SLOT, "stats": _stats_rows(request.expert)}
         return render_to_string("experts/order_queue.html", context, request)
 
-    parts = request_parts(request, settings.EXPERT_DESK_PAGE_SIZE)
+    # The page shows the time left to each delivery target: a cached copy lives one minute at most.
+    parts = (*request_parts(request, settings.EXPERT_DESK_PAGE_SIZE), int(time.time() // 60))
     return cached_page(request, "desk-queue", parts, depends_on=[DESK_GENERATION], build=build)
 
 

@@ -198,7 +198,8 @@ class Order(models.Model):
         verbose_name_plural = "commandes"
         ordering = ("-created_at",)
         indexes = [
-            # Expert queue: paid orders, own or unassigned, oldest first; validation queue likewise.
+            # Expert queue: paid orders, own or unassigned (then sorted by delivery target: a top-N sort of
+            # that subset); validation queue likewise.
             models.Index(fields=("status", "expert", "created_at"), name="order_queue_idx"),
             models.Index(fields=("status", "created_at"), name="order_status_created_idx"),
             models.Index(fields=("expert", "status"), name="order_expert_status_idx"),
@@ -289,6 +290,7 @@ class VersionOutcome(models.TextChoices):
     PENDING = "pending", "À valider"
     APPROVED = "approved", "Approuvée"
     REJECTED = "rejected", "Rejetée"
+    EDITED = "edited", "Corrigée par l'expert"
 
 
 class ContentVersion(models.Model):
@@ -308,6 +310,11 @@ class ContentVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the expert wrote this version by correcting the previous one (None: from the generator).
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="corrigée par",
+    )
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
 
     class Meta:

@@ -484,4 +484,88 @@ def order_audio_attach(*, order_id, name: str) -> TransitionResult:
         order.audio_name = name
         order.save(update_fields=["audio_name", "updated_at"])
         _record_event(order, from_status=order.status, action="audio_rendered")
+
+
+class ContentNotEditable(OrderServiceError):
+    code = "not_editable"
+
+
+class InvalidContent(OrderServiceError):
+    """The corrected content breaks the level's schema; `errors` lists why (engine.schema)."""
+
+    code = "invalid_content"
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("Correction refusée : " + " ; ".join(errors))
+        self.errors = errors
+
+
+def order_content_edit(*, order_id, content: dict, base_revision: int, actor) -> TransitionResult:
+    """The expert corrects the content waiting for validation: a new version authored by them, the one the
+    approval will deliver. The corrected content must be as valid as the generator's (engine.schema); the
+    version it was made from must still be the current one (two correctors never overwrite each other)."""
+    from engine.schema import validate_content
+
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.status != S.AWAITING_VALIDATION:
+            raise ContentNotEditable(f"La commande {order.number} n'attend pas de validation : rien à corriger.")
+        if order.revision_count != base_revision:
+            raise ContentNotEditable("Le contenu a changé depuis l'ouverture du formulaire : rechargez la page.")
+        current = _current_version(order)
+        if content == current.content:
+            return TransitionResult(order, changed=False)
+        # Compared by the place they point at (the part before ":"): a text the generator already left outside
+        # the schema (an older content shape) may be corrected, but no correction may break a valid part.
+        before = {error.partition(":")[0] for error in
+                  validate_content(current.content, level=order.level, duration_minutes=order.duration)}
+        errors = [error for error in validate_content(content, level=order.level, duration_minutes=order.duration)
+                  if error.partition(":")[0] not in before]
+        if errors:
+            raise InvalidContent(errors)
+        now = timezone.now()
+        current.outcome, current.reviewed_by, current.reviewed_at = VersionOutcome.EDITED, actor, now
+        current.save(update_fields=["outcome", "reviewed_by", "reviewed_at"])
+        order.revision_count += 1
+        ContentVersion.objects.create(
+            order=order, revision=order.revision_count, content=content, prompt=current.prompt,
+            instructions=current.instructions, attempt_id=current.attempt_id, edited_by=actor,
+        )
+        order.generated_content = content
+        order.save(update_fields=["revision_count", "generated_content", "updated_at"])
+        _record_event(order, from_status=order.status, action="content_edited", actor=actor,
+                      note=f"version {order.revision_count + 1}")
+        return TransitionResult(order, changed=True)
+
+
+# What accounting keeps of an erased client's order (SPEC: number, amount, currency, dates, level, service,
+# status); every other personal, intake or content field is emptied.
+ERASED_ORDER_VALUES = {
+    "client_name": "", "client_email": "", "client_phone": "", "birth_date": None, "birth_time": "", "birth_place": "",
+    "question": "", "objective": "", "chart": None, "expert_prompt": "", "expert_instructions": "",
+    "generated_content": None, "validation_notes": "", "rejection_reason": "", "last_error": "", "audio_name": "",
+}
+# An order someone is working on (or owes the client) is not erased under their feet.
+ERASURE_BLOCKING_STATUSES = (S.PAID, S.PROCESSING, S.AWAITING_VALIDATION)
+
+
+def order_erase_personal_data(*, order_id, actor=None) -> TransitionResult:
+    """The client asked for erasure: the order keeps what accounting needs, everything else about the client
+    goes, from the order, its versions, its events' notes and its generation records. Once per order."""
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.events.filter(action="personal_data_erased").exists():
+            return TransitionResult(order, changed=False)
+        if order.status in ERASURE_BLOCKING_STATUSES:
+            raise OrderServiceError(f"La commande {order.number} n'est pas encore livrée : elle ne peut pas être effacée.")
+        for field, value in ERASED_ORDER_VALUES.items():
+            setattr(order, field, value)
+        order.save(update_fields=[*ERASED_ORDER_VALUES, "updated_at"])
+        order.versions.update(content={}, prompt="", instructions="", validation_notes="", rejection_reason="")
+        order.events.update(note="")
+        # What was sent to a writer holds the intake; a writer's error may quote it.
+        order.generation_attempts.update(last_error="", request=None)
+        order.ai_runs.update(error="")
+        order.dead_letters.update(error="")
+        _record_event(order, from_status=order.status, action="personal_data_erased", actor=actor)
         return TransitionResult(order, changed=True)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import ClientProfile
+from lumira.admin_readonly import ReadOnlyAdmin
+
+from .models import ClientProfile, DataRequest
 
 
 @admin.register(ClientProfile)
@@ -14,3 +16,12 @@ class ClientProfileAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="complet")
     def complete(self, profile: ClientProfile) -> bool:
         return profile.is_complete
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(ReadOnlyAdmin):
+    """The audit of exports and erasures."""
+
+    list_display = ("created_at", "kind", "user", "orders_count", "files_count")
+    list_filter = ("kind",)
+    list_select_related = ("user",)

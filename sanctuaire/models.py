@@ -51,3 +51,29 @@ class ClientProfile(models.Model):
         if not self.photo_name(kind):
             return ""
         return reverse("sanctuaire:photo", kwargs={"profile_id": self.pk, "kind": kind})
+
+
+class DataRequestKind(models.TextChoices):
+    EXPORT = "export", "Export des données"
+    ERASURE = "erasure", "Effacement du compte"
+
+
+class DataRequest(models.Model):
+    """Audit row: a client exported their data or had their account erased (GDPR articles 15, 17 and 20).
+
+    Holds no personal data itself; the user row it points to stays (anonymised) after an erasure.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField("demande", max_length=16, choices=DataRequestKind.choices)
+    orders_count = models.PositiveIntegerField("commandes concernées", default=0)
+    files_count = models.PositiveIntegerField("fichiers", default=0)
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "demande sur les données"
+        verbose_name_plural = "demandes sur les données"
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user_id}, {self.created_at:%Y-%m-%d})"

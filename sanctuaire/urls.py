@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import data_views, views
 from .api import views as api
 
 app_name = "sanctuaire"
@@ -18,6 +18,9 @@ urlpatterns = [
     path("sanctuaire/lectures/<uuid:order_id>/", views.reading_detail, name="reading_detail"),
     path("sanctuaire/lectures/<uuid:order_id>/pdf/", views.reading_pdf, name="reading_pdf"),
     path("sanctuaire/lectures/<uuid:order_id>/audio/", views.reading_audio, name="reading_audio"),
+    path("sanctuaire/mes-donnees/", data_views.data_page, name="data"),
+    path("sanctuaire/mes-donnees/export/", data_views.data_export, name="data_export"),
+    path("sanctuaire/mes-donnees/effacer/", data_views.data_erase, name="data_erase"),
     path("sanctuaire/photos/<uuid:profile_id>/<str:kind>/", views.photo, name="photo"),
     path("api/sanctuaire/token", api.TokenView.as_view(), name="api_token"),
     path("api/sanctuaire/token/refresh", api.TokenRefreshView.as_view(), name="api_token_refresh"),

@@ -34,6 +34,8 @@ EVENT_LABELS = {
     "approved": "Approuvée et livrée",
     "rejected": "Rejetée : révision demandée",
     "refunded": "Remboursée",
+    "content_edited": "Texte corrigé par l'expert",
+    "personal_data_erased": "Données personnelles effacées (demande du client)",
 }
 
 

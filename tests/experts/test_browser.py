@@ -1,7 +1,9 @@
 """The desk in headless Chromium: sign in, take an order, generate with the local generator, reject with a
-reason, approve. Screenshots in test-artifacts/experts-desk/."""
+reason, correct one text, approve on the preview (screenshots in test-artifacts/experts-desk/); the queue at a
+phone's and a desktop's width (test-artifacts/desk/)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "experts-desk"
+QUEUE_SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "desk"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -54,7 +57,7 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     page.get_by_label("Mot de passe").fill("expert-password-123")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
-    expect(page.locator("#stats-panel")).to_contain_text("Payée")  # loaded by htmx
+    expect(page.locator("#stats-panel")).to_contain_text("Payée")  # drawn with the page
     page.screenshot(path=SHOTS / "1-queue.png", full_page=True)
     assert serious_violations(page) == []
 
@@ -86,17 +89,88 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     expect(page.locator(".reading")).not_to_contain_text("Parler davantage de l'amour")
     page.screenshot(path=SHOTS / "4-revision.png", full_page=True)
 
-    page.get_by_role("button", name="Approuver et livrer").click()
+    # The expert corrects one text (a new version in their name), then confirms what the client will receive.
+    page.get_by_role("link", name="Corriger le texte").click()
+    synthesis = page.get_by_label("Synthèse", exact=True)
+    synthesis.fill(synthesis.input_value() + " Relu et complété par Oriane.")
+    page.screenshot(path=SHOTS / "5-correction.png", full_page=True)
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Enregistrer la correction").click()
+    expect(page.get_by_text("Correction enregistrée")).to_be_visible()
+    page.get_by_role("link", name="Approuver et livrer").click()
+    expect(page.get_by_role("heading", name="Aperçu de la lecture livrée")).to_be_visible()
+    expect(page.locator(".reading-preview")).to_contain_text("Relu et complété par Oriane.")
+    page.screenshot(path=SHOTS / "6-approve-preview.png", full_page=True)
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Confirmer : livrer cette lecture").click()
     expect(page.locator("#order-panel")).to_contain_text("Lecture livrée le")
-    page.screenshot(path=SHOTS / "5-delivered.png", full_page=True)
+    page.get_by_text("Voir les modifications").first.click()
+    expect(page.locator(".version-diff ins").first).to_contain_text("Relu et complété par Oriane.")
+    page.screenshot(path=SHOTS / "7-delivered.png", full_page=True)
 
     phone = browser.new_page(viewport={"width": 390, "height": 844})
     phone.context.add_cookies(page.context.cookies())
     phone.goto(f"{live_server.url}/desk/orders/{order.pk}/")
     expect(phone.get_by_role("heading", name=f"Commande {order.number}")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
-    phone.screenshot(path=SHOTS / "6-phone.png", full_page=True)
+    phone.screenshot(path=SHOTS / "8-phone.png", full_page=True)
 
     order.refresh_from_db()
-    assert order.status == OrderStatus.COMPLETED and order.revision_count == 1
-    assert Order.objects.get(pk=order.pk).versions.count() == 2
+    assert order.status == OrderStatus.COMPLETED and order.revision_count == 2
+    assert Order.objects.get(pk=order.pk).versions.count() == 3
+    assert "Relu et complété par Oriane." in order.generated_content["synthesis"]
+
+
+# Layout shifts after load, summed (the page's CLS as Lighthouse counts it, without user input).
+CLS_SCRIPT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value; })
+    .observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 1500);
+})"""
+
+
+def _paid_hours_ago(order: Order, hours: float) -> Order:
+    Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(hours=hours))
+    return order
+
+
+def test_the_queue_is_cards_on_a_phone_and_a_table_on_a_desktop(live_server, browser):
+    """Cards under 700 px with the take button whole, deadlines flagged, nothing moving once drawn (CLS).
+    Screenshots at 390 and 1280 px in test-artifacts/desk/."""
+    QUEUE_SHOTS.mkdir(parents=True, exist_ok=True)
+    expert_create(email="oriane@lumira.local", name="Oriane Lune", password="expert-password-123")
+    late = _paid_hours_ago(paid_order(service="premium", level=4), 30)
+    vip = _paid_hours_ago(paid_order(service="vip", level=3, question=""), 10)
+    _paid_hours_ago(paid_order(service="basic", level=1), 2)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/desk/login/")
+    page.get_by_label("Adresse e-mail").fill("oriane@lumira.local")
+    page.get_by_label("Mot de passe").fill("expert-password-123")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
+
+    assert page.evaluate(CLS_SCRIPT) < 0.05
+    rows = page.locator("tbody tr")
+    expect(rows.first).to_contain_text(late.number)
+    expect(rows.first).to_contain_text("En retard")
+    expect(rows.nth(1)).to_contain_text("VIP")
+    expect(rows.nth(1)).to_contain_text("Incomplet : question")
+    assert page.evaluate("getComputedStyle(document.querySelector('tbody tr')).display") == "table-row"
+    page.screenshot(path=QUEUE_SHOTS / "queue-1280.png", full_page=True)
+    assert serious_violations(page) == []
+
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/desk/")
+    expect(phone.get_by_role("heading", name="File d'attente")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    assert phone.evaluate("getComputedStyle(document.querySelector('tbody tr')).display") == "block"
+    take = phone.locator(f"#order-row-{vip.pk}").get_by_role("button", name="Prendre")
+    box = take.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 44  # whole and easy to tap
+    phone.screenshot(path=QUEUE_SHOTS / "queue-390.png", full_page=True)
+    assert serious_violations(phone) == []
+    take.click()
+    expect(phone.locator(f"#order-row-{vip.pk}")).to_contain_text("À vous")

@@ -3,8 +3,9 @@ API, its fake Stripe.js in the page, its webhooks to the site) and a Celery work
 
 A client orders and pays by card → the confirmation shows it paid → an expert signs in to the desk, takes
 the order, sends it to generation (the worker runs the local generator), rejects the first version with a
-reason, approves the revision → the client signs in by the emailed link, completes the profile, reads the
-reading and downloads its PDF. Every page is checked with axe-core (no serious or critical violation) and
+reason, corrects one text of the revision and approves it on its preview → the client signs in by the emailed
+link, completes the profile, reads the reading (with the correction) and downloads its PDF, downloads all
+their data, and erases their account. Every page is checked with axe-core (no serious or critical violation) and
 photographed into test-artifacts/journey/.
 
 The worker runs in a thread of this process (celery.contrib.testing), so the emails it sends land in
@@ -16,6 +17,7 @@ import json
 import os
 import re
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,7 @@ CLIENT_EMAIL = "camille.lune@example.com"
 EXPERT_EMAIL, EXPERT_PASSWORD = "oriane@lumira.local", "expert-password-123"
 REJECTION = "Parler davantage de la carrière"
 REVISED = "Votre vocation et votre travail"  # the composer's section on work, first in a revision asking for it
+EXPERT_EDIT = "Ajout de votre experte : respirez trois fois avant de commencer."
 NOWHERE = "http://127.0.0.1:9"  # where localstripe's later webhooks go once the live server is gone
 
 
@@ -197,7 +200,7 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     journey.step(desk, "desk-login")
     desk.get_by_role("button", name="Se connecter").click()
     expect(desk.get_by_role("heading", name="File d'attente")).to_be_visible()
-    expect(desk.locator("#stats-panel")).to_contain_text("Payée")  # loaded by htmx
+    expect(desk.locator("#stats-panel")).to_contain_text("Payée")  # drawn with the page
     row = desk.locator(f"#order-row-{order.pk}")
     journey.step(desk, "desk-queue")
     row.get_by_role("button", name="Prendre").click()
@@ -222,15 +225,26 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     journey.step(desk, "desk-revision")
     _wait_for(lambda: _emails_to(EXPERT_EMAIL, "Révision 1"), what="the revision email to the expert")
 
-    # 6. The expert approves the revision: the reading is delivered.
-    desk.get_by_role("button", name="Approuver et livrer").click()
+    # 6. The expert corrects the ritual (a new version in their name), sees what the client will receive,
+    # and confirms: the reading is delivered.
+    desk.get_by_role("link", name="Corriger le texte").click()
+    ritual = desk.get_by_label("Rituel", exact=True)
+    ritual.fill(f"{ritual.input_value()} {EXPERT_EDIT}")
+    journey.step(desk, "desk-correction")
+    desk.get_by_role("button", name="Enregistrer la correction").click()
+    expect(desk.get_by_text("Correction enregistrée")).to_be_visible()
+    desk.get_by_role("link", name="Approuver et livrer").click()
+    expect(desk.locator(".reading-preview")).to_contain_text(EXPERT_EDIT)
+    journey.step(desk, "desk-approve-preview")
+    desk.get_by_role("button", name="Confirmer : livrer cette lecture").click()
     expect(desk.locator("#order-panel")).to_contain_text("Lecture livrée le")
     journey.step(desk, "desk-delivered")
     order.refresh_from_db()
-    assert (order.status, order.revision_count) == (OrderStatus.COMPLETED, 1)
+    assert (order.status, order.revision_count) == (OrderStatus.COMPLETED, 2)
     assert [(v.revision, v.outcome) for v in order.versions.order_by("revision")] == [
-        (0, VersionOutcome.REJECTED), (1, VersionOutcome.APPROVED),
+        (0, VersionOutcome.REJECTED), (1, VersionOutcome.EDITED), (2, VersionOutcome.APPROVED),
     ]
+    assert order.versions.get(revision=2).edited_by.email == EXPERT_EMAIL
     assert order.versions.get(revision=0).rejection_reason == REJECTION
     _wait_for(lambda: _emails_to(CLIENT_EMAIL, "lecture"), what="the reading-ready email")
     # The worker reads the reading aloud (espeak-ng + ffmpeg) once it is delivered (level 2: Intuitive).
@@ -273,6 +287,7 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     reader.wait_for_url(f"**/sanctuaire/lectures/{order.pk}/")
     expect(reader.locator("main")).to_contain_text(REVISED)  # the approved revision, not the first version
     expect(reader.locator("main")).not_to_contain_text(REJECTION)
+    expect(reader.locator("main")).to_contain_text(EXPERT_EDIT)  # with the expert's correction
     journey.step(reader, "reading")
     audio = reader.locator("audio")
     assert audio.get_attribute("preload") == "none"
@@ -289,10 +304,38 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     assert "Camille Lune" in text and order.number in text and REVISED in text and REJECTION not in text
     assert order.generated_content["archetype"]["name"] in text
 
+    # 10. The client downloads everything Lumira holds about them (a POST: nothing personal in a URL).
+    reader.get_by_role("link", name="Mes données").click()
+    expect(reader.get_by_role("heading", name="Mes données", exact=True)).to_be_visible()
+    journey.step(reader, "my-data")
+    with reader.expect_download() as download_info:
+        reader.get_by_role("button", name="Télécharger mes données (ZIP)").click()
+    archive = zipfile.ZipFile(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    manifest = json.loads(archive.read("donnees.json"))
+    assert manifest["account"]["email"] == CLIENT_EMAIL and manifest["profile"]["birthPlace"].startswith("Lyon")
+    assert [record["number"] for record in manifest["orders"]] == [order.number]
+    assert EXPERT_EDIT in json.dumps(manifest["orders"][0]["reading"], ensure_ascii=False)
+
+    # 11. … then erases the account: personal data gone, the order kept for accounting, signed out for good.
+    reader.get_by_role("link", name="Effacer mon compte").click()
+    reader.get_by_label("Votre adresse e-mail, pour confirmer").fill(CLIENT_EMAIL)
+    reader.get_by_label(re.compile("Je comprends")).check()
+    journey.step(reader, "erase-confirm")
+    reader.get_by_role("button", name="Effacer définitivement mon compte").click()
+    expect(reader.get_by_role("heading", name="Votre compte est effacé")).to_be_visible()
+    journey.step(reader, "erased")
+    order.refresh_from_db()
+    assert (order.status, order.amount, order.client_email, order.client_name, order.question or "") == (
+        OrderStatus.COMPLETED, 7900, "", "", "")
+    assert order.generated_content is None and not ClientProfile.objects.filter(user=order.client).exists()
+    assert order.events.filter(action="personal_data_erased").count() == 1
+    reader.goto(site.url + "/sanctuaire/")
+    reader.wait_for_url("**/sanctuaire/connexion/**")
+
     assert journey.checked == [
         "home", "order-form", "paid", "desk-login", "desk-queue", "desk-order", "desk-first-version",
-        "desk-revision", "desk-delivered", "sanctuaire-login", "link-sent", "link-confirm", "profile-form",
-        "dashboard", "reading",
+        "desk-revision", "desk-correction", "desk-approve-preview", "desk-delivered", "sanctuaire-login", "link-sent",
+        "link-confirm", "profile-form", "dashboard", "reading", "my-data", "erase-confirm", "erased",
     ]
 
 

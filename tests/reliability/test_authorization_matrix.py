@@ -198,6 +198,14 @@ ROWS: dict[str, list[Row]] = {
                              codes(302, 200, 404, 200, 404, 302, 404)),
                          Row("GET", lambda w: reverse("sanctuaire:photo", args=[w["profile_b"].pk, "face"]),
                              codes(302, 404, 200, 404, 404, 302, 404))],
+    # Data rights: each client their own data only (the session says whose); the export is a POST (no personal
+    # data in a URL), the erasure needs the account's email (a wrong one is a 400 and erases nothing).
+    "sanctuaire:data": [Row("GET", lambda w: reverse("sanctuaire:data"), CLIENTS_ONLY)],
+    "sanctuaire:data_export": [Row("POST", lambda w: reverse("sanctuaire:data_export"), CLIENTS_ONLY),
+                               Row("GET", lambda w: reverse("sanctuaire:data_export"), codes(302, 405, 405, 403, 403, 302, 403))],
+    "sanctuaire:data_erase": [Row("GET", lambda w: reverse("sanctuaire:data_erase"), CLIENTS_ONLY),
+                              Row("POST", lambda w: reverse("sanctuaire:data_erase"), codes(302, 400, 400, 403, 403, 302, 403),
+                                  data={"email": "nobody@example.com", "understood": "on"})],
     # Sanctuaire API (JWT).
     "sanctuaire:api_token": [Row("POST", lambda w: reverse("sanctuaire:api_token"), same(401), data={"token": "forged"},
                                  json=True)],
@@ -256,6 +264,11 @@ ROWS: dict[str, list[Row]] = {
         Row("POST", lambda w: reverse("experts:validate", args=[w["review_a"].pk]), codes(302, 403, 403, 200, 409, 302, 200),
             data={"action": "approve", "notes": "", "reason": ""}, htmx=True),
     ],
+    # Correcting and approving a reading: its holder (and admins) only; the others do not see the order.
+    "experts:content_edit": [Row("GET", lambda w: reverse("experts:content_edit", args=[w["review_a"].pk]),
+                                 codes(302, 403, 403, 200, 404, 302, 200))],
+    "experts:approve_confirm": [Row("GET", lambda w: reverse("experts:approve_confirm", args=[w["review_a"].pk]),
+                                    codes(302, 403, 403, 200, 404, 302, 200))],
     # The expert API (JWT) and the n8n callback (signed).
     "experts:api_login": [Row("POST", lambda w: reverse("experts:api_login"), same(401),
                               data={"email": "oriane@lumira.local", "password": "faux"}, json=True)],

@@ -1,0 +1,75 @@
+"""The desk's correction of a reading before approval, and the approval's confirmation step.
+
+Both are plain pages with plain forms (no JavaScript needed): "Corriger le texte" opens the correction
+form, "Approuver et livrer" opens what the client will receive with the button that delivers it.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from orders.content_fields import content_fields
+from orders.models import OrderStatus
+from orders.services import InvalidContent, OrderServiceError
+
+from . import selectors, services
+from .auth import expert_required
+from .forms import ContentEditForm, ValidationForm
+
+
+def _reviewable(request: HttpRequest, order_id):
+    """The order if this expert may review it now; otherwise None after flashing why."""
+    order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
+    if order.expert_id not in (None, request.expert.pk) and not request.expert.is_admin:
+        messages.error(request, "Cette commande est prise par un autre expert.")
+        return None
+    if order.status != OrderStatus.AWAITING_VALIDATION:
+        messages.error(request, f"La commande {order.number} n'attend pas de validation.")
+        return None
+    return order
+
+
+@require_http_methods(["GET", "POST"])
+@expert_required
+def content_edit(request: HttpRequest, order_id) -> HttpResponse:
+    order = _reviewable(request, order_id)
+    if order is None:
+        return redirect("experts:order", order_id=order_id)
+    form = ContentEditForm(request.POST or None, content=order.generated_content or {},
+                           initial={"revision": order.revision_count})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = services.content_edit(
+                    order_id=order.pk, expert=request.expert, content=form.edited_content(),
+                    base_revision=form.cleaned_data["revision"],
+                )
+            except InvalidContent as error:
+                form.add_error(None, error.message)
+                status = 400
+            except OrderServiceError as error:
+                messages.error(request, error.message)
+                return redirect("experts:order", order_id=order.pk)
+            else:
+                messages.success(request, "Correction enregistrée : une nouvelle version, à votre nom."
+                                 if result.changed else "Aucun changement : la version reste la même.")
+                return redirect("experts:order", order_id=order.pk)
+        else:
+            status = 400
+    return render(request, "experts/content_edit.html", {"order": order, "form": form}, status=status)
+
+
+@require_GET
+@expert_required
+def approve_confirm(request: HttpRequest, order_id) -> HttpResponse:
+    """What the client will receive (the current version) and the button that delivers it."""
+    order = _reviewable(request, order_id)
+    if order is None:
+        return redirect("experts:order", order_id=order_id)
+    versions = list(order.versions.all())  # prefetched
+    fields = [field for field in content_fields(order.generated_content) if field.value.strip()]
+    context = {"order": order, "fields": fields, "validation_form": ValidationForm(),
+               "current_version": versions[-1] if versions else None}
+    return render(request, "experts/approve_confirm.html", context)
