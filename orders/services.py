@@ -484,6 +484,7 @@ def order_audio_attach(*, order_id, name: str) -> TransitionResult:
         order.audio_name = name
         order.save(update_fields=["audio_name", "updated_at"])
         _record_event(order, from_status=order.status, action="audio_rendered")
+        return TransitionResult(order, changed=True)
 
 
 class ContentNotEditable(OrderServiceError):

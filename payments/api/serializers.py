@@ -24,12 +24,21 @@ class PhoneField(serializers.CharField):
 
 
 @extend_schema_field({"type": "string", "format": "date", "nullable": True, "example": "1990-05-17"})
-class BirthDateField(serializers.CharField):
+class TextField(serializers.CharField):
+    """Text only: a number or a boolean is refused (400), not turned into a string, as the schema says."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class BirthDateField(TextField):
     """A birth date, YYYY-MM-DD, checked by the shared intake form (orders/intake.py)."""
 
 
 def _optional_text(max_length: int, help_text: str) -> serializers.CharField:
-    return serializers.CharField(
+    return TextField(
         max_length=max_length, required=False, allow_blank=True, allow_null=True, help_text=help_text
     )
 

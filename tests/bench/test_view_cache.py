@@ -101,7 +101,7 @@ def test_the_desk_queue_is_served_from_the_cache_until_an_order_changes(expert, 
     with django_assert_num_queries(3):  # session, user, expert: the list itself comes from the cache
         cached = client.get(QUEUE)
     second = paid_order()
-    with django_assert_num_queries(6):  # the new paid order retired it: stats, count and page again
+    with django_assert_num_queries(7):  # the new paid order retired it: stats (2), count and page again
         fresh = client.get(QUEUE)
 
     assert first.number in cached.content.decode() and second.number not in cached.content.decode()

@@ -125,12 +125,13 @@ def test_the_queue_page_lists_paid_orders_with_a_constant_number_of_queries(expe
     unassigned = paid_order()
     theirs = paid_order(expert=other_expert)
 
-    # session, user, expert, the stats aggregate (drawn with the page), count, page of orders with their expert
-    with django_assert_num_queries(6):
+    # session, user, expert, the stats aggregate and the AI runs' cost (drawn with the page), count, page of
+    # orders with their expert
+    with django_assert_num_queries(7):
         page = client.get(reverse("experts:queue"))
     for _ in range(25):
         paid_order()
-    with django_assert_num_queries(6):  # the same six for a full page
+    with django_assert_num_queries(7):  # the same seven for a full page
         full = client.get(reverse("experts:queue"))
 
     html = page.content.decode()
@@ -402,7 +403,9 @@ def test_the_desk_sends_the_version_it_displays_and_a_page_older_than_the_conten
     order = in_validation(expert)
     client = desk(expert)
     page = client.get(reverse("experts:order", args=[order.pk])).content.decode()
-    assert page.count('name="version" value="0"') == 2  # approve and reject forms
+    assert page.count('name="version" value="0"') == 1  # the reject form (approval goes through its preview)
+    preview = client.get(reverse("experts:approve_confirm", args=[order.pk])).content.decode()
+    assert 'name="version" value="0"' in preview
     with django_capture_on_commit_callbacks(execute=True):  # rejected in another tab; revision 1 lands
         client.post(reverse("experts:validate", args=[order.pk]), {"action": "reject", "reason": "Plus", "version": "0"})
 

@@ -64,7 +64,7 @@ def test_the_queue_shows_the_soonest_delivery_first_with_tier_intake_and_flags(e
     vip = _paid_hours_ago(paid_order(service="vip", question=""), 10)  # 2 h left, no question
     client = desk(expert)
 
-    with django_assert_num_queries(6):  # session, user, expert, stats aggregate, count, page
+    with django_assert_num_queries(7):  # session, user, expert, stats aggregate, AI cost, count, page
         html = client.get(reverse("experts:queue")).content.decode()
 
     rows = re.findall(r'<tr id="order-row-[^"]+" class="queue-row queue-(\w+)">.*?</tr>', html, re.S)

@@ -228,7 +228,7 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     # 6. The expert corrects the ritual (a new version in their name), sees what the client will receive,
     # and confirms: the reading is delivered.
     desk.get_by_role("link", name="Corriger le texte").click()
-    ritual = desk.get_by_label("Rituel", exact=True)
+    ritual = desk.get_by_label("Intention", exact=True)  # the ritual's (a level-2 reading has no mandala)
     ritual.fill(f"{ritual.input_value()} {EXPERT_EDIT}")
     journey.step(desk, "desk-correction")
     desk.get_by_role("button", name="Enregistrer la correction").click()

@@ -111,13 +111,15 @@ def test_service_to_service_urls_use_compose_names_never_the_hosts_loopback():
 
 
 def test_the_callback_url_n8n_gets_is_built_on_the_callback_base(db, settings):
+    from experts.generation_request import generation_request_for
     from experts.payload import generation_payload
     from tests.factories import paid_order
 
     settings.N8N_CALLBACK_BASE_URL = "http://web:8000"
     order = paid_order()
 
-    payload = generation_payload(order, attempt_id="00000000-0000-0000-0000-000000000001")
+    request = generation_request_for(order)
+    payload = generation_payload(order, request, attempt_id="00000000-0000-0000-0000-000000000001")
 
     assert payload["callbackUrl"] == "http://web:8000/api/expert/n8n-callback"
 

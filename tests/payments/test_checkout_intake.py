@@ -73,6 +73,8 @@ def test_the_intake_is_optional_on_the_api_and_the_order_says_what_it_lacks(clie
         ({"birthPlace": "Saint-Denis"}, "birthPlace", "« Saint-Denis (La Réunion) »"),
         ({"birthPlace": "Zzyzxqq"}, "birthPlace", "introuvable"),
         ({"birthTime": "25:99"}, "birthTime", "HH:MM"),
+        ({"objective": 123}, "objective", "invalide"),  # a number is not text (found by schemathesis)
+        ({"birthDate": 19850321}, "birthDate", "invalide"),
     ],
 )
 def test_bad_birth_data_is_a_field_error_and_creates_no_order(
