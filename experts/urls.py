@@ -17,6 +17,7 @@ urlpatterns = [
     path("desk/orders/<uuid:order_id>/assign/", views.assign, name="assign"),
     path("desk/orders/<uuid:order_id>/generate/", views.generate, name="generate"),
     path("desk/orders/<uuid:order_id>/validate/", views.validate, name="validate"),
+    path("desk/orders/<uuid:order_id>/relaunch/", views.relaunch, name="relaunch"),
     # The expert API (JWT) and the n8n callback (signed), paths fixed by SPEC §9.
     path("api/expert/login", api.LoginView.as_view(), name="api_login"),
     path("api/expert/token/refresh", api.TokenRefreshView.as_view(), name="api_token_refresh"),

@@ -239,6 +239,11 @@ ROWS: dict[str, list[Row]] = {
         Row("POST", lambda w: reverse("experts:validate", args=[w["review_a"].pk]), codes(302, 403, 403, 200, 409, 302, 200),
             data={"action": "approve", "notes": "", "reason": ""}, htmx=True),
     ],
+    # A dead-lettered order of A's (back in the queue, held by `expert`): its holder or an admin relaunches it.
+    "experts:relaunch": [
+        Row("POST", lambda w: reverse("experts:relaunch", args=[w["letter"].order_id]),
+            codes(302, 403, 403, 200, 404, 302, 200), htmx=True),
+    ],
     # The expert API (JWT) and the n8n callback (signed).
     "experts:api_login": [Row("POST", lambda w: reverse("experts:api_login"), same(401),
                               data={"email": "oriane@lumira.local", "password": "faux"}, json=True)],
