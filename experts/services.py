@@ -26,7 +26,7 @@ from orders.services import (
     order_start_generation,
 )
 
-from .generation import CallbackReplayed, attempt_open, generation_dead_letter
+from .generation import CallbackReplayed, attempt_adopt, attempt_open, generation_dead_letter
 from .models import DeadLetter, DeadLetterReason, DeadLetterStatus, Expert, ExpertRole, GenerationAttempt
 from .prompts import prompt_for
 from .selectors import attempt_started_at, elapsed_label
@@ -274,8 +274,8 @@ def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
         if order.status == OrderStatus.PROCESSING:
             if order.generation_attempt_id != attempt_id:
                 raise AlreadyDone("La génération vient d'être relancée : rien n'a été renvoyé.")
-            attempt = attempt or _adopt(order)
             waited = (now - attempt_started_at(order, attempt)).total_seconds()
+            attempt = attempt or attempt_adopt(order, deadline_at=now)
             if waited < settings.GENERATION_OVERDUE_SECONDS:
                 raise AlreadyDone(
                     f"La génération en cours a commencé il y a {elapsed_label(waited)} : rien n'a été renvoyé "
@@ -305,12 +305,3 @@ def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
     order.refresh_from_db(fields=["status", "last_error", "generation_attempt_id"])
     return order
 
-
-def _adopt(order: Order) -> GenerationAttempt:
-    """The attempt record of an order sent to generation without one (see generation._adopt_orphans)."""
-    attempt, _ = GenerationAttempt.objects.get_or_create(
-        id=order.generation_attempt_id,
-        defaults={"order": order, "revision": order.revision_count, "backend": settings.GENERATION_BACKEND,
-                  "deadline_at": timezone.now(), "created_at": order.generation_started_at or timezone.now()},
-    )
-    return attempt
