@@ -25,6 +25,8 @@ urlpatterns = [
     path("api/expert/orders/validation-queue", api.ValidationQueueView.as_view(), name="api_validation_queue"),
     path("api/expert/orders/<uuid:order_id>", api.OrderDetailView.as_view(), name="api_order"),
     path("api/expert/orders/<uuid:order_id>/assign", api.AssignView.as_view(), name="api_assign"),
+    path("api/expert/orders/<uuid:order_id>/retry-generation", api.RetryGenerationView.as_view(),
+         name="api_retry_generation"),
     path("api/expert/process-order", api.ProcessOrderView.as_view(), name="api_process_order"),
     path("api/expert/validate-content", api.ValidateContentView.as_view(), name="api_validate_content"),
     path("api/expert/stats", api.StatsView.as_view(), name="api_stats"),

@@ -13,7 +13,7 @@ from experts.generation import generation_deliver
 from experts.models import AttemptOutcome, DeadLetter, DeadLetterStatus, GenerationAttempt
 from orders.models import OrderEvent, OrderStatus
 from orders.services import OrderServiceError
-from tests.experts.helpers import CONTENT, dead_letter, event_actions, processing, version_rows
+from tests.experts.helpers import CONTENT, api_for, dead_letter, event_actions, processing, version_rows
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 RELAUNCH = "Relancer la génération"
@@ -239,3 +239,39 @@ def test_relaunches_are_rate_limited_per_expert(expert, settings):
 
     assert refused.status_code == 429 and "Trop de relances" in text(refused)
     assert not DeadLetter.objects.filter(order=second).exists()
+
+
+# --- the JSON API ---------------------------------------------------------------------------------------------
+
+def api_relaunch(user, order):
+    return api_for(user).post(f"/api/expert/orders/{order.pk}/retry-generation")
+
+
+@pytest.mark.django_db
+def test_the_api_relaunches_an_overdue_generation_once_and_refuses_the_repeat(expert):
+    order = processing(expert)
+    old = started_ago(order, seconds=600)
+
+    first = api_relaunch(expert.user, order)
+    second = api_relaunch(expert.user, order)
+
+    assert first.status_code == 202
+    assert first.json()["order"]["status"] == "processing" and first.json()["order"]["attempt"]["number"] == 1
+    assert second.status_code == 409 and second.json()["error"]["code"] == "already_done"
+    order.refresh_from_db()
+    assert order.generation_attempt_id != old.pk
+    assert GenerationAttempt.objects.filter(order=order).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_api_answers_404_to_another_expert_and_409_when_nothing_is_stuck(expert, other_expert):
+    order = processing(expert)
+    started_ago(order, seconds=600)
+    fresh = processing(expert)
+
+    stranger = api_relaunch(other_expert.user, order)
+    too_soon = api_relaunch(expert.user, fresh)
+
+    assert stranger.status_code == 404
+    assert too_soon.status_code == 409 and "rien n'a été renvoyé" in too_soon.json()["error"]["message"]
+    assert not DeadLetter.objects.exists()

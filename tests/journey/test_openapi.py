@@ -126,6 +126,7 @@ def world(db, settings, stripe_api):
 
     settings.PAYMENTS_CREATE_RATE = settings.EXPERT_LOGIN_RATE = "100000/m"
     settings.SANCTUAIRE_TOKEN_RATE_PER_IP = "100000/h"
+    settings.EXPERT_RELAUNCH_RATE = "100000/m"
     local_account_ensure()
     offer(1, "basic")
     expert = ExpertFactory(name="Oriane Lune", user__email="oriane@lumira.local")

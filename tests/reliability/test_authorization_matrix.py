@@ -255,6 +255,10 @@ ROWS: dict[str, list[Row]] = {
                               codes(401, 403, 403, 200, 404, 401, 200))],
     "experts:api_assign": [Row("POST", lambda w: reverse("experts:api_assign", args=[w["paid_a"].pk]),
                                codes(401, 403, 403, 409, 409, 401, 409), json=True)],
+    "experts:api_retry_generation": [
+        Row("POST", lambda w: reverse("experts:api_retry_generation", args=[w["letter"].order_id]),
+            codes(401, 403, 403, 202, 404, 401, 202), json=True),
+    ],
     "experts:api_process_order": [
         Row("POST", lambda w: reverse("experts:api_process_order"), codes(401, 403, 403, 202, 409, 401, 202),
             data={"orderId": "PAID_A", "expertPrompt": "Lis."}, json=True),
