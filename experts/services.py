@@ -265,7 +265,7 @@ def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
         attempt_id = Order.objects.filter(pk=order_id).values_list("generation_attempt_id", flat=True).first()
         attempt = GenerationAttempt.objects.select_for_update().filter(pk=attempt_id, order_id=order_id).first()
         letters = list(
-            DeadLetter.objects.pending().select_for_update().filter(order_id=order_id).order_by("created_at", "pk")
+            DeadLetter.objects.pending().select_for_update().filter(order_id=order_id).order_by("-created_at", "-pk")
             .values_list("pk", flat=True)
         )
         order = Order.objects.select_for_update().get(pk=order_id)
@@ -274,7 +274,7 @@ def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
         if order.status == OrderStatus.PROCESSING:
             if order.generation_attempt_id != attempt_id:
                 raise AlreadyDone("La génération vient d'être relancée : rien n'a été renvoyé.")
-            waited = (now - attempt_started_at(order, attempt)).total_seconds()
+            waited = (now - (attempt_started_at(order, attempt) or now)).total_seconds()
             attempt = attempt or attempt_adopt(order, deadline_at=now)
             if waited < settings.GENERATION_OVERDUE_SECONDS:
                 raise AlreadyDone(
@@ -287,7 +287,7 @@ def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
             )
             if letter is None:  # answered or replaced meanwhile
                 raise AlreadyDone("La génération vient de changer d'état : rien n'a été renvoyé.")
-            letters.append(letter.pk)
+            letters.insert(0, letter.pk)
             note = f"tentative abandonnée après {elapsed_label(waited)}"
         elif order.status == OrderStatus.PAID and letters:
             note = "après l'échec de la génération"
@@ -295,7 +295,7 @@ def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
             raise NothingToRelaunch(
                 f"La commande {order.number} est « {order.get_status_display()} » : il n'y a pas de génération à relancer."
             )
-        # The oldest letter replays; the others find the order sent again and close as obsolete.
+        # The newest letter (the failure at hand) replays; older ones find the order sent again: obsolete.
         outcomes = [dead_letter_replay(dead_letter_id=pk, actor=expert.user) for pk in letters]
         if "replayed" not in outcomes:  # e.g. no holder to replay for: the relaunching expert sends it
             generation_start(order_id=order.pk, expert=expert, prompt=prompt_for(order),

@@ -14,6 +14,7 @@ from experts.models import AttemptOutcome, DeadLetter, DeadLetterStatus, Generat
 from orders.models import OrderEvent, OrderStatus
 from orders.services import OrderServiceError
 from tests.experts.helpers import CONTENT, api_for, dead_letter, event_actions, processing, version_rows
+from tests.experts.test_concurrency import race
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 RELAUNCH = "Relancer la génération"
@@ -275,3 +276,19 @@ def test_the_api_answers_404_to_another_expert_and_409_when_nothing_is_stuck(exp
     assert stranger.status_code == 404
     assert too_soon.status_code == 409 and "rien n'a été renvoyé" in too_soon.json()["error"]["message"]
     assert not DeadLetter.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_relaunches_at_the_same_moment_send_one_new_attempt_to_n8n(expert, n8n):
+    order = processing(expert)
+    started_ago(order, seconds=600)
+    assert len(n8n.received) == 1
+    apis = [api_for(expert.user), api_for(expert.user)]
+
+    responses = race(*[lambda api=api: api.post(f"/api/expert/orders/{order.pk}/retry-generation") for api in apis])
+
+    assert sorted(response.status_code for response in responses) == [202, 409]
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PROCESSING
+    assert len(n8n.received) == 2 and n8n.received[1]["attemptId"] == str(order.generation_attempt_id)
+    assert OrderEvent.objects.filter(order=order, action="generation_relaunched").count() == 1

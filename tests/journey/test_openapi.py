@@ -73,7 +73,7 @@ def test_the_schema_is_valid_openapi_without_a_single_warning(tmp_path):
 
 def test_every_api_route_of_the_urlconf_is_in_the_schema_with_its_answers_and_errors():
     routes = _api_routes()
-    assert len(routes) == 22  # payments 4, expert 10, sanctuaire 7, places 1
+    assert len(routes) == 23  # payments 4, expert 11, sanctuaire 7, places 1
     assert set(RAW_SCHEMA["paths"]) == set(routes)
     error_ref = {"$ref": "#/components/schemas/Error"}
     for path, methods in routes.items():
