@@ -385,6 +385,16 @@ def _resend(order_id, attempt_id) -> None:
                 order.save(update_fields=["last_error"])
 
 
+def attempt_adopt(order: Order, *, deadline_at) -> GenerationAttempt:
+    """The attempt record of an order in generation that has none (sent without `attempt_open`)."""
+    attempt, _ = GenerationAttempt.objects.get_or_create(
+        id=order.generation_attempt_id,
+        defaults={"order": order, "revision": order.revision_count, "backend": settings.GENERATION_BACKEND,
+                  "deadline_at": deadline_at},
+    )
+    return attempt
+
+
 def _adopt_orphans(now) -> None:
     """Orders sent to generation without going through `attempt_open` (e.g. by a script calling
     `orders.services` directly) have no attempt record: give them one, already due, so they are swept."""
@@ -399,11 +409,7 @@ def _adopt_orphans(now) -> None:
             order = Order.objects.select_for_update().get(pk=order_id)
             if order.status != OrderStatus.PROCESSING or order.generation_attempt_id is None:
                 continue
-            GenerationAttempt.objects.get_or_create(
-                id=order.generation_attempt_id,
-                defaults={"order": order, "revision": order.revision_count, "backend": settings.GENERATION_BACKEND,
-                          "deadline_at": cutoff},
-            )
+            attempt_adopt(order, deadline_at=cutoff)
 
 
 def generation_sweep_stuck(*, now=None) -> dict[str, int]:

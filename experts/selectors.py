@@ -26,7 +26,7 @@ from orders.models import ContentVersion, Order, OrderEvent, OrderStatus
 from sanctuaire.models import ClientProfile, PhotoKind
 
 from .generation_request import generation_request_for
-from .models import AIRun, AttemptOutcome, Expert, GenerationAttempt
+from .models import AIRun, AttemptOutcome, DeadLetter, Expert, GenerationAttempt
 
 S = OrderStatus
 # The statuses an expert works with; pending, failed, canceled and refunded orders are not theirs.
@@ -141,9 +141,47 @@ def attempt_progress(attempt: GenerationAttempt | None) -> dict | None:
     }
 
 
+# The desk panel polls a running generation quickly at first (most answers come within a minute), then slowly.
+POLL_FAST_SECONDS, POLL_SLOW_SECONDS, POLL_FAST_FOR_SECONDS = 2, 10, 60
+
+
+def elapsed_label(seconds: float) -> str:
+    """A short French duration: "45 s", "3 min", "1 h 05"."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d}"
+
+
+def attempt_started_at(order: Order, attempt: GenerationAttempt | None):
+    """When the current attempt started (an order without its attempt record: when generation started)."""
+    return attempt.created_at if attempt is not None else order.generation_started_at
+
+
+def generation_timing(order: Order, attempt: GenerationAttempt | None, *, now=None) -> dict | None:
+    """For the desk: how long the running attempt has waited, how often the panel polls, and whether the
+    expert may relaunch it (overdue after GENERATION_OVERDUE_SECONDS; or the order came back with an error)."""
+    if order.status == S.PAID:  # back in the queue after a failed generation: its dead letter waits
+        relaunchable = bool(order.last_error) and DeadLetter.objects.pending().filter(order=order).exists()
+        return {"relaunchable": True} if relaunchable else None
+    if order.status != S.PROCESSING:
+        return None
+    started = attempt_started_at(order, attempt)
+    elapsed = ((now or timezone.now()) - started).total_seconds() if started else 0
+    return {
+        "elapsed": elapsed_label(elapsed),
+        "poll_seconds": POLL_FAST_SECONDS if elapsed < POLL_FAST_FOR_SECONDS else POLL_SLOW_SECONDS,
+        "relaunchable": elapsed >= settings.GENERATION_OVERDUE_SECONDS,
+        "overdue_after": elapsed_label(settings.GENERATION_OVERDUE_SECONDS),
+    }
+
+
 def order_generation(order: Order) -> dict:
     """For the desk and the API: the current attempt's progress, and the generation request that will be sent
-    (a paid order: built now from its current prompt) or that was sent (kept, encrypted, with the attempt)."""
+    (a paid order: built now from its current prompt) or that was sent (kept, encrypted, with the attempt);
+    for the desk, its timing (`generation_timing`)."""
     attempt = None
     if order.generation_attempt_id:
         attempt = GenerationAttempt.objects.filter(pk=order.generation_attempt_id).first()
@@ -152,7 +190,16 @@ def order_generation(order: Order) -> dict:
         "request": attempt.request if sent else generation_request_for(order).as_json(),
         "request_sent": bool(sent),
         "attempt": attempt_progress(attempt),
+        "timing": generation_timing(order, attempt),
     }
+
+
+def order_for_holder(*, expert: Expert, order_id) -> Order:
+    """An order this expert sees (their own, or any for an admin), for an action only its holder takes; else 404."""
+    order = orders_visible_to(expert).filter(pk=order_id).only("id", "status", "expert").first()
+    if order is None:
+        raise Http404("Commande introuvable.")
+    return order
 
 
 def order_photos(*, order: Order, expert: Expert) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ Order state changes go through `orders.services`; here they are wrapped with wha
 (the generation attempt and its task, emails), all started with `transaction.on_commit`.
 """
 
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -22,13 +23,15 @@ from orders.services import (
     order_approve,
     order_assign,
     order_content_edit,
+    order_generation_relaunched,
     order_reject,
     order_start_generation,
 )
 
-from .generation import CallbackReplayed, attempt_open
-from .models import DeadLetter, DeadLetterStatus, Expert, ExpertRole
+from .generation import CallbackReplayed, attempt_adopt, attempt_open, generation_dead_letter
+from .models import DeadLetter, DeadLetterReason, DeadLetterStatus, Expert, ExpertRole, GenerationAttempt
 from .prompts import prompt_for
+from .selectors import attempt_started_at, elapsed_label
 
 EXPERTS_GROUP = "Experts"
 # Experts browse and search orders with their history in the admin; only admins edit anything there.
@@ -50,10 +53,16 @@ class AlreadyDone(OrderServiceError):
     code = "already_done"
 
 
+class NothingToRelaunch(OrderServiceError):
+    """A relaunch asked for an order whose generation is not stuck (delivered, never sent, or still fresh)."""
+
+    code = "nothing_to_relaunch"
+
+
 # Refusals caused by the order's state or holder (409), as opposed to a request that is wrong in itself (400).
 CONFLICTS = (
     AlreadyAssigned, InvalidTransition, StaleGenerationAttempt, StaleVersion, CallbackReplayed, AlreadyDone,
-    IntakeIncomplete, ContentNotEditable,
+    IntakeIncomplete, ContentNotEditable, NothingToRelaunch,
 )
 
 
@@ -254,3 +263,60 @@ def dead_letter_replay(*, dead_letter_id: int, actor=None) -> str:
         letter.resolution_note = note
         letter.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
     return outcome
+
+
+def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
+    """The order's holder (or an admin) relaunches a stuck generation, through the replay path staff use.
+
+    A `processing` order whose attempt has waited GENERATION_OVERDUE_SECONDS is given up on like the sweep does
+    (a dead letter, the order back to `paid`); a `paid` order that already came back so has its dead letters.
+    Those letters are then replayed (`dead_letter_replay`, the actor recorded): a new attempt id, so a late
+    answer to the old attempt is refused. One transaction; a repeat while the new attempt is fresh (a double
+    click) sends nothing and raises AlreadyDone. Returns the order as it stands after commit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock order as everywhere: the attempt, then (the order's dead letters, then) the order.
+        attempt_id = Order.objects.filter(pk=order_id).values_list("generation_attempt_id", flat=True).first()
+        attempt = GenerationAttempt.objects.select_for_update().filter(pk=attempt_id, order_id=order_id).first()
+        letters = list(
+            DeadLetter.objects.pending().select_for_update().filter(order_id=order_id).order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)
+        )
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.expert_id not in (None, expert.pk) and not expert.is_admin:
+            raise AlreadyAssigned("Cette commande est prise par un autre expert.")
+        if order.status == OrderStatus.PROCESSING:
+            if order.generation_attempt_id != attempt_id:
+                raise AlreadyDone("La génération vient d'être relancée : rien n'a été renvoyé.")
+            waited = (now - (attempt_started_at(order, attempt) or now)).total_seconds()
+            attempt = attempt or attempt_adopt(order, deadline_at=now)
+            if waited < settings.GENERATION_OVERDUE_SECONDS:
+                raise AlreadyDone(
+                    f"La génération en cours a commencé il y a {elapsed_label(waited)} : rien n'a été renvoyé "
+                    f"(relance possible après {elapsed_label(settings.GENERATION_OVERDUE_SECONDS)} sans réponse)."
+                )
+            letter = generation_dead_letter(
+                order_id=order.pk, attempt_id=attempt.pk, reason=DeadLetterReason.NO_ANSWER, tries=attempt.sends,
+                error=f"pas de contenu après {elapsed_label(waited)} : relancée depuis le desk", task="desk-relaunch",
+            )
+            if letter is None:  # answered or replaced meanwhile
+                raise AlreadyDone("La génération vient de changer d'état : rien n'a été renvoyé.")
+            letters.insert(0, letter.pk)
+            note = f"tentative abandonnée après {elapsed_label(waited)}"
+        elif order.status == OrderStatus.PAID and letters:
+            note = "après l'échec de la génération"
+        else:
+            raise NothingToRelaunch(
+                f"La commande {order.number} est « {order.get_status_display()} » : il n'y a pas de génération à relancer."
+            )
+        # The newest letter (the failure at hand) replays; older ones find the order sent again: obsolete.
+        outcomes = [dead_letter_replay(dead_letter_id=pk, actor=expert.user) for pk in letters]
+        if "replayed" not in outcomes:  # e.g. no holder to replay for: the relaunching expert sends it
+            generation_start(order_id=order.pk, expert=expert, prompt=prompt_for(order),
+                             instructions=order.expert_instructions, actor=expert.user)
+        order.refresh_from_db()
+        order_generation_relaunched(order=order, actor=expert.user, note=note)
+    order.refresh_from_db(fields=["status", "last_error", "generation_attempt_id"])
+    return order
+

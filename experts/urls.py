@@ -19,6 +19,7 @@ urlpatterns = [
     path("desk/orders/<uuid:order_id>/validate/", views.validate, name="validate"),
     path("desk/orders/<uuid:order_id>/corriger/", content_views.content_edit, name="content_edit"),
     path("desk/orders/<uuid:order_id>/approuver/", content_views.approve_confirm, name="approve_confirm"),
+    path("desk/orders/<uuid:order_id>/relaunch/", views.relaunch, name="relaunch"),
     # The expert API (JWT) and the n8n callback (signed), paths fixed by SPEC §9.
     path("api/expert/login", api.LoginView.as_view(), name="api_login"),
     path("api/expert/token/refresh", api.TokenRefreshView.as_view(), name="api_token_refresh"),
@@ -26,6 +27,8 @@ urlpatterns = [
     path("api/expert/orders/validation-queue", api.ValidationQueueView.as_view(), name="api_validation_queue"),
     path("api/expert/orders/<uuid:order_id>", api.OrderDetailView.as_view(), name="api_order"),
     path("api/expert/orders/<uuid:order_id>/assign", api.AssignView.as_view(), name="api_assign"),
+    path("api/expert/orders/<uuid:order_id>/retry-generation", api.RetryGenerationView.as_view(),
+         name="api_retry_generation"),
     path("api/expert/process-order", api.ProcessOrderView.as_view(), name="api_process_order"),
     path("api/expert/validate-content", api.ValidateContentView.as_view(), name="api_validate_content"),
     path("api/expert/stats", api.StatsView.as_view(), name="api_stats"),

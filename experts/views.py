@@ -268,3 +268,21 @@ def validate(request: HttpRequest, order_id) -> HttpResponse:
         else "Contenu rejeté : une révision a été demandée au générateur."
     )
     return _after_action(request, order.pk, message)
+
+
+@require_POST
+@expert_required
+def relaunch(request: HttpRequest, order_id) -> HttpResponse:
+    """"Relancer la génération": a stuck attempt sent again as a new one (services.generation_relaunch)."""
+    order = selectors.order_for_holder(expert=request.expert, order_id=order_id)
+    if is_ratelimited(request, group="experts:relaunch", key="user", rate=settings.EXPERT_RELAUNCH_RATE,
+                      method="POST", increment=True):
+        return _after_action(request, order.pk, "Trop de relances : réessayez dans une minute.", level=messages.ERROR,
+                             status=429)
+    try:
+        relaunched = services.generation_relaunch(order_id=order.pk, expert=request.expert)
+    except OrderServiceError as error:
+        return _refused(request, order.pk, error)
+    if relaunched.last_error == QUEUE_UNAVAILABLE:
+        return _after_action(request, order.pk, QUEUE_DELAYED, level=messages.ERROR)
+    return _after_action(request, order.pk, "Génération relancée : une nouvelle tentative est partie.")

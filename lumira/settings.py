@@ -361,6 +361,10 @@ N8N_CALLBACK_MAX_AGE_SECONDS = env.int("N8N_CALLBACK_MAX_AGE_SECONDS", default=3
 GENERATION_DEADLINE_MINUTES = env.int("GENERATION_DEADLINE_MINUTES", default=30)
 GENERATION_SWEEP_MAX_RESENDS = env.int("GENERATION_SWEEP_MAX_RESENDS", default=2)
 GENERATION_SWEEP_EVERY_SECONDS = env.int("GENERATION_SWEEP_EVERY_SECONDS", default=300)
+# An attempt still unanswered this long after it started is "overdue": the desk offers to relaunch it (a new
+# attempt) without waiting for the sweep. EXPERT_RELAUNCH_RATE: relaunches per expert (django-ratelimit syntax).
+GENERATION_OVERDUE_SECONDS = env.int("GENERATION_OVERDUE_SECONDS", default=300)
+EXPERT_RELAUNCH_RATE = env.str("EXPERT_RELAUNCH_RATE", default="6/m")
 CELERY_BEAT_SCHEDULE["experts-sweep-stuck-generations"] = {
     "task": "experts.sweep_stuck_generations",
     "schedule": float(GENERATION_SWEEP_EVERY_SECONDS),

@@ -462,6 +462,12 @@ def order_reject(
     return _transition(order_id, "rejected", actor=actor, note=reason, apply=apply, check=_check_judged_version(version))
 
 
+def order_generation_relaunched(*, order: Order, actor, note: str) -> OrderEvent:
+    """The audit row of a stuck generation relaunched by an expert (the moves it makes write their own rows).
+    Caller holds the order's lock."""
+    return _record_event(order, from_status=order.status, action="generation_relaunched", actor=actor, note=note)
+
+
 def order_refund(*, order_id, note: str = "") -> TransitionResult:
     """Full refund: the order no longer gives Sanctuaire access (see `OrderQuerySet.with_access`)."""
 

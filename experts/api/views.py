@@ -28,7 +28,7 @@ from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
 from ..caching import DESK_GENERATION, request_parts
 from ..generation import QUEUE_UNAVAILABLE, InvalidContent, generation_callback_content, generation_fail
 from ..models import Expert
-from ..selectors import order_for_action, order_for_expert, order_queue, order_stats, validation_queue
+from ..selectors import order_for_action, order_for_expert, order_for_holder, order_queue, order_stats, validation_queue
 from . import serializers as s
 
 logger = logging.getLogger(__name__)
@@ -245,6 +245,35 @@ class ProcessOrderView(ExpertAPIView):
         response = _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
         if result.order.last_error == QUEUE_UNAVAILABLE:
             # Accepted all the same: the order waits in `processing` and the sweep sends it when the queue is back.
+            response.data["warning"] = QUEUE_UNAVAILABLE
+        return response
+
+
+class RetryGenerationView(ExpertAPIView):
+    @extend_schema(
+        request=None,
+        responses={
+            202: s.OrderEnvelopeSerializer,
+            **error_responses({
+                404: "Unknown order, or one another expert holds.",
+                409: "Nothing to relaunch: the current attempt is younger than GENERATION_OVERDUE_SECONDS (or was "
+                     "just relaunched), or the order is not in generation nor back from a failed one.",
+                429: "Too many relaunches by this expert (EXPERT_RELAUNCH_RATE).",
+            }),
+        },
+        summary="Relaunch a stuck generation: a new attempt, once the current one is overdue or dead-lettered.",
+    )
+    def post(self, request: Request, order_id) -> Response:
+        order = order_for_holder(expert=request.expert, order_id=order_id)
+        if is_ratelimited(request, group="experts:relaunch", key="user", rate=settings.EXPERT_RELAUNCH_RATE,
+                          method="POST", increment=True):
+            return error_response("rate_limited", "Trop de relances : réessayez dans une minute.", 429)
+        try:
+            relaunched = services.generation_relaunch(order_id=order.pk, expert=request.expert)
+        except OrderServiceError as error:
+            return _service_error(error)
+        response = _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
+        if relaunched.last_error == QUEUE_UNAVAILABLE:
             response.data["warning"] = QUEUE_UNAVAILABLE
         return response
 

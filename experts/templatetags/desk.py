@@ -31,6 +31,7 @@ EVENT_LABELS = {
     "generation_started": "Envoyée en génération",
     "content_received": "Contenu reçu",
     "generation_failed": "Échec de la génération",
+    "generation_relaunched": "Génération relancée",
     "approved": "Approuvée et livrée",
     "rejected": "Rejetée : révision demandée",
     "refunded": "Remboursée",

@@ -73,7 +73,7 @@ def test_the_schema_is_valid_openapi_without_a_single_warning(tmp_path):
 
 def test_every_api_route_of_the_urlconf_is_in_the_schema_with_its_answers_and_errors():
     routes = _api_routes()
-    assert len(routes) == 22  # payments 4, expert 10, sanctuaire 7, places 1
+    assert len(routes) == 23  # payments 4, expert 11, sanctuaire 7, places 1
     assert set(RAW_SCHEMA["paths"]) == set(routes)
     error_ref = {"$ref": "#/components/schemas/Error"}
     for path, methods in routes.items():
@@ -126,6 +126,7 @@ def world(db, settings, stripe_api):
 
     settings.PAYMENTS_CREATE_RATE = settings.EXPERT_LOGIN_RATE = "100000/m"
     settings.SANCTUAIRE_TOKEN_RATE_PER_IP = "100000/h"
+    settings.EXPERT_RELAUNCH_RATE = "100000/m"
     local_account_ensure()
     offer(1, "basic")
     expert = ExpertFactory(name="Oriane Lune", user__email="oriane@lumira.local")

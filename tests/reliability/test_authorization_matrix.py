@@ -269,6 +269,11 @@ ROWS: dict[str, list[Row]] = {
                                  codes(302, 403, 403, 200, 404, 302, 200))],
     "experts:approve_confirm": [Row("GET", lambda w: reverse("experts:approve_confirm", args=[w["review_a"].pk]),
                                     codes(302, 403, 403, 200, 404, 302, 200))],
+    # A dead-lettered order of A's (back in the queue, held by `expert`): its holder or an admin relaunches it.
+    "experts:relaunch": [
+        Row("POST", lambda w: reverse("experts:relaunch", args=[w["letter"].order_id]),
+            codes(302, 403, 403, 200, 404, 302, 200), htmx=True),
+    ],
     # The expert API (JWT) and the n8n callback (signed).
     "experts:api_login": [Row("POST", lambda w: reverse("experts:api_login"), same(401),
                               data={"email": "oriane@lumira.local", "password": "faux"}, json=True)],
@@ -280,6 +285,10 @@ ROWS: dict[str, list[Row]] = {
                               codes(401, 403, 403, 200, 404, 401, 200))],
     "experts:api_assign": [Row("POST", lambda w: reverse("experts:api_assign", args=[w["paid_a"].pk]),
                                codes(401, 403, 403, 409, 409, 401, 409), json=True)],
+    "experts:api_retry_generation": [
+        Row("POST", lambda w: reverse("experts:api_retry_generation", args=[w["letter"].order_id]),
+            codes(401, 403, 403, 202, 404, 401, 202), json=True),
+    ],
     "experts:api_process_order": [
         Row("POST", lambda w: reverse("experts:api_process_order"), codes(401, 403, 403, 202, 409, 401, 202),
             data={"orderId": "PAID_A", "expertPrompt": "Lis."}, json=True),
