@@ -49,6 +49,7 @@ def staff_user(db):
 
 def pytest_sessionstart(session):
     """The translations compiled (.mo files are build output, never committed): a plain `pytest` sees French."""
+    import gettext
     from pathlib import Path
 
     import polib
@@ -63,3 +64,4 @@ def pytest_sessionstart(session):
             trans_real._translations = {}
             trans_real._default = None
             trans_real._active = Local()
+            gettext._translations.clear()
