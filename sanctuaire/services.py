@@ -139,7 +139,7 @@ def intake_reminder_send(*, order_id) -> None:
         return  # completed since: nothing to remind
     context = {
         "order": order,
-        "missing": [INTAKE_LABELS[name] for name in order.intake_missing],
+        "missing": [str(INTAKE_LABELS[name]) for name in order.intake_missing],
         "url": f"{settings.SITE_URL}{reverse('sanctuaire:profile')}",
         "site_url": settings.SITE_URL,
     }
