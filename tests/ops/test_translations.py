@@ -47,10 +47,13 @@ def test_the_landing_page_speaks_the_language_the_visitor_chose(client, language
 
 
 @pytest.mark.django_db
-def test_the_order_page_is_in_french_by_default_and_in_english_for_an_english_browser(client):
-    assert "Commander votre lecture" in client.get(reverse("payments:order")).content.decode()
+def test_the_order_page_stays_french_for_an_english_browser_until_english_is_chosen(client):
+    # French by default, whatever the browser's language: English is the visitor's choice.
+    french = client.get(reverse("payments:order"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert "Commander votre lecture" in french
 
-    english = client.get(reverse("payments:order"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("payments:order")).content.decode()
 
     assert "Order your reading" in english
     assert "Commander votre lecture" not in english

@@ -181,13 +181,16 @@ def test_the_legal_contact_and_experts_pages_read_well_on_a_phone(browser, shop,
     context.close()
 
 
-def test_an_english_browser_sees_the_landing_page_in_english_and_the_footer_switch_brings_french_back(
+def test_a_visitor_who_chooses_english_in_the_footer_sees_the_landing_page_in_english_and_can_go_back_to_french(
         browser, live_server, catalogue):
     context = browser.new_context(viewport=WIDTHS["1280"], locale="en-GB")
     page = context.new_page()
     errors = _console_errors(page)
-
     page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")  # an English browser still gets French first
+
+    page.get_by_label("Langue").select_option("en")
+    page.get_by_role("button", name="Changer").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your reading, prepared and approved by an expert")
