@@ -18,6 +18,7 @@ venv: $(STAMP)
 ## make demo: install, migrate, load demo data, start what the journey needs, print URLs and logins.
 demo: $(STAMP)
 	bash scripts/ensure_media_tools.sh
+	PYTHON=$(BIN)/python bash scripts/compile_messages.sh
 	bash scripts/demo.sh
 
 ## make test: install, make sure PostgreSQL and Redis are up, then lint, checks and the whole suite.
@@ -25,6 +26,7 @@ test: $(STAMP)
 	bash scripts/ensure_services.sh
 	bash scripts/ensure_chromium.sh
 	bash scripts/ensure_media_tools.sh
+	PYTHON=$(BIN)/python bash scripts/compile_messages.sh
 	$(MAKE) --no-print-directory lint check migrations-check
 	LUMIRA_ENV=test $(BIN)/pytest --create-db $(PYTEST_ARGS)
 

@@ -45,3 +45,23 @@ def admin_expert(db):
 @pytest.fixture
 def staff_user(db):
     return UserFactory(email="staff@lumira.local", is_staff=True, is_superuser=True)
+
+
+def pytest_sessionstart(session):
+    """The translations compiled (.mo files are build output, never committed): a plain `pytest` sees French."""
+    import gettext
+    from pathlib import Path
+
+    import polib
+    from asgiref.local import Local
+    from django.utils.translation import trans_real
+
+    for po_path in Path(__file__).parent.glob("locale/*/LC_MESSAGES/django.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            # Django may have read the stale catalogue while setting up: forget it (as override_settings does).
+            trans_real._translations = {}
+            trans_real._default = None
+            trans_real._active = Local()
+            gettext._translations.clear()

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
@@ -19,7 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-    default_detail = "La commande n'est pas dans un état qui permet cette action."
+    default_detail = _("The order is not in a state that allows this action.")
 
 
 def error_response(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
@@ -32,7 +33,7 @@ def error_response(code: str, message: str, http_status: int, fields: dict | Non
 class TooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
-    default_detail = "Requête trop volumineuse."
+    default_detail = _("Request too large.")
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -41,7 +42,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, RequestDataTooBig):
         exc = TooLarge()
     elif isinstance(exc, TooManyFieldsSent):
-        exc = ParseError("Trop de champs dans la requête.")
+        exc = ParseError(_("Too many fields in the request."))
     # Django's own exceptions get the same shape as DRF's.
     if isinstance(exc, Http404):
         exc = NotFound()
@@ -52,7 +53,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return None
     if isinstance(exc, ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = {"error": {"code": "invalid", "message": "Données invalides.", "fields": fields}}
+        response.data = {"error": {"code": "invalid", "message": str(_("Invalid data.")), "fields": fields}}
     elif isinstance(exc, APIException):
         detail = exc.detail
         if isinstance(detail, dict) and "detail" in detail:
@@ -69,14 +70,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     """handler404: a URL that no route matches (such as an order id that is not a UUID) answers in the API's
     error shape under /api/, and with the usual page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "not_found", "message": "Ressource introuvable."}}, status=404)
+        return JsonResponse({"error": {"code": "not_found", "message": str(_("Resource not found."))}}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the API's error shape under /api/, the usual page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "server_error", "message": "Erreur interne : réessayez plus tard."}},
+        return JsonResponse({"error": {"code": "server_error", "message": str(_("Internal error: try again later."))}},
                             status=500)
     return defaults.server_error(request)
 

@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
 
 TOO_LARGE = "Requête trop volumineuse."
 
@@ -29,3 +31,17 @@ class RequestSizeLimitMiddleware:
                 return JsonResponse({"error": {"code": "too_large", "message": TOO_LARGE}}, status=413)
             return HttpResponse(render_to_string("413.html", request=request), status=413)
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, French unless the visitor chose another language with the footer's switch.
+
+    The browser's Accept-Language is not followed: the site, its readings and its e-mails are French first, and
+    English is what a visitor asks for (the `django_language` cookie set by `set_language`).
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

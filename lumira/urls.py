@@ -13,6 +13,8 @@ urlpatterns = [
     path("stripe/", include(([path("webhook/<uuid:uuid>/", StripeWebhookView.as_view(), name="djstripe_webhook_by_uuid")],
                              "djstripe"), namespace="djstripe")),
     path("health/", LumiraHealthView.as_view(), name="health"),
+    # Django's set_language (POST): the footer's language switch; URLs themselves are the same in every language.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

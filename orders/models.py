@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lumira.encryption import EncryptedCharField, EncryptedDateField, EncryptedJSONField, EncryptedTextField
 
@@ -27,10 +28,10 @@ LEVEL_BY_SLUG = {level.name.lower(): level for level in Level}
 
 # What each level adds in the Sanctuaire (SPEC §1); each level includes the ones below it.
 LEVEL_DESCRIPTIONS = {
-    Level.SIMPLE: "Votre profil et votre lecture écrite (texte et PDF).",
-    Level.INTUITIVE: "Ajoute les rituels et la partie audio.",
-    Level.ALCHIMIQUE: "Ajoute le mandala et la synthèse.",
-    Level.INTEGRALE: "Ajoute la guidance : un plan d'accompagnement sur 30 jours.",
+    Level.SIMPLE: _("Your profile and your written reading (text and PDF)."),
+    Level.INTUITIVE: _("Adds the rituals and the audio part."),
+    Level.ALCHIMIQUE: _("Adds the mandala and the synthesis."),
+    Level.INTEGRALE: _("Adds the guidance: a 30-day support plan."),
 }
 
 
@@ -63,19 +64,19 @@ class OfferQuerySet(models.QuerySet):
 class Offer(models.Model):
     """What a client can buy: a (level, service) pair with its price. Copied onto the order at creation."""
 
-    level = models.PositiveSmallIntegerField("niveau", choices=Level.choices)
-    service = models.CharField("formule", max_length=16, choices=Service.choices)
-    name = models.CharField("nom", max_length=120)
-    price_cents = models.PositiveIntegerField("prix (centimes)")
-    currency = models.CharField("devise", max_length=3, default="eur")
-    duration_minutes = models.PositiveSmallIntegerField("durée (minutes)")
-    is_active = models.BooleanField("active", default=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    service = models.CharField(_("tier"), max_length=16, choices=Service.choices)
+    name = models.CharField(_("name"), max_length=120)
+    price_cents = models.PositiveIntegerField(_("price (cents)"))
+    currency = models.CharField(_("currency"), max_length=3, default="eur")
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    is_active = models.BooleanField(_("active"), default=True)
 
     objects = OfferQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "offre"
-        verbose_name_plural = "offres"
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
         ordering = ("level", "price_cents")
         constraints = [models.UniqueConstraint(fields=("level", "service"), name="offer_unique_level_service")]
 
@@ -96,19 +97,19 @@ class Offer(models.Model):
 
 
 class OrderStatus(models.TextChoices):
-    PENDING = "pending", "En attente de paiement"
-    PAID = "paid", "Payée"
-    PROCESSING = "processing", "En cours de génération"
-    AWAITING_VALIDATION = "awaiting_validation", "En attente de validation"
-    COMPLETED = "completed", "Livrée"
-    FAILED = "failed", "Paiement échoué"
-    CANCELED = "canceled", "Annulée"
-    REFUNDED = "refunded", "Remboursée"
+    PENDING = "pending", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    PROCESSING = "processing", _("Being generated")
+    AWAITING_VALIDATION = "awaiting_validation", _("Awaiting approval")
+    COMPLETED = "completed", _("Delivered")
+    FAILED = "failed", _("Payment failed")
+    CANCELED = "canceled", _("Canceled")
+    REFUNDED = "refunded", _("Refunded")
 
 
 # What an order needs before it can be sent to generation (SPEC §5): (model field, API name, French label).
 INTAKE_REQUIRED = (("birth_date", "birthDate"), ("question", "question"))
-INTAKE_LABELS = {"birthDate": "la date de naissance", "question": "la question"}
+INTAKE_LABELS = {"birthDate": _("the date of birth"), "question": _("the question")}
 
 
 class OrderQuerySet(models.QuerySet):
@@ -123,17 +124,17 @@ class OrderQuerySet(models.QuerySet):
 class Order(models.Model):
     # The UUID is the public id: it is the only id that appears in URLs and the API.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.CharField("numéro", max_length=32, unique=True, editable=False)
-    status = models.CharField("statut", max_length=32, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=32, choices=OrderStatus.choices, default=OrderStatus.PENDING)
 
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="orders")
     # Copied from the offer at creation so that later price changes never touch a placed order.
-    level = models.PositiveSmallIntegerField("niveau", choices=Level.choices)
-    service = models.CharField("formule", max_length=16, choices=Service.choices)
-    amount = models.PositiveIntegerField("montant (centimes)")
-    currency = models.CharField("devise", max_length=3)
-    duration = models.PositiveSmallIntegerField("durée (minutes)")
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    service = models.CharField(_("tier"), max_length=16, choices=Service.choices)
+    amount = models.PositiveIntegerField(_("amount (cents)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    duration = models.PositiveSmallIntegerField(_("duration (minutes)"))
 
     # The expert chosen by the client, or the one who took the order from the queue.
     expert = models.ForeignKey(
@@ -141,35 +142,35 @@ class Order(models.Model):
     )
 
     # The client's inputs. Personal data is encrypted at rest (empty values are stored as NULL by the field).
-    client_name = models.CharField("nom", max_length=150)
-    client_email = models.EmailField("e-mail")
-    client_phone = EncryptedCharField("téléphone", max_length=40, null=True, blank=True, default="")
-    birth_date = EncryptedDateField("date de naissance", null=True, blank=True)
-    birth_time = EncryptedCharField("heure de naissance", max_length=5, null=True, blank=True, default="")
-    birth_place = EncryptedCharField("lieu de naissance", max_length=200, null=True, blank=True, default="")
-    question = EncryptedTextField("question", null=True, blank=True, default="")
-    objective = EncryptedTextField("objectif", null=True, blank=True, default="")
+    client_name = models.CharField(_("name"), max_length=150)
+    client_email = models.EmailField(_("e-mail"))
+    client_phone = EncryptedCharField(_("phone"), max_length=40, null=True, blank=True, default="")
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    birth_time = EncryptedCharField(_("time of birth"), max_length=5, null=True, blank=True, default="")
+    birth_place = EncryptedCharField(_("place of birth"), max_length=200, null=True, blank=True, default="")
+    question = EncryptedTextField(_("question"), null=True, blank=True, default="")
+    objective = EncryptedTextField(_("goal"), null=True, blank=True, default="")
     # The birth chart computed from the inputs (SPEC §11): personal data like them, hence encrypted.
     # Written only by `orders.services` when the inputs are set or change (None without a birth date).
-    chart = EncryptedJSONField("thème natal", null=True, blank=True)
+    chart = EncryptedJSONField(_("birth chart"), null=True, blank=True)
     # The one "complete your intake" email (SPEC §5), claimed under the row lock so it leaves once.
-    intake_reminder_sent_at = models.DateTimeField("relance du profil envoyée le", null=True, blank=True)
+    intake_reminder_sent_at = models.DateTimeField(_("profile reminder sent on"), null=True, blank=True)
 
     # The expert's work. Encrypted too: the prompt is pre-filled with the inputs above, the content quotes
     # the question, and notes, reasons and errors may quote either.
-    expert_prompt = EncryptedTextField("prompt", blank=True, default="")
-    expert_instructions = EncryptedTextField("instructions", blank=True, default="")
-    generated_content = EncryptedJSONField("contenu généré", null=True, blank=True)
-    revision_count = models.PositiveIntegerField("révisions", default=0)
-    validation_notes = EncryptedTextField("notes de validation", blank=True, default="")
-    rejection_reason = EncryptedTextField("motif de rejet", blank=True, default="")
-    last_error = EncryptedTextField("dernière erreur", blank=True, default="")
+    expert_prompt = EncryptedTextField(_("prompt"), blank=True, default="")
+    expert_instructions = EncryptedTextField(_("instructions"), blank=True, default="")
+    generated_content = EncryptedJSONField(_("generated content"), null=True, blank=True)
+    revision_count = models.PositiveIntegerField(_("revisions"), default=0)
+    validation_notes = EncryptedTextField(_("approval notes"), blank=True, default="")
+    rejection_reason = EncryptedTextField(_("rejection reason"), blank=True, default="")
+    last_error = EncryptedTextField(_("last error"), blank=True, default="")
     # Each generation request gets a fresh attempt id; only a callback for the current one is accepted.
     generation_attempt_id = models.UUIDField(null=True, blank=True, editable=False)
 
     # The reading read aloud (level ≥ 2): its name in private storage, set by the audio task after delivery.
     # Encrypted like every path to the client's files (SPEC §5); empty until rendered.
-    audio_name = EncryptedCharField("fichier audio", max_length=255, null=True, blank=True, default="")
+    audio_name = EncryptedCharField(_("audio file"), max_length=255, null=True, blank=True, default="")
 
     # Payment.
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
@@ -178,24 +179,24 @@ class Order(models.Model):
         help_text="Set when Stripe reported a payment that does not match the order (never marked paid then).",
     )
 
-    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
-    updated_at = models.DateTimeField("modifiée le", auto_now=True)
-    paid_at = models.DateTimeField("payée le", null=True, blank=True)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modified on"), auto_now=True)
+    paid_at = models.DateTimeField(_("paid on"), null=True, blank=True)
     # The client asked for delivery before the withdrawal period ends and acknowledged losing the right of
     # withdrawal once delivered (Code de la consommation, L221-28 13°): when they ticked the box.
-    withdrawal_waived_at = models.DateTimeField("renonciation à la rétractation le", null=True, blank=True)
-    assigned_at = models.DateTimeField("attribuée le", null=True, blank=True)
-    generation_started_at = models.DateTimeField("génération lancée le", null=True, blank=True)
-    validated_at = models.DateTimeField("validée le", null=True, blank=True)
-    delivered_at = models.DateTimeField("livrée le", null=True, blank=True)
-    refunded_at = models.DateTimeField("remboursée le", null=True, blank=True)
-    closed_at = models.DateTimeField("close le", null=True, blank=True, help_text="Payment failed or canceled.")
+    withdrawal_waived_at = models.DateTimeField(_("withdrawal waived on"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned on"), null=True, blank=True)
+    generation_started_at = models.DateTimeField(_("generation started on"), null=True, blank=True)
+    validated_at = models.DateTimeField(_("approved on"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered on"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True, help_text="Payment failed or canceled.")
 
     objects = OrderQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "commande"
-        verbose_name_plural = "commandes"
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ("-created_at",)
         indexes = [
             # Expert queue: paid orders, own or unassigned (then sorted by delivery target: a top-N sort of
@@ -266,19 +267,19 @@ class OrderEvent(models.Model):
     """Audit row: one per state change of an order, written in the same transaction."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField("de", max_length=32, choices=OrderStatus.choices, blank=True, default="")
-    to_status = models.CharField("vers", max_length=32, choices=OrderStatus.choices)
-    action = models.CharField("action", max_length=40)
+    from_status = models.CharField(_("from status"), max_length=32, choices=OrderStatus.choices, blank=True, default="")
+    to_status = models.CharField(_("to"), max_length=32, choices=OrderStatus.choices)
+    action = models.CharField(_("action"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Encrypted: it repeats rejection reasons, validation notes and generator errors.
-    note = EncryptedTextField("note", blank=True, default="")
-    created_at = models.DateTimeField("le", default=timezone.now, editable=False)
+    note = EncryptedTextField(_("note"), blank=True, default="")
+    created_at = models.DateTimeField(_("on"), default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = "événement"
-        verbose_name_plural = "événements"
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ("created_at", "id")
         indexes = [models.Index(fields=("order", "created_at"), name="orderevent_order_created_idx")]
 
@@ -287,25 +288,25 @@ class OrderEvent(models.Model):
 
 
 class VersionOutcome(models.TextChoices):
-    PENDING = "pending", "À valider"
-    APPROVED = "approved", "Approuvée"
-    REJECTED = "rejected", "Rejetée"
-    EDITED = "edited", "Corrigée par l'expert"
+    PENDING = "pending", _("To approve")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    EDITED = "edited", _("Corrected by the expert")
 
 
 class ContentVersion(models.Model):
     """Each generated version of a reading, kept forever so the desk can show the history."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="versions")
-    revision = models.PositiveIntegerField("révision")
+    revision = models.PositiveIntegerField(_("revision"))
     # Encrypted like the order's copies of the same texts.
-    content = EncryptedJSONField("contenu")
-    prompt = EncryptedTextField("prompt utilisé", blank=True, default="")
-    instructions = EncryptedTextField("instructions utilisées", blank=True, default="")
+    content = EncryptedJSONField(_("content"))
+    prompt = EncryptedTextField(_("prompt used"), blank=True, default="")
+    instructions = EncryptedTextField(_("instructions used"), blank=True, default="")
     attempt_id = models.UUIDField(null=True, blank=True)
-    outcome = models.CharField("résultat", max_length=16, choices=VersionOutcome.choices, default=VersionOutcome.PENDING)
-    validation_notes = EncryptedTextField("notes", blank=True, default="")
-    rejection_reason = EncryptedTextField("motif de rejet", blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=VersionOutcome.choices, default=VersionOutcome.PENDING)
+    validation_notes = EncryptedTextField(_("notes"), blank=True, default="")
+    rejection_reason = EncryptedTextField(_("rejection reason"), blank=True, default="")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -313,13 +314,13 @@ class ContentVersion(models.Model):
     # Set when the expert wrote this version by correcting the previous one (None: from the generator).
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="corrigée par",
+        verbose_name=_("corrected by"),
     )
-    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = "version"
-        verbose_name_plural = "versions"
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
         ordering = ("order", "revision")
         constraints = [
             models.UniqueConstraint(fields=("order", "revision"), name="contentversion_unique_revision"),

@@ -3,19 +3,21 @@
 Shared by the landing page and the order page (payments), so both say the same thing.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import LEVEL_DESCRIPTIONS, Level, Offer, Service
 
 # What each level adds (SPEC §1), as the landing page's cards list it; each level includes the ones below.
 LEVEL_FEATURES = {
-    Level.SIMPLE: ["Votre profil astrologique et numérologique", "Votre lecture écrite, en ligne et en PDF"],
-    Level.INTUITIVE: ["Un rituel personnalisé", "La version audio de votre lecture"],
-    Level.ALCHIMIQUE: ["Votre mandala, dessiné d'après votre thème", "Une synthèse de votre lecture"],
-    Level.INTEGRALE: ["La guidance : un plan d'accompagnement sur 30 jours"],
+    Level.SIMPLE: [_("Your astrological and numerological profile"), _("Your written reading, online and as a PDF")],
+    Level.INTUITIVE: [_("A personalised ritual"), _("The audio version of your reading")],
+    Level.ALCHIMIQUE: [_("Your mandala, drawn from your chart"), _("A synthesis of your reading")],
+    Level.INTEGRALE: [_("The guidance: a 30-day support plan")],
 }
 TIER_SUMMARIES = {
-    Service.BASIC: "L'essentiel de votre lecture, clair et direct.",
-    Service.PREMIUM: "Deux fois plus de matière : chaque partie est approfondie.",
-    Service.VIP: "La lecture la plus complète, livrée en priorité.",
+    Service.BASIC: _("The essentials of your reading, clear and direct."),
+    Service.PREMIUM: _("Twice as much material: every part goes deeper."),
+    Service.VIP: _("The fullest reading, delivered first."),
 }
 
 

@@ -92,7 +92,7 @@ class IntakeIncomplete(OrderServiceError):
     code = "intake_incomplete"
 
     def __init__(self, missing: list[str]) -> None:
-        labels = " et ".join(INTAKE_LABELS[name] for name in missing)
+        labels = " et ".join(str(INTAKE_LABELS[name]) for name in missing)
         super().__init__(
             f"Impossible d'envoyer en génération : il manque {labels} (le client est invité à compléter son profil)."
         )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orders.models import Order
 
@@ -16,7 +17,7 @@ def order_paid_email_send(*, order_id) -> None:
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
-        subject=f"Lumira — votre commande {order.number} est payée",
+        subject=_("Lumira — your order %(number)s is paid") % {"number": order.number},
         body=render_to_string("emails/payments_order_paid.txt", context),
         to=[order.client_email],
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from orders.intake import IntakeForm, intake_initial
 
@@ -12,10 +13,10 @@ PROFILE_REQUIRED = ("birth_date", "birth_place", "question", "objective")
 
 class MagicLinkRequestForm(forms.Form):
     email = forms.EmailField(
-        label="Votre adresse e-mail",
+        label=_("Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-        help_text="Celle utilisée lors de votre commande.",
+        help_text=_("The one you used when ordering."),
     )
 
 
@@ -23,17 +24,17 @@ class ProfileForm(IntakeForm):
     """The intake (the same form and rules as the order page's) plus the optional photos."""
 
     face_photo = forms.FileField(
-        label="Photo du visage (facultative)", required=False,
+        label=_("Face photo (optional)"), required=False,
         widget=forms.FileInput(attrs={"accept": PHOTO_ACCEPT}),
-        help_text="JPEG, PNG ou WebP. Visible seulement par vous et l'expert qui prépare votre lecture.",
+        help_text=_("JPEG, PNG or WebP. Seen only by you and the expert preparing your reading."),
     )
     palm_photo = forms.FileField(
-        label="Photo de la paume (facultative)", required=False,
+        label=_("Palm photo (optional)"), required=False,
         widget=forms.FileInput(attrs={"accept": PHOTO_ACCEPT}),
-        help_text="Main dominante, bien éclairée.",
+        help_text=_("Dominant hand, well lit."),
     )
-    remove_face_photo = forms.BooleanField(label="Supprimer ma photo du visage", required=False)
-    remove_palm_photo = forms.BooleanField(label="Supprimer ma photo de la paume", required=False)
+    remove_face_photo = forms.BooleanField(label=_("Delete my face photo"), required=False)
+    remove_palm_photo = forms.BooleanField(label=_("Delete my palm photo"), required=False)
 
     def __init__(self, *args, profile: ClientProfile | None = None, **kwargs):
         self.profile = profile

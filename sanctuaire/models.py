@@ -3,13 +3,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from lumira.encryption import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 
 class PhotoKind(models.TextChoices):
-    FACE = "face", "Photo du visage"
-    PALM = "palm", "Photo de la paume"
+    FACE = "face", _("Face photo")
+    PALM = "palm", _("Palm photo")
 
 
 class ClientProfile(models.Model):
@@ -18,23 +19,23 @@ class ClientProfile(models.Model):
     # Public id for URLs (photo links): never the user's numeric id.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile")
-    birth_date = EncryptedDateField("date de naissance", null=True, blank=True)
-    birth_time = EncryptedCharField("heure de naissance", max_length=5, null=True, blank=True, default="")
-    birth_place = EncryptedCharField("lieu de naissance", max_length=200, null=True, blank=True, default="")
-    question = EncryptedTextField("question", null=True, blank=True, default="")
-    objective = EncryptedTextField("objectif", null=True, blank=True, default="")
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    birth_time = EncryptedCharField(_("time of birth"), max_length=5, null=True, blank=True, default="")
+    birth_place = EncryptedCharField(_("place of birth"), max_length=200, null=True, blank=True, default="")
+    question = EncryptedTextField(_("question"), null=True, blank=True, default="")
+    objective = EncryptedTextField(_("goal"), null=True, blank=True, default="")
     # Storage names of the private photos (random, unguessable); encrypted like the rest.
-    face_photo = EncryptedCharField("photo du visage", max_length=255, null=True, blank=True, default="")
-    palm_photo = EncryptedCharField("photo de la paume", max_length=255, null=True, blank=True, default="")
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
-    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    face_photo = EncryptedCharField(_("face photo"), max_length=255, null=True, blank=True, default="")
+    palm_photo = EncryptedCharField(_("palm photo"), max_length=255, null=True, blank=True, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modified"), auto_now=True)
 
     # The birth time may be unknown (stored empty): it is not required.
     REQUIRED_FIELDS = ("birth_date", "birth_place", "question", "objective")
 
     class Meta:
-        verbose_name = "profil client"
-        verbose_name_plural = "profils clients"
+        verbose_name = _("client profile")
+        verbose_name_plural = _("client profiles")
 
     def __str__(self) -> str:
         return f"Profil de {self.user_id}"
@@ -54,8 +55,8 @@ class ClientProfile(models.Model):
 
 
 class DataRequestKind(models.TextChoices):
-    EXPORT = "export", "Export des données"
-    ERASURE = "erasure", "Effacement du compte"
+    EXPORT = "export", _("Data export")
+    ERASURE = "erasure", _("Account erasure")
 
 
 class DataRequest(models.Model):
@@ -65,14 +66,14 @@ class DataRequest(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    kind = models.CharField("demande", max_length=16, choices=DataRequestKind.choices)
-    orders_count = models.PositiveIntegerField("commandes concernées", default=0)
-    files_count = models.PositiveIntegerField("fichiers", default=0)
-    created_at = models.DateTimeField("le", auto_now_add=True)
+    kind = models.CharField(_("request"), max_length=16, choices=DataRequestKind.choices)
+    orders_count = models.PositiveIntegerField(_("orders concerned"), default=0)
+    files_count = models.PositiveIntegerField(_("files"), default=0)
+    created_at = models.DateTimeField(_("on"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "demande sur les données"
-        verbose_name_plural = "demandes sur les données"
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
         ordering = ("-created_at",)
 
     def __str__(self) -> str:

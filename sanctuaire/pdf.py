@@ -9,10 +9,12 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from experts.payload import LANGUAGE
 from orders.models import Order
 
 from .access import Entitlements
@@ -55,7 +57,7 @@ class _ReadingPDF(FPDF):
         self.set_y(9)
         self.set_font(self.family, "", 8)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, self.text_safe(f"Lumira · la lecture de {self.first_name}"), align="R")
+        self.cell(0, 5, self.text_safe(_("Lumira · the reading of %(name)s") % {"name": self.first_name}), align="R")
         self.set_y(self.t_margin)
 
     def footer(self) -> None:
@@ -66,9 +68,15 @@ class _ReadingPDF(FPDF):
 
 
 def reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str, first_name: str = "") -> bytes:
+    # The PDF is the reading itself: its labels are in the reading's language, whatever the visitor's interface.
+    with translation.override(LANGUAGE):
+        return _reading_pdf(order=order, entitlements=entitlements, client_name=client_name, first_name=first_name)
+
+
+def _reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str, first_name: str) -> bytes:
     parts = reading_parts(order.generated_content, entitlements=entitlements, chart=getattr(order, "chart", None))
     pdf = _ReadingPDF(first_name or client_name.partition(" ")[0] or "vous")
-    pdf.set_title(f"Lecture Lumira {order.number}")
+    pdf.set_title(_("Lumira reading %(number)s") % {"number": order.number})
     pdf.set_author("Lumira")
     pdf.set_creation_date(timezone.now())
     pdf.add_page()
@@ -77,7 +85,7 @@ def reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str, f
     if parts.ritual:
         _ritual(pdf, parts.ritual)
     if parts.synthesis:
-        _heading(pdf, "Synthèse")
+        _heading(pdf, _("Synthesis"))
         _paragraphs(pdf, parts.synthesis)
     if parts.has_chart:
         _chart(pdf, parts)
@@ -117,11 +125,12 @@ def _cover(pdf: _ReadingPDF, order: Order, parts: ReadingParts, client_name: str
     pdf.cell(0, 12, "Lumira", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
     pdf.set_font(pdf.family, "B", 16)
-    _write(pdf, 8, f"Lecture préparée pour {client_name}")
+    _write(pdf, 8, _("Reading prepared for %(name)s") % {"name": client_name})
     pdf.set_font(pdf.family, "", 10)
     pdf.set_text_color(*MUTED)
     delivered = formats.date_format(timezone.localtime(order.delivered_at), "j F Y") if order.delivered_at else ""
-    _write(pdf, 6, f"Commande {order.number} · niveau {order.level_name} · livrée le {delivered}")
+    _write(pdf, 6, _("Order %(number)s · level %(level)s · delivered on %(date)s") % {
+        "number": order.number, "level": order.level_name, "date": delivered})
     pdf.ln(4)
     if parts.title:
         pdf.set_text_color(*INK)
@@ -132,12 +141,12 @@ def _cover(pdf: _ReadingPDF, order: Order, parts: ReadingParts, client_name: str
         pdf.set_text_color(*ACCENT)
         pdf.set_font(pdf.family, "B", 12)
         source = f" ({parts.archetype_source})" if parts.archetype_source else ""
-        _write(pdf, 7, f"Votre archétype : {parts.archetype}{source}")
+        _write(pdf, 7, _("Your archetype:") + f" {parts.archetype}{source}")
         pdf.ln(2)
 
 
 def _reading(pdf: _ReadingPDF, parts: ReadingParts) -> None:
-    _heading(pdf, "Votre lecture")
+    _heading(pdf, _("Your reading"))
     _paragraphs(pdf, parts.intro)
     for section in parts.sections:
         _heading(pdf, section["title"], size=13, new_page_room=30)
@@ -147,10 +156,10 @@ def _reading(pdf: _ReadingPDF, parts: ReadingParts) -> None:
 
 def _ritual(pdf: _ReadingPDF, ritual: dict) -> None:
     title = ritual.get("title") or ""
-    _heading(pdf, f"Votre rituel : {title}" if title and title != "Votre rituel" else "Votre rituel")
+    _heading(pdf, _("Your ritual: %(title)s") % {"title": title} if title and title != _("Your ritual") else _("Your ritual"))
     if ritual.get("moment"):
         pdf.set_font(pdf.family, "B", 11)
-        _write(pdf, 6, f"Quand : {ritual['moment']}")
+        _write(pdf, 6, _("When:") + f" {ritual['moment']}")
         pdf.ln(2)
     pdf.set_font(pdf.family, "", 11)
     for number, step in enumerate(ritual.get("steps") or [], start=1):
@@ -163,7 +172,7 @@ def _ritual(pdf: _ReadingPDF, ritual: dict) -> None:
     if ritual.get("intention"):
         pdf.ln(1)
         pdf.set_font(pdf.family, "B", 11)
-        _write(pdf, 6, f"Votre intention : {ritual['intention']}")
+        _write(pdf, 6, _("Your intention:") + f" {ritual['intention']}")
         pdf.ln(2)
 
 
@@ -182,13 +191,13 @@ def _svg(pdf: _ReadingPDF, svg: str, width_mm: float) -> bool:
 
 def _chart(pdf: _ReadingPDF, parts: ReadingParts) -> None:
     pdf.add_page()
-    _heading(pdf, "Votre thème astral")
+    _heading(pdf, _("Your birth chart"))
     if parts.wheel_svg:
         _svg(pdf, parts.wheel_svg, 120)
     if not parts.chart_rows:
         return
     with_house = any(row["house"] for row in parts.chart_rows)
-    headings = ["Astre", "Signe", "Degré", *(["Maison"] if with_house else [])]
+    headings = [_("Body"), _("Sign"), _("Degree"), *([_("House")] if with_house else [])]
     pdf.set_font(pdf.family, "", 10)
     with pdf.table(
         col_widths=(30, 30, 25, 20)[: len(headings)], width=120 if with_house else 100, align="CENTER",
@@ -202,7 +211,7 @@ def _chart(pdf: _ReadingPDF, parts: ReadingParts) -> None:
 
 
 def _mandala(pdf: _ReadingPDF, parts: ReadingParts) -> None:
-    _heading(pdf, "Votre mandala", new_page_room=120)
+    _heading(pdf, _("Your mandala"), new_page_room=120)
     _svg(pdf, parts.mandala_svg, 95)
     if parts.mandala_intention:
         pdf.set_font(pdf.family, "", 11)
@@ -212,14 +221,14 @@ def _mandala(pdf: _ReadingPDF, parts: ReadingParts) -> None:
 def _guidance(pdf: _ReadingPDF, guidance: list[dict]) -> None:
     # One short block per day rather than a table: as readable, and fpdf2 lays a table out twice (4× slower).
     pdf.add_page()
-    _heading(pdf, "Votre guidance sur 30 jours")
+    _heading(pdf, _("Your 30-day guidance"))
     for entry in guidance:
         if pdf.get_y() > pdf.h - pdf.b_margin - 18:
             pdf.add_page()
         pdf.set_text_color(*ACCENT)
         pdf.set_font(pdf.family, "B", 10.5)
         focus = f" — {entry['focus']}" if entry.get("focus") else ""
-        _write(pdf, 5.5, f"Jour {entry.get('day', '')}{focus}")
+        _write(pdf, 5.5, _("Day %(day)s") % {"day": entry.get("day", "")} + focus)
         pdf.set_text_color(*INK)
         pdf.set_font(pdf.family, "", 10.5)
         _write(pdf, 5.5, entry.get("practice", ""))

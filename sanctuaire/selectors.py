@@ -70,7 +70,7 @@ def intake_waiting(order: Order) -> list[str]:
     if order.status != OrderStatus.PAID:
         return []
     present = {"birthDate": order.has_birth_date, "question": order.has_question}
-    return [INTAKE_LABELS[api] for _, api in INTAKE_REQUIRED if not present[api]]
+    return [str(INTAKE_LABELS[api]) for _, api in INTAKE_REQUIRED if not present[api]]
 
 
 def client_readings(user) -> QuerySet[Order]:

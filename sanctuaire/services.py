@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from sesame import settings as sesame_settings
 from sesame.utils import get_token
 
@@ -139,12 +140,12 @@ def intake_reminder_send(*, order_id) -> None:
         return  # completed since: nothing to remind
     context = {
         "order": order,
-        "missing": [INTAKE_LABELS[name] for name in order.intake_missing],
+        "missing": [str(INTAKE_LABELS[name]) for name in order.intake_missing],
         "url": f"{settings.SITE_URL}{reverse('sanctuaire:profile')}",
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
-        subject=f"Lumira — complétez votre profil pour la commande {order.number}",
+        subject=gettext("Lumira — complete your profile for order %(number)s") % {"number": order.number},
         body=render_to_string("emails/sanctuaire_intake_reminder_body.txt", context),
         to=[order.client_email],
     )

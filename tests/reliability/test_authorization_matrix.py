@@ -236,6 +236,8 @@ ROWS: dict[str, list[Row]] = {
     # The storefront: legal pages, experts' profiles and the contact form are public (a message: 302).
     **{f"storefront:{slug}": [Row("GET", (lambda s: lambda w: reverse(f"storefront:{s}"))(slug), same(200))]
        for slug in ("cgv", "mentions-legales", "confidentialite", "droit-de-retractation")},
+    # The footer's language switch: anyone may choose French or English (a redirect back to `next`).
+    "set_language": [Row("POST", lambda w: reverse("set_language"), same(302), data={"language": "en", "next": "/"})],
     "storefront:experts": [Row("GET", lambda w: reverse("storefront:experts"), same(200))],
     "storefront:contact": [
         Row("GET", lambda w: reverse("storefront:contact"), same(200)),

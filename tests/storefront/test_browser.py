@@ -179,3 +179,31 @@ def test_the_legal_contact_and_experts_pages_read_well_on_a_phone(browser, shop,
     assert errors == []
     page.screenshot(path=ARTIFACTS / f"{path.strip('/')}-390.png", full_page=True)
     context.close()
+
+
+def test_a_visitor_who_chooses_english_in_the_footer_sees_the_landing_page_in_english_and_can_go_back_to_french(
+        browser, live_server, catalogue):
+    context = browser.new_context(viewport=WIDTHS["1280"], locale="en-GB")
+    page = context.new_page()
+    errors = _console_errors(page)
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")  # an English browser still gets French first
+
+    page.get_by_label("Langue").select_option("en")
+    page.get_by_role("button", name="Changer").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your reading, prepared and approved by an expert")
+    expect(page.get_by_role("link", name="Choose my reading")).to_be_visible()
+    screenshots = ARTIFACTS.parent / "ops"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshots / "landing-en.png"), full_page=True)
+
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre lecture, préparée et validée par un expert")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    assert page.url == live_server.url + "/"
+    assert errors == []
+    context.close()

@@ -79,5 +79,5 @@ class Command(BaseCommand):
             if name != section:
                 section = name
                 self.stdout.write(f"\n{name.replace('_', ' ')}")
-            label = OrderStatus(key).label if name == "orders_by_status" else key
+            label = str(OrderStatus(key).label) if name == "orders_by_status" else key
             self.stdout.write(f"  {label:<34} {metric:<14} {value:>12}")
