@@ -158,3 +158,12 @@ class LumiraAutoSchema(AutoSchema):
         if getattr(view, "throttle_classes", None):
             errors[429] = ERROR_DESCRIPTIONS[429]
         return errors
+
+
+class TextField(serializers.CharField):
+    """Text only: a number or a boolean is refused (400), not turned into a string, as the schema says."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from experts.models import Expert
+from lumira.api import TextField
 from orders.intake import IntakeForm
 from orders.models import LEVEL_BY_SLUG, Level, Offer, Service
 
@@ -24,15 +25,6 @@ class PhoneField(serializers.CharField):
 
 
 @extend_schema_field({"type": "string", "format": "date", "nullable": True, "example": "1990-05-17"})
-class TextField(serializers.CharField):
-    """Text only: a number or a boolean is refused (400), not turned into a string, as the schema says."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 class BirthDateField(TextField):
     """A birth date, YYYY-MM-DD, checked by the shared intake form (orders/intake.py)."""
 

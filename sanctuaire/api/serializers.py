@@ -3,6 +3,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lumira.api import TextField
 from orders.intake import INTAKE_FIELDS, IntakeForm, birth_date_check, intake_initial
 from orders.models import Order
 
@@ -31,9 +32,9 @@ class ProfileSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="user.display_name", read_only=True)
     birthDate = serializers.DateField(source="birth_date")
     birthTime = BirthTimeField(source="birth_time", format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
-    birthPlace = serializers.CharField(source="birth_place", max_length=200)
-    question = serializers.CharField(max_length=2000)
-    objective = serializers.CharField(max_length=2000)
+    birthPlace = TextField(source="birth_place", max_length=200)
+    question = TextField(max_length=2000)
+    objective = TextField(max_length=2000)
     isComplete = serializers.BooleanField(source="is_complete", read_only=True)
     facePhotoUrl = serializers.SerializerMethodField()
     palmPhotoUrl = serializers.SerializerMethodField()
