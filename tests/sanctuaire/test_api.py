@@ -122,6 +122,15 @@ def test_bad_profile_input_is_a_400_in_the_error_shape_and_saves_nothing(api, cl
 
 
 @pytest.mark.django_db
+def test_a_number_where_text_is_expected_is_refused(api, client_user):
+    response = _bearer(api, client_user).patch(PROFILE, {"objective": 123, "question": True}, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"objective", "question"}
+    assert not ClientProfile.objects.exists()
+
+
+@pytest.mark.django_db
 def test_put_on_the_profile_is_not_allowed(api, client_user):
     assert _bearer(api, client_user).put(PROFILE, {}, format="json").status_code == 405
 
