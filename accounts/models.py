@@ -1,8 +1,15 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import IntegrityError, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lumira.encryption import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -93,3 +100,102 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+
+# --- Experts: the people who turn paid orders into readings (screens in the experts app) ---
+
+
+class ExpertRole(models.TextChoices):
+    EXPERT = "expert", "Expert"
+    ADMIN = "admin", "Administrateur"
+
+
+class ExpertQuerySet(models.QuerySet):
+    def active(self) -> "ExpertQuerySet":
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class Expert(models.Model):
+    """An expert who turns paid orders into readings. Signs in with the linked user's email and password."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert")
+    name = models.CharField("nom", max_length=150)
+    role = models.CharField("rôle", max_length=16, choices=ExpertRole.choices, default=ExpertRole.EXPERT)
+    is_active = models.BooleanField("actif", default=True)
+    specialties = models.JSONField("spécialités", default=list, blank=True)
+    rating = models.DecimalField("note", max_digits=3, decimal_places=2, null=True, blank=True)
+    last_login_at = models.DateTimeField("dernière connexion", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        db_table = "experts_expert"  # moved from the experts app; same table
+        verbose_name = "expert"
+        verbose_name_plural = "experts"
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ExpertRole.ADMIN
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.is_active and self.user.is_active
+
+
+# --- Clients' profiles: what a client tells once, reused for every reading (screens in sanctuaire) ---
+
+
+class PhotoKind(models.TextChoices):
+    FACE = "face", _("Face photo")
+    PALM = "palm", _("Palm photo")
+
+
+class ClientProfile(models.Model):
+    """What a client tells about themself once, reused for every reading. Personal data is encrypted at rest."""
+
+    # Public id for URLs (photo links): never the user's numeric id.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile")
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    birth_time = EncryptedCharField(_("time of birth"), max_length=5, null=True, blank=True, default="")
+    birth_place = EncryptedCharField(_("place of birth"), max_length=200, null=True, blank=True, default="")
+    question = EncryptedTextField(_("question"), null=True, blank=True, default="")
+    objective = EncryptedTextField(_("goal"), null=True, blank=True, default="")
+    # Storage names of the private photos (random, unguessable); encrypted like the rest.
+    face_photo = EncryptedCharField(_("face photo"), max_length=255, null=True, blank=True, default="")
+    palm_photo = EncryptedCharField(_("palm photo"), max_length=255, null=True, blank=True, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    # The birth time may be unknown (stored empty): it is not required.
+    REQUIRED_FIELDS = ("birth_date", "birth_place", "question", "objective")
+
+    class Meta:
+        db_table = "sanctuaire_clientprofile"  # moved from the sanctuaire app; same table
+        verbose_name = _("client profile")
+        verbose_name_plural = _("client profiles")
+
+    def __str__(self) -> str:
+        return f"Profil de {self.user_id}"
+
+    @property
+    def is_complete(self) -> bool:
+        return all(getattr(self, name) for name in self.REQUIRED_FIELDS)
+
+    def photo_name(self, kind: str) -> str:
+        return (self.face_photo if kind == PhotoKind.FACE else self.palm_photo) or ""
+
+    def photo_url(self, kind: str) -> str:
+        """The permission-checked URL of a photo (owner and assigned experts only), or "" when there is none."""
+        if not self.photo_name(kind):
+            return ""
+        return reverse("sanctuaire:photo", kwargs={"profile_id": self.pk, "kind": kind})

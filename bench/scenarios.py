@@ -357,7 +357,7 @@ class Webhooks:
 
 
 def endpoints(context: Context) -> list[Endpoint]:
-    from experts.models import Expert
+    from accounts.models import Expert
 
     User = get_user_model()
     sample = Order.objects.filter(status=OrderStatus.COMPLETED).values_list("pk", flat=True).first()

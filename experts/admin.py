@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
 
+from accounts.models import Expert
 from lumira.admin_readonly import ReadOnlyAdmin
 
-from .models import AIRun, DeadLetter, DeadLetterStatus, Expert, GenerationAttempt
+from .models import AIRun, DeadLetter, DeadLetterStatus, GenerationAttempt
 from .services import dead_letter_replay, expert_set_active
 
 

@@ -9,10 +9,9 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
+from accounts.models import Expert
 from lumira.view_cache import generation_bump
 from orders.models import Order
-
-from .models import Expert
 
 DESK_GENERATION = "desk"
 

@@ -56,7 +56,7 @@ class AssignForm(forms.Form):
     expert = forms.ModelChoiceField(label="Attribuer à", queryset=None, empty_label=None)
 
     def __init__(self, *args, **kwargs):
-        from .models import Expert
+        from accounts.models import Expert
 
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = Expert.objects.active().order_by("name")

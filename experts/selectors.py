@@ -22,11 +22,11 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import ClientProfile, Expert, PhotoKind
 from orders.models import ContentVersion, Order, OrderEvent, OrderStatus
-from sanctuaire.models import ClientProfile, PhotoKind
 
 from .generation_request import generation_request_for
-from .models import AIRun, AttemptOutcome, DeadLetter, Expert, GenerationAttempt
+from .models import AIRun, AttemptOutcome, DeadLetter, GenerationAttempt
 
 S = OrderStatus
 # The statuses an expert works with; pending, failed, canceled and refunded orders are not theirs.

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Expert, ExpertRole
 from orders.models import Order, OrderStatus
 from orders.services import (
     AlreadyAssigned,
@@ -29,7 +30,7 @@ from orders.services import (
 )
 
 from .generation import CallbackReplayed, attempt_adopt, attempt_open, generation_dead_letter
-from .models import DeadLetter, DeadLetterReason, DeadLetterStatus, Expert, ExpertRole, GenerationAttempt
+from .models import DeadLetter, DeadLetterReason, DeadLetterStatus, GenerationAttempt
 from .prompts import prompt_for
 from .selectors import attempt_started_at, elapsed_label
 

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from accounts.models import Expert
 from lumira.view_cache import CSRF_SLOT, cached_page
 from orders.chart_display import chart_table, chart_wheel
 from orders.models import OrderStatus
@@ -28,7 +29,6 @@ from .caching import DESK_GENERATION, request_parts
 from .desk_stats import business_context
 from .forms import AssignForm, GenerationForm, LoginForm, QueueFilterForm, ValidationForm
 from .generation import QUEUE_UNAVAILABLE
-from .models import Expert
 from .prompts import instructions_for, prompt_for
 
 LOGIN_ERROR = "E-mail ou mot de passe incorrect, ou compte expert désactivé."

@@ -84,7 +84,7 @@ class OrderAdmin(admin.ModelAdmin):
 def _expert_of(request):
     """The signed-in user's active Expert row, read once per request."""
     if not hasattr(request, "_lumira_admin_expert"):
-        from experts.models import Expert
+        from accounts.models import Expert
 
         request._lumira_admin_expert = Expert.objects.active().filter(user=request.user).first()
     return request._lumira_admin_expert

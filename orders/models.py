@@ -138,7 +138,7 @@ class Order(models.Model):
 
     # The expert chosen by the client, or the one who took the order from the queue.
     expert = models.ForeignKey(
-        "experts.Expert", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+        "accounts.Expert", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
     )
 
     # The client's inputs. Personal data is encrypted at rest (empty values are stored as NULL by the field).

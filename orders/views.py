@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.urls import reverse
 
-from experts.models import Expert
+from accounts.models import Expert
 
 from .models import Offer
 from .presentation import catalogue_levels, catalogue_tiers

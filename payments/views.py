@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from experts.models import Expert
+from accounts.models import Expert
 from orders.models import Offer, Order, OrderStatus
 from orders.presentation import catalogue_levels
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
 
+from accounts.models import ClientProfile
 from lumira.admin_readonly import ReadOnlyAdmin
 
-from .models import ClientProfile, DataRequest
+from .models import DataRequest
 
 
 @admin.register(ClientProfile)

@@ -4,10 +4,9 @@ lumira/view_cache.py). The profile counts because the page is only built for a c
 
 from django.db.models.signals import post_delete, post_save
 
+from accounts.models import ClientProfile
 from lumira.view_cache import generation_bump
 from orders.models import Order
-
-from .models import ClientProfile
 
 
 def client_generation(user_id) -> str:

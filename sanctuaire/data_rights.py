@@ -16,11 +16,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import ClientProfile, PhotoKind
 from orders.models import Order, OrderStatus
 from orders.services import ERASURE_BLOCKING_STATUSES, OrderServiceError, order_erase_personal_data
 
 from .audio import audio_delete
-from .models import ClientProfile, DataRequest, DataRequestKind, PhotoKind
+from .models import DataRequest, DataRequestKind
 from .photos import photo_delete, photo_open
 
 MANIFEST_NAME = "donnees.json"

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ClientProfile, PhotoKind
 from orders.intake import IntakeForm, intake_initial
 
-from .models import ClientProfile, PhotoKind
 from .photos import ACCEPTED, photo_prepare
 
 PHOTO_ACCEPT = ",".join(ACCEPTED)

@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
+from accounts.models import ClientProfile
 from orders.models import INTAKE_LABELS, INTAKE_REQUIRED, Order, OrderStatus
-
-from .models import ClientProfile
 
 # What the dashboard and the readings need from an order (personal inputs are not decrypted for nothing).
 ORDER_LIST_FIELDS = (

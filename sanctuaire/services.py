@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from sesame import settings as sesame_settings
 from sesame.utils import get_token
 
+from accounts.models import ClientProfile, PhotoKind
 from orders.intake import INTAKE_FIELDS
 from orders.models import INTAKE_LABELS, Order, OrderEvent, OrderStatus
 from orders.services import order_audio_attach, order_chart_apply, order_intake_reminder_claim
@@ -23,7 +24,6 @@ from orders.services import order_audio_attach, order_chart_apply, order_intake_
 from .access import SECTIONS_BY_KEY
 from .audio import audio_delete, audio_store, audio_synthesize
 from .deliverables import audio_script
-from .models import ClientProfile, PhotoKind
 from .photos import photo_delete, photo_store
 
 logger = logging.getLogger(__name__)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from sesame import settings as sesame_settings
 
+from accounts.models import PhotoKind
 from engine.schema import readable_content
 from lumira.ranged import ranged_file_response
 from lumira.view_cache import CSRF_SLOT, cached_page
@@ -26,7 +27,6 @@ from .caching import client_generation
 from .deliverables import reading_parts, svg_data_uri
 from .direct_entry import direct_entry_login
 from .forms import MagicLinkRequestForm, ProfileForm
-from .models import PhotoKind
 from .pdf import reading_pdf as build_reading_pdf
 from .photos import photo_content_type, photo_max_size_label, photo_open
 

@@ -19,7 +19,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from experts.models import Expert  # noqa: E402
+from accounts.models import Expert  # noqa: E402
 from orders.models import Order, OrderStatus  # noqa: E402
 from sanctuaire.selectors import profile_is_complete  # noqa: E402
 from sanctuaire.services import profile_update  # noqa: E402

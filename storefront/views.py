@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from experts.models import Expert
+from accounts.models import Expert
 
 from .forms import ContactForm
 from .markup import render_legal_markup

@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from experts.models import Expert, ExpertRole
+from accounts.models import Expert, ExpertRole
 from orders import services
 from orders.catalogue import seed_offers
 from orders.models import Offer, Order

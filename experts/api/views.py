@@ -17,6 +17,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.models import Expert
 from lumira.api import error_response, error_responses
 from lumira.pagination import PageNumberPagination
 from lumira.view_cache import cached_json
@@ -27,7 +28,6 @@ from .. import services, signing
 from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
 from ..caching import DESK_GENERATION, request_parts
 from ..generation import QUEUE_UNAVAILABLE, InvalidContent, generation_callback_content, generation_fail
-from ..models import Expert
 from ..selectors import order_for_action, order_for_expert, order_for_holder, order_queue, order_stats, validation_queue
 from . import serializers as s
 

@@ -3,7 +3,7 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from experts.models import Expert
+from accounts.models import Expert
 from lumira.api import TextField
 from orders.intake import IntakeForm
 from orders.models import LEVEL_BY_SLUG, Level, Offer, Service

@@ -3,12 +3,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import ClientProfile, PhotoKind
 from lumira.api import TextField
 from orders.intake import INTAKE_FIELDS, IntakeForm, birth_date_check, intake_initial
 from orders.models import Order
 
 from ..access import SECTIONS, Entitlements
-from ..models import ClientProfile, PhotoKind
 
 
 class TokenRequestSerializer(serializers.Serializer):

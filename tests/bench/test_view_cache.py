@@ -8,12 +8,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from experts.models import Expert
+from accounts.models import ClientProfile, Expert
 from lumira import view_cache
 from lumira.view_cache import CSRF_SLOT
 from orders import services as order_services
 from orders.models import Order
-from sanctuaire.models import ClientProfile
 from tests.experts.helpers import api_for
 from tests.factories import ExpertFactory, UserFactory, create_order, paid_order
 

@@ -53,8 +53,8 @@ def test_an_expert_cannot_change_an_order_in_the_admin(desk_expert):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url_name",
-    ["admin:orders_offer_changelist", "admin:experts_expert_changelist", "admin:experts_deadletter_changelist",
-     "admin:experts_expert_add"],
+    ["admin:orders_offer_changelist", "admin:accounts_expert_changelist", "admin:experts_deadletter_changelist",
+     "admin:accounts_expert_add"],
 )
 def test_offers_experts_and_dead_letters_are_for_admins_only(desk_expert, url_name):
     assert admin_client(desk_expert.user).get(reverse(url_name)).status_code == 403
@@ -83,7 +83,7 @@ def test_an_admin_sees_dead_letters_and_replays_them(admin_expert, expert, djang
 @pytest.mark.django_db
 def test_deactivating_an_expert_in_the_admin_closes_their_account(admin_expert, desk_expert):
     client = admin_client(admin_expert.user)
-    url = reverse("admin:experts_expert_change", args=[desk_expert.pk])
+    url = reverse("admin:accounts_expert_change", args=[desk_expert.pk])
     form = {"user": desk_expert.user_id, "name": desk_expert.name, "role": "expert", "specialties": "[]", "rating": ""}
 
     response = client.post(url, form)  # is_active unchecked

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from experts.models import Expert
+from accounts.models import Expert
 from experts.services import expert_set_active
 from tests.experts.helpers import api_for
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from experts.models import Expert
+from accounts.models import Expert
 from experts.services import expert_set_active
 from orders.models import OrderStatus, VersionOutcome
 from tests.experts.helpers import in_validation, processing, version_rows

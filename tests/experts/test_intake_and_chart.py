@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import ClientProfile
 from orders.models import OrderStatus
 from orders.services import order_chart_apply
-from sanctuaire.models import ClientProfile
 from tests.factories import paid_order
 
 PROCESS = "/api/expert/process-order"

@@ -29,12 +29,12 @@ from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 from pypdf import PdfReader
 
+from accounts.models import ClientProfile
 from experts.services import expert_create
 from lumira.celery import app as celery_app
 from orders.models import Order, OrderStatus, VersionOutcome
 from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
-from sanctuaire.models import ClientProfile
 from tests.factories import offer
 from tests.reliability.helpers import publishing_to
 

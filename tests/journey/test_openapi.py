@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from sanctuaire.models import ClientProfile
+from accounts.models import ClientProfile
 from tests.experts.helpers import in_validation
 from tests.factories import ExpertFactory, UserFactory, offer, paid_order
 from tests.sanctuaire.conftest import completed_order

@@ -15,8 +15,8 @@ from django.urls import reverse
 from encrypted_fields.fields import EncryptedTextField as LibraryTextField
 from sesame.utils import get_token
 
+from accounts.models import ClientProfile
 from orders.models import Order
-from sanctuaire.models import ClientProfile
 from tests.experts.helpers import CONTENT, in_validation
 from tests.factories import UserFactory
 

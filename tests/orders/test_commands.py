@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from experts.models import Expert
+from accounts.models import Expert
 from orders.models import Order, OrderStatus
 
 

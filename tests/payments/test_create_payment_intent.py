@@ -7,7 +7,7 @@ import stripe
 from django.contrib.auth import get_user_model
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
-from experts.models import Expert
+from accounts.models import Expert
 from orders.models import Offer, Order, OrderStatus
 from payments.api.views import SESSION_PAID_ORDERS
 from tests.factories import ExpertFactory, offer

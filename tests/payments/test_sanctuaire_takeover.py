@@ -10,8 +10,8 @@ import requests
 from django.contrib.auth import get_user_model
 from django.utils.html import escape
 
+from accounts.models import ClientProfile
 from orders.models import Order, OrderStatus
-from sanctuaire.models import ClientProfile
 from sanctuaire.views import ENTRY_NEEDS_LINK
 from tests.factories import UserFactory
 from tests.payments.helpers import CONFIRM_URL, CREATE_URL, ORDER_FORM

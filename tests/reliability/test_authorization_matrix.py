@@ -371,8 +371,8 @@ ADMIN_ROWS: dict[str, list[Row]] = {
 # The objects whose admin pages (change, history, delete) the matrix opens, by model.
 ADMIN_OBJECTS = {
     "accounts.user": "client_a", "auth.group": "group", "orders.offer": "offer", "orders.order": "done_a",
-    "experts.expert": "expert", "experts.deadletter": "letter", "experts.generationattempt": "attempt",
-    "sanctuaire.clientprofile": "profile_a", "djstripe.account": "account",
+    "accounts.expert": "expert", "experts.deadletter": "letter", "experts.generationattempt": "attempt",
+    "accounts.clientprofile": "profile_a", "djstripe.account": "account",
     "storefront.legalpage": "legal_page", "storefront.contactmessage": "contact_message",
 }
 

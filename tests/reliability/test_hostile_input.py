@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from accounts.models import ClientProfile
 from experts.models import GenerationAttempt
 from orders.models import ContentVersion, Order, OrderEvent
-from sanctuaire.models import ClientProfile
 from tests.experts.helpers import CONTENT, api_for, processing, sample_content, signed_callback
 from tests.factories import ExpertFactory, UserFactory, offer, paid_order
 from tests.sanctuaire.conftest import complete_profile

@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import cache
 from PIL import Image
 
+from accounts.models import ClientProfile
 from orders import services
-from sanctuaire.models import ClientProfile
 from tests.content import MARKS as MARKS_BY_PART
 from tests.content import reading_content
 from tests.factories import ExpertFactory, paid_order

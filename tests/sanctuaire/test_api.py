@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 from sesame.utils import get_token
 
+from accounts.models import ClientProfile
 from orders import services as order_services
-from sanctuaire.models import ClientProfile
 from tests.factories import paid_order
 
 from .conftest import CONTENT, MARKS, complete_profile, completed_order

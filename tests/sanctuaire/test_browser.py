@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from pypdf import PdfReader
 
-from sanctuaire.models import ClientProfile
+from accounts.models import ClientProfile
 from tests.factories import paid_order
 
 from .conftest import CONTENT, MARKS, completed_order, content_with_intro, image_bytes

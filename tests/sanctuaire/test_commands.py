@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from sanctuaire.models import ClientProfile
+from accounts.models import ClientProfile
 
 
 @pytest.mark.django_db

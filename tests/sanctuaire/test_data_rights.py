@@ -12,9 +12,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import ClientProfile
 from orders.models import ContentVersion, Order, OrderEvent, OrderStatus
 from sanctuaire.data_rights import MANIFEST_NAME
-from sanctuaire.models import ClientProfile, DataRequest
+from sanctuaire.models import DataRequest
 from sanctuaire.services import magic_link_request, profile_update
 from tests.factories import UserFactory
 from tests.sanctuaire.conftest import (

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from accounts.models import ClientProfile
 from orders.services import order_chart_apply
-from sanctuaire.models import ClientProfile
 from tests.factories import paid_order
 
 from .conftest import complete_profile, completed_order

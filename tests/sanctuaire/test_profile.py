@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
+from accounts.models import ClientProfile
 from orders import services as order_services
 from orders.models import Order, OrderStatus
 from sanctuaire import services
-from sanctuaire.models import ClientProfile
 from tests.factories import ExpertFactory, paid_order
 
 from .conftest import complete_profile, image_bytes, processing_order

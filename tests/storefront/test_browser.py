@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from experts.models import Expert
+from accounts.models import Expert
 from orders import services as order_services
 from orders.models import Order
 from tests.factories import ExpertFactory, create_order

@@ -4,7 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from experts.models import ExpertRole
+from accounts.models import ExpertRole
 from experts.services import ExpertAlreadyExists, expert_create
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from experts.models import Expert, ExpertRole
+from accounts.models import Expert, ExpertRole
 from experts.services import expert_create
 from lumira.progress import command_progress
 from orders import services

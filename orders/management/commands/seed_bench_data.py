@@ -11,13 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import ClientProfile, Expert
 from bench.stripe_standin import payment_intent_id
-from experts.models import Expert
 from lumira.progress import Progress
 from orders.catalogue import seed_offers
 from orders.models import ContentVersion, Offer, Order, OrderStatus
 from payments.stripe_api import local_account_ensure
-from sanctuaire.models import ClientProfile
 
 S = OrderStatus
 # Roughly what a live shop looks like: most orders delivered, a working set in the queues.
