@@ -24,27 +24,18 @@ from django.utils import timezone
 
 from accounts.models import ClientProfile, Expert, PhotoKind
 from orders.models import ContentVersion, Order, OrderEvent, OrderStatus
+from orders.selectors import DESK_STATUSES, orders_visible_to
 
 from .generation_request import generation_request_for
 from .models import AIRun, AttemptOutcome, DeadLetter, GenerationAttempt
 
 S = OrderStatus
-# The statuses an expert works with; pending, failed, canceled and refunded orders are not theirs.
-DESK_STATUSES = (S.PAID, S.PROCESSING, S.AWAITING_VALIDATION, S.COMPLETED)
 # Columns a queue row needs: the encrypted client inputs are not read (nor decrypted) for a list.
 _LIST_FIELDS = (
     "id", "number", "status", "level", "service", "amount", "currency", "duration", "client_name", "expert",
     "expert__name", "expert__specialties", "expert__rating", "revision_count", "last_error", "created_at", "paid_at",
     "assigned_at", "generation_started_at", "delivered_at",
 )
-
-
-def orders_visible_to(expert: Expert) -> QuerySet[Order]:
-    """An expert sees their own orders and the unassigned ones; an admin sees them all."""
-    orders = Order.objects.filter(status__in=DESK_STATUSES)
-    if not expert.is_admin:
-        orders = orders.filter(Q(expert=expert) | Q(expert__isnull=True))
-    return orders
 
 
 def _delivery_due() -> ExpressionWrapper:

@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from accounts.models import Expert
+
 from .models import ContentVersion, Offer, Order, OrderEvent
+from .selectors import orders_visible_to
 
 
 @admin.register(Offer)
@@ -61,7 +64,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         """An expert sees here at most what the desk shows them (their orders and the unassigned paid ones,
-        experts.selectors.orders_visible_to); only admins see every order. Staff without an expert profile
+        orders.selectors.orders_visible_to); only admins see every order. Staff without an expert profile
         and without superuser rights see none."""
         orders = super().get_queryset(request)
         if _sees_every_order(request):
@@ -69,8 +72,6 @@ class OrderAdmin(admin.ModelAdmin):
         expert = _expert_of(request)
         if expert is None:
             return orders.none()
-        from experts.selectors import orders_visible_to  # experts depends on orders, not the reverse
-
         return orders.filter(pk__in=orders_visible_to(expert).values("pk"))
 
     def get_search_fields(self, request):
@@ -84,8 +85,6 @@ class OrderAdmin(admin.ModelAdmin):
 def _expert_of(request):
     """The signed-in user's active Expert row, read once per request."""
     if not hasattr(request, "_lumira_admin_expert"):
-        from accounts.models import Expert
-
         request._lumira_admin_expert = Expert.objects.active().filter(user=request.user).first()
     return request._lumira_admin_expert
 
