@@ -5,10 +5,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from orders.levels import AUDIO_LEVEL
 from orders.models import Order, OrderStatus
-from sanctuaire.access import SECTIONS_BY_KEY
-
-SANCTUAIRE_PATH = "/sanctuaire/"
 
 
 def _send(template: str, context: dict, to: str) -> None:
@@ -29,10 +27,10 @@ def reading_ready_send(*, order_id) -> bool:
     if order is None:
         return False
     context = {
-        "order": order, "first_name": order.client_first_name, "url": settings.SITE_URL + SANCTUAIRE_PATH,
+        "order": order, "first_name": order.client_first_name, "url": settings.SITE_URL + reverse("sanctuaire:home"),
         # The reading page itself, where the audio player is (level ≥ 2): the link works once signed in.
         "reading_url": settings.SITE_URL + reverse("sanctuaire:reading_detail", args=[order.pk]),
-        "has_audio": order.level >= SECTIONS_BY_KEY["audio"].level,
+        "has_audio": order.level >= AUDIO_LEVEL,
     }
     _send("experts_reading_ready", context, order.client_email)
     return True

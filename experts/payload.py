@@ -10,11 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from orders.catalogue import READING_LANGUAGE
 from orders.models import Order
 
 from .generation_request import GenerationRequest
-
-LANGUAGE = "fr"
 
 
 def generation_payload(order: Order, request: GenerationRequest, *, attempt_id) -> dict[str, Any]:
@@ -25,7 +24,7 @@ def generation_payload(order: Order, request: GenerationRequest, *, attempt_id) 
         "level": order.level_slug,
         "service": order.service,
         "duration": order.duration,
-        "language": LANGUAGE,
+        "language": READING_LANGUAGE,
         "messages": request.messages,
         "responseSchema": request.response_schema,
         "targetWords": request.target_words,

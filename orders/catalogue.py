@@ -8,6 +8,8 @@ SERVICE_TIERS = {
     "vip": (90, (10900, 12900, 14900, 17900)),
 }
 SERVICE_NAMES = {"basic": "Basic", "premium": "Premium", "vip": "VIP"}
+# The language readings are written in: asked of the generator (n8n payload), and the reading PDF's labels.
+READING_LANGUAGE = "fr"
 
 
 def default_offers() -> list[dict]:

@@ -1,44 +1,12 @@
-"""What a client may see: their access level and the Sanctuaire sections it unlocks (SPEC §1)."""
+"""What a client may see: their access level and the Sanctuaire sections it unlocks (SPEC §1; the sections
+themselves are in orders/levels.py)."""
 
 from dataclasses import dataclass
 
 from django.db.models import Max
 
+from orders.levels import CHART_LEVEL, SECTIONS, SECTIONS_BY_KEY, Section
 from orders.models import Level, Order
-
-UPGRADE_PATH = "/commander/"  # the order page (payments app); literal so the two apps stay independent
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    label: str
-    level: int
-    # Keys of `Order.generated_content` that belong to this section (empty: a feature, not a text).
-    content_keys: tuple[str, ...] = ()
-
-    @property
-    def level_name(self) -> str:
-        return Level(self.level).label
-
-    @property
-    def upgrade_url(self) -> str:
-        return f"{UPGRADE_PATH}?level={Level(self.level).slug}&service=premium"
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section("reading", "Lecture écrite", Level.SIMPLE, ("title", "archetype", "reading")),
-    Section("pdf", "Lecture en PDF", Level.SIMPLE),
-    Section("ritual", "Rituel", Level.INTUITIVE, ("ritual",)),
-    Section("audio", "Écoute audio", Level.INTUITIVE),
-    Section("mandala", "Mandala", Level.ALCHIMIQUE, ("mandala",)),
-    Section("synthesis", "Synthèse", Level.ALCHIMIQUE, ("synthesis",)),
-    Section("chart", "Thème astral", Level.ALCHIMIQUE),
-    Section("guidance", "Guidance sur 30 jours", Level.INTEGRALE, ("guidance",)),
-)
-SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
-# From this level the client sees their birth chart (wheel and table) with the reading and in the PDF.
-CHART_LEVEL = Level.ALCHIMIQUE
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from experts.payload import LANGUAGE
+from orders.catalogue import READING_LANGUAGE
 from orders.models import Order
 
 from .access import Entitlements
@@ -69,7 +69,7 @@ class _ReadingPDF(FPDF):
 
 def reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str, first_name: str = "") -> bytes:
     # The PDF is the reading itself: its labels are in the reading's language, whatever the visitor's interface.
-    with translation.override(LANGUAGE):
+    with translation.override(READING_LANGUAGE):
         return _reading_pdf(order=order, entitlements=entitlements, client_name=client_name, first_name=first_name)
 
 

@@ -18,10 +18,11 @@ from accounts.models import PhotoKind
 from engine.schema import readable_content
 from lumira.ranged import ranged_file_response
 from lumira.view_cache import CSRF_SLOT, cached_page
+from orders.levels import SECTIONS_BY_KEY
 from orders.models import Order, OrderStatus
 
 from . import selectors, services
-from .access import SECTIONS_BY_KEY, client_entitlements
+from .access import client_entitlements
 from .audio import audio_content_type, audio_open
 from .caching import client_generation
 from .deliverables import reading_parts, svg_data_uri

@@ -6,9 +6,10 @@ from rest_framework import serializers
 from accounts.models import ClientProfile, PhotoKind
 from lumira.api import TextField
 from orders.intake import INTAKE_FIELDS, IntakeForm, birth_date_check, intake_initial
+from orders.levels import SECTIONS
 from orders.models import Order
 
-from ..access import SECTIONS, Entitlements
+from ..access import Entitlements
 
 
 class TokenRequestSerializer(serializers.Serializer):
