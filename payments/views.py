@@ -54,8 +54,8 @@ def _status_context(order: Order) -> dict:
         "order": order,
         "settled": order.status in SETTLED_STATUSES,
         "paid": order.paid_at is not None and order.status != OrderStatus.REFUNDED,
-        # The Sanctuaire's entry view signs in the browser that paid (literal path: that app owns it).
-        "sanctuaire_url": f"/sanctuaire/entrer/{order.pk}/",
+        # The Sanctuaire's entry view signs in the browser that paid.
+        "sanctuaire_url": reverse("sanctuaire:enter_from_order", args=[order.pk]),
     }
 
 

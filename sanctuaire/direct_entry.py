@@ -2,8 +2,8 @@
 
 Paying under someone's email must never open their Sanctuaire, so the browser that paid skips the link only
 when every one of these holds:
-- this browser's checkout created the client's account (recorded in its session by create-payment-intent:
-  an email that already had an account, in any letter case, never qualifies);
+- this browser's checkout created the client's account (recorded in its session by create-payment-intent
+  through accounts/sessions.py: an email that already had an account, in any letter case, never qualifies);
 - the account has never been signed into (the first sign-in, by this door or by a link, closes it: once);
 - the order is paid, not refunded, and was paid less than SANCTUAIRE_DIRECT_ENTRY_SECONDS ago.
 Every other case goes through the magic link.
@@ -17,11 +17,10 @@ from django.contrib.auth import get_user_model, login
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.sessions import new_account_order_forget, new_account_order_remembered
 from orders.models import Order, OrderStatus
 
 MAGIC_LINK_BACKEND = "sanctuaire.backends.ClientMagicLinkBackend"
-# Order ids whose checkout, in this browser, created the client's account (written by the payments app).
-NEW_ACCOUNT_ORDERS_SESSION_KEY = "lumira_new_account_orders"
 # A refunded (or never paid) order opens nothing.
 ENTERABLE_STATUSES = frozenset(
     {OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.AWAITING_VALIDATION, OrderStatus.COMPLETED}
@@ -34,18 +33,6 @@ class DirectEntry:
     awaiting_payment: bool = False  # refused only because the payment is not confirmed yet
 
 
-def direct_entry_remember(session, order_id) -> None:
-    """Called by the checkout that created the account: this browser may enter it once it has paid."""
-    orders = [value for value in session.get(NEW_ACCOUNT_ORDERS_SESSION_KEY, []) if value != str(order_id)]
-    session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [*orders, str(order_id)][-20:]
-
-
-def _forget(session, order_id) -> None:
-    session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [
-        value for value in session.get(NEW_ACCOUNT_ORDERS_SESSION_KEY, []) if value != str(order_id)
-    ]
-
-
 def _window_open(order: Order) -> bool:
     window = timedelta(seconds=settings.SANCTUAIRE_DIRECT_ENTRY_SECONDS)
     return order.paid_at is not None and timezone.now() <= order.paid_at + window
@@ -53,7 +40,7 @@ def _window_open(order: Order) -> bool:
 
 def direct_entry_login(request, order_id) -> DirectEntry:
     """Sign this browser into the account its checkout created, if the rules above allow it; else refuse."""
-    if str(order_id) not in request.session.get(NEW_ACCOUNT_ORDERS_SESSION_KEY, []):
+    if not new_account_order_remembered(request.session, order_id):
         return DirectEntry(user=None)
     User = get_user_model()
     with transaction.atomic():
@@ -63,13 +50,13 @@ def direct_entry_login(request, order_id) -> DirectEntry:
         if order.paid_at is None and order.status == OrderStatus.PENDING:
             return DirectEntry(user=None, awaiting_payment=True)
         if order.status not in ENTERABLE_STATUSES or order.refunded_at is not None or not _window_open(order):
-            _forget(request.session, order_id)
+            new_account_order_forget(request.session, order_id)
             return DirectEntry(user=None)
         # The row lock makes two racing entries (double click, two tabs) see each other's sign-in.
         client = User.objects.select_for_update().filter(pk=order.client_id).first()
         if client is None or client.last_login is not None or not client.is_active or client.is_staff:
-            _forget(request.session, order_id)
+            new_account_order_forget(request.session, order_id)
             return DirectEntry(user=None)
         login(request, client, backend=MAGIC_LINK_BACKEND)  # sets last_login: the door closes behind them
-        _forget(request.session, order_id)
+        new_account_order_forget(request.session, order_id)
     return DirectEntry(user=client)

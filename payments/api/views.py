@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.sessions import new_account_order_remember, paid_order_remember
 from lumira.api import error_response, error_responses
 from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
-from sanctuaire.direct_entry import direct_entry_remember
 
 from ..caching import order_generation
 from ..selectors import order_with_payment_status
@@ -34,8 +34,6 @@ from .serializers import (
     SetupIntentResponseSerializer,
 )
 
-# The orders this browser paid for: the Sanctuaire's "enter" link signs it in for these (once paid).
-SESSION_PAID_ORDERS = "lumira_paid_orders"
 ORDER_NOT_FOUND = "Commande introuvable."
 
 
@@ -46,11 +44,6 @@ class PublicAPIView(APIView):
 
 def _payment_error(error: PaymentError) -> Response:
     return error_response(error.code, error.message, error.http_status)
-
-
-def _remember_paid_order(request: Request, order_id) -> None:
-    orders = [value for value in request.session.get(SESSION_PAID_ORDERS, []) if value != str(order_id)]
-    request.session[SESSION_PAID_ORDERS] = [*orders, str(order_id)][-20:]
 
 
 class CreatePaymentIntentView(PublicAPIView):
@@ -84,9 +77,9 @@ class CreatePaymentIntentView(PublicAPIView):
             return _payment_error(error)
         except OrderServiceError as error:
             return error_response("offer_unavailable", error.message, status.HTTP_400_BAD_REQUEST)
-        _remember_paid_order(request, checkout.order.pk)
+        paid_order_remember(request.session, checkout.order.pk)
         if checkout.created_account:
-            direct_entry_remember(request.session, checkout.order.pk)
+            new_account_order_remember(request.session, checkout.order.pk)
         body = {
             "clientSecret": checkout.client_secret,
             "orderId": checkout.order.pk,

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
 from accounts.models import Expert
+from accounts.sessions import PAID_ORDERS_SESSION_KEY
 from orders.models import Offer, Order, OrderStatus
-from payments.api.views import SESSION_PAID_ORDERS
 from tests.factories import ExpertFactory, offer
 from tests.payments.helpers import CREATE_URL, ORDER_FORM, checkout_order, create_checkout, retrieve_intent
 
@@ -41,7 +41,7 @@ def test_a_client_order_creates_a_pending_order_and_a_payment_intent_priced_from
     assert body["setupClientSecret"].startswith("seti_")
     # dj-stripe keeps its own copy, which the status API reads.
     assert StripePaymentIntent.objects.get(id=intent.id).stripe_data["status"] == "requires_payment_method"
-    assert client.session[SESSION_PAID_ORDERS] == [str(order.pk)]
+    assert client.session[PAID_ORDERS_SESSION_KEY] == [str(order.pk)]
 
 
 def test_the_payment_intent_is_created_with_an_idempotency_key_derived_from_the_order(
@@ -204,7 +204,7 @@ def test_a_returning_client_keeps_one_account_for_several_orders(client, stripe_
 
     assert first.client == second.client
     assert User.objects.filter(email="camille.lune@example.com").count() == 1
-    assert client.session[SESSION_PAID_ORDERS] == [str(first.pk), str(second.pk)]
+    assert client.session[PAID_ORDERS_SESSION_KEY] == [str(first.pk), str(second.pk)]
     assert retrieve_intent(first.stripe_payment_intent_id).customer == retrieve_intent(second.stripe_payment_intent_id).customer
 
 
@@ -222,7 +222,7 @@ def test_when_stripe_is_unreachable_the_client_gets_a_503_and_no_pending_order_i
     order = Order.objects.get()
     assert order.status == OrderStatus.CANCELED
     assert order.events.filter(action="canceled").count() == 1
-    assert SESSION_PAID_ORDERS not in client.session
+    assert PAID_ORDERS_SESSION_KEY not in client.session
 
 
 def test_too_many_orders_from_one_address_are_refused_with_429(client, stripe_account, intuitive_premium, settings):

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from sesame.utils import get_token
 
-from sanctuaire.direct_entry import NEW_ACCOUNT_ORDERS_SESSION_KEY
+from accounts.sessions import NEW_ACCOUNT_ORDERS_SESSION_KEY
 from tests.factories import create_order, paid_order
 
 from .conftest import complete_profile

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from accounts.sessions import NEW_ACCOUNT_ORDERS_SESSION_KEY, PAID_ORDERS_SESSION_KEY
 from orders import services as order_services
 from orders.models import Order
-from payments.api.views import SESSION_PAID_ORDERS
-from sanctuaire.direct_entry import NEW_ACCOUNT_ORDERS_SESSION_KEY
 from sanctuaire.views import ENTRY_NEEDS_LINK
 from tests.factories import UserFactory, paid_order
 
@@ -23,7 +22,7 @@ LOGIN = reverse("sanctuaire:login")
 def _checkout_in_this_browser(client, order, *, created_account: bool = True) -> None:
     """What create-payment-intent leaves in the paying browser's session."""
     session = client.session
-    session[SESSION_PAID_ORDERS] = [str(order.pk)]
+    session[PAID_ORDERS_SESSION_KEY] = [str(order.pk)]
     if created_account:
         session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [str(order.pk)]
     session.save()
