@@ -6,6 +6,10 @@ class ExpertsConfig(AppConfig):
     verbose_name = "Experts"
 
     def ready(self) -> None:
+        from lumira.metrics import gauges_register
+
         from . import caching, schema  # noqa: F401 - schema registers the OpenAPI extension
+        from .metrics import generation_gauges
 
         caching.connect()
+        gauges_register(generation_gauges)

@@ -5,13 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from lumira.health import LumiraHealthView
 from lumira.metrics_view import metrics
-from payments.webhooks import StripeWebhookView
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    # dj-stripe's webhook URL and name, served by its view with unknown Stripe objects acknowledged (200).
-    path("stripe/", include(([path("webhook/<uuid:uuid>/", StripeWebhookView.as_view(), name="djstripe_webhook_by_uuid")],
-                             "djstripe"), namespace="djstripe")),
+    # dj-stripe's webhook URL and name, served by Lumira's view (payments/webhook_urls.py).
+    path("stripe/", include("payments.webhook_urls", namespace="djstripe")),
     path("health/", LumiraHealthView.as_view(), name="health"),
     # Django's set_language (POST): the footer's language switch; URLs themselves are the same in every language.
     path("i18n/", include("django.conf.urls.i18n")),
