@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "experts",
     "payments",
     "sanctuaire",
+    "demo",  # manage.py load_demo_data (a tool, not an app of the site)
 ]
 
 MIDDLEWARE = [
