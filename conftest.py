@@ -56,7 +56,7 @@ def pytest_sessionstart(session):
     from asgiref.local import Local
     from django.utils.translation import trans_real
 
-    for po_path in Path(__file__).parent.glob("locale/*/LC_MESSAGES/django.po"):
+    for po_path in Path(__file__).parent.glob("locale/*/LC_MESSAGES/*.po"):
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
