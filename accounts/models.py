@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import IntegrityError, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 
 class UserManager(BaseUserManager["User"]):
@@ -67,7 +68,7 @@ class User(AbstractUser):
     """Everyone who signs in: clients (magic link), experts and staff (password). Email is the identity."""
 
     username = None
-    email = models.EmailField("adresse e-mail", unique=True)
+    email = models.EmailField(gettext_lazy("e-mail address"), unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -75,8 +76,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
-        verbose_name = "utilisateur"
-        verbose_name_plural = "utilisateurs"
+        verbose_name = gettext_lazy("user")
+        verbose_name_plural = gettext_lazy("users")
         constraints = [
             # One account per address whatever its letter case: "Alice@…" must never be a second account
             # beside "alice@…" (paying under someone's address in another case is still their address).
