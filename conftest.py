@@ -12,6 +12,18 @@ def pytest_report_header(config):
     return f"lumira: tests run against {database['ENGINE'].rsplit('.', 1)[-1]} at {database.get('HOST') or 'local file'}"
 
 
+@pytest.fixture(autouse=True)
+def _french_outside_requests():
+    """Each test starts in the default language (French), as a worker or command does: a request made in
+    English by an earlier test (the footer's choice) leaves English active in the thread otherwise."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def client_user(db):
     return UserFactory(email="client.a@example.com", first_name="Alice", last_name="Martin")
