@@ -12,6 +12,18 @@ def pytest_report_header(config):
     return f"lumira: tests run against {database['ENGINE'].rsplit('.', 1)[-1]} at {database.get('HOST') or 'local file'}"
 
 
+@pytest.fixture(autouse=True)
+def _french_outside_requests():
+    """Each test starts in the default language (French), as a worker or command does: a request made in
+    English by an earlier test (the footer's choice) leaves English active in the thread otherwise."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def client_user(db):
     return UserFactory(email="client.a@example.com", first_name="Alice", last_name="Martin")
@@ -56,7 +68,7 @@ def pytest_sessionstart(session):
     from asgiref.local import Local
     from django.utils.translation import trans_real
 
-    for po_path in Path(__file__).parent.glob("locale/*/LC_MESSAGES/django.po"):
+    for po_path in Path(__file__).parent.glob("locale/*/LC_MESSAGES/*.po"):
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))

@@ -74,7 +74,7 @@ class User(AbstractUser):
     """Everyone who signs in: clients (magic link), experts and staff (password). Email is the identity."""
 
     username = None
-    email = models.EmailField("adresse e-mail", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -82,8 +82,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
-        verbose_name = "utilisateur"
-        verbose_name_plural = "utilisateurs"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             # One account per address whatever its letter case: "Alice@…" must never be a second account
             # beside "alice@…" (paying under someone's address in another case is still their address).

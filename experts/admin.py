@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Expert
 from lumira.admin_readonly import ReadOnlyAdmin
@@ -39,14 +41,14 @@ class DeadLetterAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="Rejouer les lettres mortes sélectionnées", permissions=["change"])
+    @admin.action(description=_("Replay the selected dead letters"), permissions=["change"])
     def replay(self, request, queryset) -> None:
         outcomes = {"replayed": 0, "obsolete": 0, "skipped": 0}
         for letter_id in queryset.filter(status=DeadLetterStatus.PENDING).values_list("pk", flat=True):
             outcomes[dead_letter_replay(dead_letter_id=letter_id, actor=request.user)] += 1
         self.message_user(
             request,
-            f"{outcomes['replayed']} renvoyée(s) en génération, {outcomes['obsolete']} sans objet.",
+            gettext("%(replayed)s sent back to generation, %(obsolete)s with nothing to do.") % outcomes,
             messages.SUCCESS,
         )
 

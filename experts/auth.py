@@ -16,13 +16,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
-INACTIVE_MESSAGE = "Ce compte expert est désactivé."
+INACTIVE_MESSAGE = _("This expert account is disabled.")
+EXPERTS_ONLY = _("For Lumira experts only.")
 # The backend a desk session is opened with (experts.views.login_view).
 DESK_SESSION_BACKEND = "experts.auth.ExpertSessionBackend"
 
@@ -55,14 +57,14 @@ class ExpertJWTAuthentication(JWTAuthentication):
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError as error:
-            raise InvalidToken("Le jeton ne désigne aucun utilisateur.") from error
+            raise InvalidToken(_("The token names no user.")) from error
         user = (
             get_user_model().objects.select_related("expert")
             .filter(**{api_settings.USER_ID_FIELD: user_id})
             .first()
         )
         if user is None:
-            raise AuthenticationFailed("Utilisateur introuvable.", code="user_not_found")
+            raise AuthenticationFailed(_("User not found."), code="user_not_found")
         if not user.is_active:
             raise AuthenticationFailed(INACTIVE_MESSAGE, code="user_inactive")
         expert = getattr(user, "expert", None)
@@ -72,7 +74,7 @@ class ExpertJWTAuthentication(JWTAuthentication):
 
 
 class IsActiveExpert(BasePermission):
-    message = "Réservé aux experts Lumira."
+    message = EXPERTS_ONLY
 
     def has_permission(self, request, view) -> bool:
         expert = getattr(request.user, "expert", None) if request.user.is_authenticated else None
@@ -91,7 +93,7 @@ def expert_required(view):
             return redirect_to_login(request.get_full_path(), reverse("experts:login"))
         expert = getattr(request.user, "expert", None)
         if expert is None:
-            raise PermissionDenied("Réservé aux experts Lumira.")
+            raise PermissionDenied(EXPERTS_ONLY)
         if not expert.can_sign_in:
             logout(request)
             messages.error(request, INACTIVE_MESSAGE)

@@ -57,7 +57,7 @@ def revenue_chart(series: list[dict]) -> dict:
         bars.append({
             "x": round(center - bar_width / 2, 1), "y": round(top, 1), "width": round(bar_width, 1),
             "height": round(bottom - top, 1),
-            "label": _("%(day)s : %(revenue)s, %(count)s livraison(s)") % {
+            "label": _("%(day)s: %(revenue)s, %(count)s delivery(ies)") % {
                 "day": _day_label(row["day"]), "revenue": _euros(row["revenue_cents"]), "count": row["deliveries"]},
         })
         points.append({"x": round(center, 1), "y": round(y_deliveries(row["deliveries"]), 1)})
@@ -78,11 +78,11 @@ def revenue_chart(series: list[dict]) -> dict:
     delivered = sum(row["deliveries"] for row in series)
     best = max(series, key=lambda row: row["revenue_cents"], default=None)
     summary = _(
-        "Du %(first)s au %(last)s : %(total)s encaissés et %(delivered)s lectures livrées."
+        "From %(first)s to %(last)s: %(total)s received and %(delivered)s readings delivered."
     ) % {"first": _day_label(series[0]["day"]), "last": _day_label(series[-1]["day"]), "total": _euros(total),
-         "delivered": delivered} if series else _("Aucune donnée.")
+         "delivered": delivered} if series else _("No data.")
     if best and best["revenue_cents"]:
-        summary += " " + _("Meilleur jour : %(day)s (%(revenue)s).") % {
+        summary += " " + _("Best day: %(day)s (%(revenue)s).") % {
             "day": _day_label(best["day"]), "revenue": _euros(best["revenue_cents"])}
     return {
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": LEFT + PLOT_W, "top": TOP, "bottom": bottom,

@@ -7,6 +7,7 @@ form, "Approuver et livrer" opens what the client will receive with the button t
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from orders.content_fields import content_fields
@@ -22,10 +23,10 @@ def _reviewable(request: HttpRequest, order_id):
     """The order if this expert may review it now; otherwise None after flashing why."""
     order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
     if order.expert_id not in (None, request.expert.pk) and not request.expert.is_admin:
-        messages.error(request, "Cette commande est prise par un autre expert.")
+        messages.error(request, _("This order is taken by another expert."))
         return None
     if order.status != OrderStatus.AWAITING_VALIDATION:
-        messages.error(request, f"La commande {order.number} n'attend pas de validation.")
+        messages.error(request, _("Order %(number)s is not awaiting validation.") % {"number": order.number})
         return None
     return order
 
@@ -53,8 +54,8 @@ def content_edit(request: HttpRequest, order_id) -> HttpResponse:
                 messages.error(request, error.message)
                 return redirect("experts:order", order_id=order.pk)
             else:
-                messages.success(request, "Correction enregistrée : une nouvelle version, à votre nom."
-                                 if result.changed else "Aucun changement : la version reste la même.")
+                messages.success(request, _("Correction saved: a new version, in your name.")
+                                 if result.changed else _("No change: the version stays the same."))
                 return redirect("experts:order", order_id=order.pk)
         else:
             status = 400

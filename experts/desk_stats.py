@@ -22,7 +22,7 @@ def business_context(since_text: str, *, chart_days: int = CHART_DAYS) -> dict:
         try:
             since = datetime.date.fromisoformat(since_text)
         except ValueError:
-            error = _("Date illisible : utilisez le format AAAA-MM-JJ.")
+            error = _("Unreadable date: use the format YYYY-MM-DD.")
     business = business_stats(since=since)
     chart_source = business if since <= chart_start else business_stats(since=chart_start)
     return {

@@ -1,59 +1,60 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from orders.content_fields import content_fields, content_with_texts
 from orders.models import Level
 
 from .selectors import DESK_STATUSES
 
-STATUS_CHOICES = [("", "Tous les statuts en cours")] + [
+STATUS_CHOICES = [("", _("All current statuses"))] + [
     (status.value, status.label) for status in DESK_STATUSES
 ]
 
 
 class LoginForm(forms.Form):
     email = forms.EmailField(
-        label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
     )
     password = forms.CharField(
-        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label="Statut", choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     level = forms.TypedChoiceField(
-        label="Niveau", choices=[("", "Tous les niveaux"), *Level.choices], coerce=int, empty_value=None, required=False
+        label=_("Level"), choices=[("", _("All levels")), *Level.choices], coerce=int, empty_value=None, required=False
     )
 
 
 class GenerationForm(forms.Form):
-    prompt = forms.CharField(label="Prompt", max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
+    prompt = forms.CharField(label=_("Prompt"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
     instructions = forms.CharField(
-        label="Instructions", max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Instructions"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
 class ValidationForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", "Approuver"), ("reject", "Rejeter")], widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput)
     # The version the page displayed: a click on a page older than the content now waiting is refused.
     version = forms.IntegerField(min_value=0, max_value=10_000, required=False, widget=forms.HiddenInput)
     notes = forms.CharField(
-        label="Notes de validation", max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Validation notes"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     reason = forms.CharField(
-        label="Motif du rejet", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Obligatoire pour rejeter : il guide la révision.",
+        label=_("Reason for rejection"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to reject: it guides the revision."),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("action") == "reject" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Indiquez le motif du rejet.")
+            self.add_error("reason", _("Give the reason for the rejection."))
         return data
 
 
 class AssignForm(forms.Form):
-    expert = forms.ModelChoiceField(label="Attribuer à", queryset=None, empty_label=None)
+    expert = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=None)
 
     def __init__(self, *args, **kwargs):
         from accounts.models import Expert
@@ -78,7 +79,7 @@ class ContentEditForm(forms.Form):
             self.fields[field.name] = forms.CharField(
                 label=field.label, initial=field.value, max_length=20000,
                 widget=forms.Textarea(attrs={"rows": rows}),
-                error_messages={"required": "Ce texte ne peut pas être vide."},
+                error_messages={"required": _("This text cannot be empty.")},
             )
 
     def groups(self) -> list[tuple[str, list]]:

@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -31,8 +33,8 @@ from .forms import AssignForm, GenerationForm, LoginForm, QueueFilterForm, Valid
 from .generation import QUEUE_UNAVAILABLE
 from .prompts import instructions_for, prompt_for
 
-LOGIN_ERROR = "E-mail ou mot de passe incorrect, ou compte expert désactivé."
-QUEUE_DELAYED = "Envoi différé : la file de génération est indisponible pour l'instant (détails ci-dessous)."
+LOGIN_ERROR = gettext_lazy("Incorrect e-mail or password, or expert account disabled.")
+QUEUE_DELAYED = gettext_lazy("Sending delayed: the generation queue is unavailable for now (details below).")
 
 
 def _page(request: HttpRequest, queryset):
@@ -55,7 +57,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if is_ratelimited(request, group="experts:login", key="ip", rate=settings.EXPERT_LOGIN_RATE,
                           method="POST", increment=True):
-            form.add_error(None, "Trop de tentatives de connexion. Réessayez dans une minute.")
+            form.add_error(None, _("Too many sign-in attempts. Try again in a minute."))
             status = 429
         elif form.is_valid():
             expert = services.expert_authenticate(request, **form.cleaned_data)
@@ -77,7 +79,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.success(request, "Vous êtes déconnecté(e).")
+    messages.success(request, _("You are signed out."))
     return redirect("experts:login")
 
 
@@ -201,7 +203,7 @@ def take(request: HttpRequest, order_id) -> HttpResponse:
         return _refused(request, order.pk, error)
     if request.htmx and (request.htmx.target or "").startswith("order-row-"):
         return _queue_row(request, order.pk)
-    return _after_action(request, order.pk, "Commande prise : elle est à vous.")
+    return _after_action(request, order.pk, _("Order taken: it is yours."))
 
 
 def _queue_row(request: HttpRequest, order_id, *, error: str = "", status: int = 200) -> HttpResponse:
@@ -209,7 +211,7 @@ def _queue_row(request: HttpRequest, order_id, *, error: str = "", status: int =
     if order is None:
         # Taken by someone else (or never this expert's): outside their scope, so the row keeps only the
         # refusal. Nothing about the order (number, client, holder) may leak through a forged HX-Target.
-        context = {"order_id": order_id, "row_error": error or "Commande introuvable."}
+        context = {"order_id": order_id, "row_error": error or _("Order not found.")}
         return render(request, "experts/partials/queue_row_refused.html", context, status=status)
     return render(request, "experts/partials/queue_row.html", {"order": order, "row_error": error}, status=status)
 
@@ -225,7 +227,7 @@ def assign(request: HttpRequest, order_id) -> HttpResponse:
         services.order_assign_to(order_id=order.pk, expert=form.cleaned_data["expert"], by=request.expert)
     except OrderServiceError as error:
         return _refused(request, order.pk, error)
-    return _after_action(request, order.pk, f"Commande attribuée à {form.cleaned_data['expert'].name}.")
+    return _after_action(request, order.pk, _("Order assigned to %(name)s.") % {"name": form.cleaned_data["expert"].name})
 
 
 @require_POST
@@ -244,7 +246,7 @@ def generate(request: HttpRequest, order_id) -> HttpResponse:
         return _refused(request, order.pk, error)
     if result.order.last_error == QUEUE_UNAVAILABLE:
         return _after_action(request, order.pk, QUEUE_DELAYED, level=messages.ERROR)
-    return _after_action(request, order.pk, "Commande envoyée en génération.")
+    return _after_action(request, order.pk, _("Order sent to generation."))
 
 
 @require_POST
@@ -263,9 +265,9 @@ def validate(request: HttpRequest, order_id) -> HttpResponse:
     except OrderServiceError as error:
         return _refused(request, order.pk, error)
     message = (
-        "Lecture approuvée : elle est livrée et la cliente ou le client est prévenu(e) par e-mail."
+        _("Reading approved: it is delivered and the client is told by e-mail.")
         if action == "approve"
-        else "Contenu rejeté : une révision a été demandée au générateur."
+        else _("Content rejected: a revision was requested from the generator.")
     )
     return _after_action(request, order.pk, message)
 
@@ -277,7 +279,7 @@ def relaunch(request: HttpRequest, order_id) -> HttpResponse:
     order = selectors.order_for_holder(expert=request.expert, order_id=order_id)
     if is_ratelimited(request, group="experts:relaunch", key="user", rate=settings.EXPERT_RELAUNCH_RATE,
                       method="POST", increment=True):
-        return _after_action(request, order.pk, "Trop de relances : réessayez dans une minute.", level=messages.ERROR,
+        return _after_action(request, order.pk, _("Too many relaunches: try again in a minute."), level=messages.ERROR,
                              status=429)
     try:
         relaunched = services.generation_relaunch(order_id=order.pk, expert=request.expert)
@@ -285,4 +287,4 @@ def relaunch(request: HttpRequest, order_id) -> HttpResponse:
         return _refused(request, order.pk, error)
     if relaunched.last_error == QUEUE_UNAVAILABLE:
         return _after_action(request, order.pk, QUEUE_DELAYED, level=messages.ERROR)
-    return _after_action(request, order.pk, "Génération relancée : une nouvelle tentative est partie.")
+    return _after_action(request, order.pk, _("Generation relaunched: a new try is on its way."))

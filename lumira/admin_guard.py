@@ -9,6 +9,7 @@ Stripe model (the admins) runs them; everyone else gets 403.
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from djstripe.admin.views import ConfirmCustomAction
 
 _confirm_custom_action = ConfirmCustomAction.as_view()
@@ -16,7 +17,7 @@ _confirm_custom_action = ConfirmCustomAction.as_view()
 
 def _guarded_custom_action(request: HttpRequest, admin_model: str, action_name: str, model_name: str) -> HttpResponse:
     if not request.user.has_perm(f"djstripe.change_{model_name.lower()}"):
-        raise PermissionDenied("Action réservée aux administrateurs des objets Stripe.")
+        raise PermissionDenied(_("Action reserved for the administrators of Stripe objects."))
     return _confirm_custom_action(request, action_name=action_name, model_name=model_name)
 
 

@@ -11,10 +11,11 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
-LOCKED_MESSAGE = (
-    "Trop de tentatives de connexion échouées : ce compte est verrouillé pendant {minutes} minutes. "
-    "Réessayez plus tard, ou demandez à un administrateur de le déverrouiller."
+LOCKED_MESSAGE = gettext_lazy(
+    "Too many failed sign-in attempts: this account is locked for {minutes} minutes. "
+    "Try again later, or ask an administrator to unlock it."
 )
 
 

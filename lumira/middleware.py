@@ -6,7 +6,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 
-TOO_LARGE = "Requête trop volumineuse."
+TOO_LARGE = translation.gettext_lazy("Request too large.")
 
 
 class RequestSizeLimitMiddleware:
@@ -28,7 +28,7 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BODY_BYTES:
             if request.path.startswith("/api/"):
-                return JsonResponse({"error": {"code": "too_large", "message": TOO_LARGE}}, status=413)
+                return JsonResponse({"error": {"code": "too_large", "message": str(TOO_LARGE)}}, status=413)
             return HttpResponse(render_to_string("413.html", request=request), status=413)
         return self.get_response(request)
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lumira.health import LumiraHealthView
@@ -13,6 +14,8 @@ urlpatterns = [
     path("health/", LumiraHealthView.as_view(), name="health"),
     # Django's set_language (POST): the footer's language switch; URLs themselves are the same in every language.
     path("i18n/", include("django.conf.urls.i18n")),
+    # The translations order.js uses (gettext in the browser, djangojs catalogue), in the visitor's language.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -13,25 +13,41 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 
 # Keys that are not prose: never shown as text fields (the SVG is shown as an image where it belongs).
 _NOT_TEXT = {"mandalaSvg", "colors", "symbols", "day"}
 
+# English source labels (gettext_noop), translated when the fields are built (the desk's language).
 _GROUPS = {
-    "title": "Titre", "archetype": "Archétype", "reading": "Lecture", "ritual": "Rituel",
-    "audioScript": "Script audio", "synthesis": "Synthèse", "mandala": "Mandala", "guidance": "Guidance sur 30 jours",
+    "title": gettext_noop("Title"),
+    "archetype": gettext_noop("Archetype"),
+    "reading": gettext_noop("Reading"),
+    "ritual": gettext_noop("Ritual"),
+    "audioScript": gettext_noop("Audio script"),
+    "synthesis": gettext_noop("Synthesis"),
+    "mandala": gettext_noop("Mandala"),
+    "guidance": gettext_noop("30-day guidance"),
 }
 _LEAVES = {
-    "name": "Nom", "source": "Source", "intro": "Introduction", "closing": "Conclusion", "title": "Titre",
-    "body": "Texte", "moment": "Moment", "intention": "Intention", "focus": "Thème", "practice": "Pratique",
+    "name": gettext_noop("Name"),
+    "source": gettext_noop("Source"),
+    "intro": gettext_noop("Introduction"),
+    "closing": gettext_noop("Conclusion"),
+    "title": gettext_noop("Title"),
+    "body": gettext_noop("Text"),
+    "moment": gettext_noop("Moment"),
+    "intention": gettext_noop("Intention"),
+    "focus": gettext_noop("Theme"),
+    "practice": gettext_noop("Practice"),
 }
 
 
 @dataclass(frozen=True)
 class ContentField:
     path: tuple  # keys (str) and indexes (int) from the content's root
-    group: str  # the section it belongs to, in French ("Lecture")
-    label: str  # its own label, in French ("Section 2 — Texte")
+    group: str  # the section it belongs to, in the active language ("Lecture")
+    label: str  # its own label, in the active language ("Section 2 — Texte")
     value: str
 
     @property
@@ -49,22 +65,26 @@ class ContentField:
         return len(self.value) > 90 or "\n" in self.value
 
 
+def _group(key) -> str:
+    return gettext(_GROUPS[key]) if key in _GROUPS else str(key)
+
+
 def _label(path: tuple) -> str:
     parts = []
     for index, part in enumerate(path[1:], start=1):
         if isinstance(part, int):
             parent = path[index - 1]
             if parent == "sections":
-                parts.append(f"Section {part + 1}")
+                parts.append(gettext("Section %(number)s") % {"number": part + 1})
             elif parent == "steps":
-                parts.append(f"Étape {part + 1}")
+                parts.append(gettext("Step %(number)s") % {"number": part + 1})
             elif parent == "guidance":
-                parts.append(f"Jour {part + 1}")
+                parts.append(gettext("Day %(number)s") % {"number": part + 1})
             else:
                 parts.append(str(part + 1))
         elif part != "sections" and part != "steps":
-            parts.append(_LEAVES.get(part, part))
-    return " — ".join(parts) or _GROUPS.get(path[0], str(path[0]))
+            parts.append(gettext(_LEAVES[part]) if part in _LEAVES else part)
+    return " — ".join(parts) or _group(path[0])
 
 
 def _walk(value, path: tuple):
@@ -80,13 +100,13 @@ def _walk(value, path: tuple):
 
 
 def content_fields(content: dict | None) -> list[ContentField]:
-    """Every text of the content, in its order, with French labels."""
+    """Every text of the content, in its order, with labels in the active language."""
     fields = []
     for key, value in (content or {}).items():
         if key in _NOT_TEXT:
             continue
         for path, text in _walk(value, (key,)):
-            fields.append(ContentField(path, _GROUPS.get(key, key), _label(path), text))
+            fields.append(ContentField(path, _group(key), _label(path), text))
     return fields
 
 

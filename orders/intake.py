@@ -13,6 +13,7 @@ import datetime
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from engine.chart import EPHEMERIS_FIRST_DATE, EPHEMERIS_LAST_DATE, BirthData, BirthDataError, birth_moment_utc
 from engine.places import AmbiguousPlace, Place, PlaceError, resolve_place
@@ -30,15 +31,16 @@ FORM_NAMES = {api: field for field, api in API_NAMES.items()}
 # What a saved intake is made of: the same names on the order and on the client's profile.
 INTAKE_FIELDS = ("birth_date", "birth_time", "birth_place", "question", "objective")
 
-TIME_OR_UNKNOWN = "Indiquez l'heure de naissance ou cochez « Je ne connais pas l'heure »."
+TIME_OR_UNKNOWN = _("Give the time of birth or tick “I do not know the time”.")
 
 
 def birth_date_check(value: datetime.date) -> None:
     if value > timezone.localdate():
-        raise forms.ValidationError("La date de naissance ne peut pas être dans le futur.", code="future")
+        raise forms.ValidationError(_("The date of birth cannot be in the future."), code="future")
     if not EPHEMERIS_FIRST_DATE <= value <= EPHEMERIS_LAST_DATE:
         raise forms.ValidationError(
-            f"La date de naissance doit être comprise entre {EPHEMERIS_FIRST_DATE.year} et {EPHEMERIS_LAST_DATE.year}.",
+            _("The date of birth must be between %(first)s and %(last)s.")
+            % {"first": EPHEMERIS_FIRST_DATE.year, "last": EPHEMERIS_LAST_DATE.year},
             code="out_of_range",
         )
 
@@ -47,9 +49,9 @@ def place_error_message(error: PlaceError) -> str:
     """The engine's sentence, then the candidates the client can pick (an ambiguous name lists each city)."""
     if not error.candidates:
         return str(error)
-    candidates = ", ".join(f"« {label} »" for label in error.candidates)
-    lead = "Choisissez parmi" if isinstance(error, AmbiguousPlace) else "Vouliez-vous dire"
-    return f"{error} {lead} : {candidates}."
+    candidates = ", ".join(_("“%(place)s”") % {"place": label} for label in error.candidates)
+    lead = _("Choose from: %(candidates)s.") if isinstance(error, AmbiguousPlace) else _("Did you mean: %(candidates)s?")
+    return f"{error} " + lead % {"candidates": candidates}
 
 
 class IntakeForm(forms.Form):
@@ -61,33 +63,33 @@ class IntakeForm(forms.Form):
     """
 
     birth_date = forms.DateField(
-        label="Date de naissance", required=False,
+        label=_("Date of birth"), required=False,
         widget=forms.DateInput(attrs={"type": "date", "min": f"{EPHEMERIS_FIRST_DATE:%Y-%m-%d}"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Cette date n'existe pas : vérifiez le jour, le mois et l'année."},
+        error_messages={"invalid": _("This date does not exist: check the day, the month and the year.")},
     )
     birth_time = forms.TimeField(
-        label="Heure de naissance", required=False,
+        label=_("Time of birth"), required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         input_formats=["%H:%M"],
-        error_messages={"invalid": "Saisissez l'heure au format HH:MM, par exemple 14:30."},
-        help_text="L'heure locale de votre lieu de naissance, telle que sur l'acte de naissance.",
+        error_messages={"invalid": _("Enter the time as HH:MM, for example 14:30.")},
+        help_text=_("The local time at your place of birth, as on the birth certificate."),
     )
-    birth_time_unknown = forms.BooleanField(label="Je ne connais pas l'heure", required=False)
+    birth_time_unknown = forms.BooleanField(label=_("I do not know the time"), required=False)
     birth_place = forms.CharField(
-        label="Lieu de naissance", required=False, max_length=200,
+        label=_("Place of birth"), required=False, max_length=200,
         widget=forms.TextInput(
             attrs={"list": "birth-place-options", "autocomplete": "off", "data-places-url": reverse_lazy("orders:api_places")}
         ),
-        help_text="La ville ; choisissez dans la liste proposée si plusieurs villes portent ce nom.",
+        help_text=_("The town; choose from the list offered if several towns have that name."),
     )
     question = forms.CharField(
-        label="Votre question", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Ce que vous souhaitez éclairer par cette lecture.",
+        label=_("Your question"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you would like this reading to shed light on."),
     )
     objective = forms.CharField(
-        label="Votre objectif", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Ce que vous aimeriez voir changer dans les prochains mois.",
+        label=_("Your objective"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you would like to see change in the coming months."),
     )
 
     def __init__(self, *args, required: tuple[str, ...] = (), time_choice_required: bool = False, **kwargs):

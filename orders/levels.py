@@ -7,6 +7,7 @@ the experts' e-mails say whether a reading comes with its audio.
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .models import Level
 
@@ -30,14 +31,14 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("reading", "Lecture écrite", Level.SIMPLE, ("title", "archetype", "reading")),
-    Section("pdf", "Lecture en PDF", Level.SIMPLE),
-    Section("ritual", "Rituel", Level.INTUITIVE, ("ritual",)),
-    Section("audio", "Écoute audio", Level.INTUITIVE),
-    Section("mandala", "Mandala", Level.ALCHIMIQUE, ("mandala",)),
-    Section("synthesis", "Synthèse", Level.ALCHIMIQUE, ("synthesis",)),
-    Section("chart", "Thème astral", Level.ALCHIMIQUE),
-    Section("guidance", "Guidance sur 30 jours", Level.INTEGRALE, ("guidance",)),
+    Section("reading", _("Written reading"), Level.SIMPLE, ("title", "archetype", "reading")),
+    Section("pdf", _("Reading as PDF"), Level.SIMPLE),
+    Section("ritual", _("Ritual"), Level.INTUITIVE, ("ritual",)),
+    Section("audio", _("Audio listening"), Level.INTUITIVE),
+    Section("mandala", _("Mandala"), Level.ALCHIMIQUE, ("mandala",)),
+    Section("synthesis", _("Synthesis"), Level.ALCHIMIQUE, ("synthesis",)),
+    Section("chart", _("Birth chart"), Level.ALCHIMIQUE),
+    Section("guidance", _("30-day guidance"), Level.INTEGRALE, ("guidance",)),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 # From this level the client sees their birth chart (wheel and table) with the reading and in the PDF.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import ClientProfile, PhotoKind
 from orders.models import Order, OrderStatus
@@ -135,8 +136,8 @@ def client_erase(*, user) -> DataRequest:
         if waiting:
             numbers = ", ".join(order.number for order in waiting)
             raise ErasureRefused(
-                f"Votre commande {numbers} n'est pas encore livrée : votre compte pourra être effacé une fois la "
-                "lecture livrée. Pour l'annuler et être remboursé(e), écrivez-nous."
+                _("Your order %(numbers)s is not delivered yet: your account can be erased once the reading is "
+                  "delivered. To cancel it and be refunded, write to us.") % {"numbers": numbers}
             )
         for order in orders:
             order_erase_personal_data(order_id=order.pk, actor=user)

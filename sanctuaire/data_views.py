@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,10 +14,10 @@ from .views import client_required
 
 
 class ErasureForm(forms.Form):
-    email = forms.CharField(label="Votre adresse e-mail, pour confirmer", max_length=254,
+    email = forms.CharField(label=_("Your e-mail address, to confirm"), max_length=254,
                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     understood = forms.BooleanField(
-        label="Je comprends que mon profil, mes photos et mes lectures seront effacés définitivement.",
+        label=_("I understand that my profile, my photos and my readings will be erased for good."),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Detected type → (Pillow format, extension, content type). Nothing else is accepted, whatever the name says.
@@ -37,14 +38,16 @@ def photo_prepare(upload) -> ContentFile:
     """
     max_bytes = settings.SANCTUAIRE_PHOTO_MAX_BYTES
     if upload.size > max_bytes:
-        raise ValidationError(f"La photo dépasse la taille maximale ({photo_max_size_label()}).", code="too_large")
+        raise ValidationError(gettext("The photo exceeds the maximum size (%(size)s).") % {"size": photo_max_size_label()},
+                              code="too_large")
     upload.seek(0)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValidationError(f"La photo dépasse la taille maximale ({photo_max_size_label()}).", code="too_large")
+        raise ValidationError(gettext("The photo exceeds the maximum size (%(size)s).") % {"size": photo_max_size_label()},
+                              code="too_large")
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ACCEPTED:
-        raise ValidationError("Format non accepté : envoyez une photo JPEG, PNG ou WebP.", code="bad_type")
+        raise ValidationError(gettext("Format not accepted: send a JPEG, PNG or WebP photo."), code="bad_type")
     pillow_format, extension, _ = ACCEPTED[kind.mime]
     try:
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
@@ -60,7 +63,7 @@ def photo_prepare(upload) -> ContentFile:
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError("Cette image est illisible ou endommagée.", code="unreadable") from exc
+        raise ValidationError(gettext("This image is unreadable or damaged."), code="unreadable") from exc
     return ContentFile(output.getvalue(), name=f"{secrets.token_urlsafe(32)}.{extension}")
 
 

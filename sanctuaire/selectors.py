@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import ClientProfile
 from orders.models import INTAKE_LABELS, INTAKE_REQUIRED, Order, OrderStatus
@@ -14,10 +15,10 @@ ORDER_LIST_FIELDS = (
     "created_at", "paid_at", "delivered_at", "generated_content", "audio_name",
 )
 TIMELINE = (
-    (OrderStatus.PAID, "Payé"),
-    (OrderStatus.PROCESSING, "En cours"),
-    (OrderStatus.AWAITING_VALIDATION, "Validation"),
-    (OrderStatus.COMPLETED, "Livré"),
+    (OrderStatus.PAID, pgettext_lazy("timeline", "Paid")),
+    (OrderStatus.PROCESSING, gettext_lazy("In progress")),
+    (OrderStatus.AWAITING_VALIDATION, gettext_lazy("Validation")),
+    (OrderStatus.COMPLETED, pgettext_lazy("timeline", "Delivered")),
 )
 _TIMELINE_POSITION = {status: position for position, (status, _) in enumerate(TIMELINE)}
 
@@ -29,7 +30,8 @@ class TimelineStep:
 
     @property
     def state_label(self) -> str:
-        return {"done": "étape franchie", "current": "étape en cours", "todo": "étape à venir"}[self.state]
+        return str({"done": gettext_lazy("step completed"), "current": gettext_lazy("step in progress"),
+                    "todo": gettext_lazy("step to come")}[self.state])
 
 
 def order_timeline(order: Order) -> list[TimelineStep]:

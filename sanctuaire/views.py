@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -40,7 +42,7 @@ def client_required(view):
     @login_required
     def wrapped(request, *args, **kwargs):
         if request.user.is_staff:
-            raise PermissionDenied("Le Sanctuaire est réservé aux clientes et clients.")
+            raise PermissionDenied(_("The Sanctuary is for clients only."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -48,13 +50,12 @@ def client_required(view):
 
 # A magic link's token between the link's first GET and the click that spends it (never in a URL after that).
 MAGIC_LINK_SESSION_KEY = "lumira_magic_link_token"
-ENTRY_AWAITING_PAYMENT = (
-    "Entrez votre adresse e-mail : nous vous envoyons un lien de connexion dès que votre paiement est confirmé."
+ENTRY_AWAITING_PAYMENT = gettext_lazy(
+    "Enter your e-mail address: we send you a sign-in link as soon as your payment is confirmed."
 )
-ENTRY_NEEDS_LINK = (
-    "Pour protéger votre Sanctuaire, l'accès direct depuis la page de commande n'est possible qu'une fois, "
-    "juste après le paiement qui a créé votre compte. Demandez ici un lien de connexion : "
-    "il vous est envoyé par e-mail."
+ENTRY_NEEDS_LINK = gettext_lazy(
+    "To protect your Sanctuary, direct access from the order page is possible only once, right after the "
+    "payment that created your account. Ask for a sign-in link here: it is sent to you by e-mail."
 )
 
 
@@ -87,7 +88,7 @@ def login_request(request):
     if request.method == "POST":
         valid = form.is_valid()
         if _link_requests_limited(request, form.cleaned_data["email"].lower() if valid else None):
-            form.add_error(None, "Trop de demandes de lien. Patientez un moment avant de réessayer.")
+            form.add_error(None, _("Too many link requests. Wait a moment before trying again."))
             return render(request, "sanctuaire/login.html", {"form": form}, status=429)
         if valid:
             services.magic_link_request(email=form.cleaned_data["email"])
@@ -182,7 +183,7 @@ def home(request):
     try:
         return cached_page(request, "sanctuaire-dashboard", parts, depends_on=[client_generation(user.pk)], build=build)
     except _ProfileIncomplete:
-        messages.info(request, "Commencez par compléter votre profil : il sert à préparer votre lecture.")
+        messages.info(request, _("Start by completing your profile: it is used to prepare your reading."))
         return redirect("sanctuaire:profile")
 
 
@@ -197,7 +198,7 @@ def profile(request):
             services.profile_update(
                 user=request.user, data=form.profile_data, photos=form.photos, remove_photos=form.photos_to_remove
             )
-            messages.success(request, "Votre profil est enregistré.")
+            messages.success(request, _("Your profile is saved."))
             return redirect("sanctuaire:home")
         status = 400
     else:

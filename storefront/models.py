@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lumira.encryption import EncryptedEmailField, EncryptedTextField
 
@@ -11,21 +12,23 @@ class LegalPage(models.Model):
     "## " starts a heading, "- " a list item; [[LEGAL_…]] placeholders take the deployment's settings.
     """
 
-    slug = models.SlugField("adresse", unique=True, help_text="Partie de l'URL : ne pas modifier (liens du pied de page).")
-    title = models.CharField("titre", max_length=150)
+    slug = models.SlugField(_("address"), unique=True, help_text=_("Part of the URL: do not change (footer links)."))
+    title = models.CharField(_("title"), max_length=150)
     description = models.CharField(
-        "description", max_length=300, help_text="Résumé d'une phrase (moteurs de recherche et aperçus de liens)."
+        _("description"), max_length=300, help_text=_("A one-sentence summary (search engines and link previews).")
     )
     body = models.TextField(
-        "texte",
-        help_text="Paragraphes séparés par une ligne vide ; « ## » en début de ligne pour un intertitre, « - » pour "
-                  "une liste. [[LEGAL_ADDRESS]] et les autres [[LEGAL_…]] sont remplacés par les réglages du site.",
+        _("text"),
+        help_text=_(
+            "Paragraphs separated by a blank line; “## ” at the start of a line for a subheading, “- ” for a list. "
+            "[[LEGAL_ADDRESS]] and the other [[LEGAL_…]] are replaced by the site's settings."
+        ),
     )
-    updated_at = models.DateTimeField("mise à jour", auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        verbose_name = "page légale"
-        verbose_name_plural = "pages légales"
+        verbose_name = _("legal page")
+        verbose_name_plural = _("legal pages")
         ordering = ("title",)
 
     def __str__(self) -> str:
@@ -33,26 +36,26 @@ class LegalPage(models.Model):
 
 
 class ContactSubject(models.TextChoices):
-    ORDER = "order", "Une commande"
-    READING = "reading", "Une lecture"
-    WITHDRAWAL = "withdrawal", "Rétractation ou remboursement"
-    PERSONAL_DATA = "personal_data", "Mes données personnelles"
-    OTHER = "other", "Autre question"
+    ORDER = "order", _("An order")
+    READING = "reading", _("A reading")
+    WITHDRAWAL = "withdrawal", _("Withdrawal or refund")
+    PERSONAL_DATA = "personal_data", _("My personal data")
+    OTHER = "other", _("Another question")
 
 
 class ContactMessage(models.Model):
     """A message sent through the contact form. Kept (encrypted) so that staff can answer it from admin."""
 
-    name = EncryptedTextField("nom")
-    email = EncryptedEmailField("e-mail")
-    subject = models.CharField("sujet", max_length=40, choices=ContactSubject.choices)
-    message = EncryptedTextField("message")
-    created_at = models.DateTimeField("reçu le", default=timezone.now, editable=False)
-    emailed_at = models.DateTimeField("transmis le", null=True, blank=True)
+    name = EncryptedTextField(_("name"))
+    email = EncryptedEmailField(_("e-mail"))
+    subject = models.CharField(_("subject"), max_length=40, choices=ContactSubject.choices)
+    message = EncryptedTextField(_("message"))
+    created_at = models.DateTimeField(_("received on"), default=timezone.now, editable=False)
+    emailed_at = models.DateTimeField(_("forwarded on"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "message de contact"
-        verbose_name_plural = "messages de contact"
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
         ordering = ("-created_at",)
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -36,7 +37,7 @@ def contact(request):
     form = ContactForm(request.POST or None)
     if request.method == "POST":
         if is_ratelimited(request, group="storefront:contact", key="ip", rate=settings.CONTACT_RATE, increment=True):
-            form.add_error(None, "Vous avez envoyé beaucoup de messages en peu de temps : réessayez dans une heure.")
+            form.add_error(None, _("You have sent many messages in a short time: try again in an hour."))
             return _contact_page(request, form, status=429)
         if form.is_valid():
             if not form.is_bot():  # a bot is thanked like anyone, and nothing is sent
@@ -44,6 +45,6 @@ def contact(request):
                 contact_message_create(
                     name=data["name"], email=data["email"], subject=data["subject"], message=data["message"]
                 )
-            messages.success(request, "Merci, votre message est bien parti. Nous vous répondons sous deux jours ouvrés.")
+            messages.success(request, _("Thank you, your message is on its way. We answer within two working days."))
             return redirect("storefront:contact")
     return _contact_page(request, form, status=400 if form.errors else 200)

@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -25,7 +26,7 @@ from orders.models import Order
 from orders.services import OrderServiceError
 
 from .. import services, signing
-from ..auth import INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
+from ..auth import EXPERTS_ONLY, INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
 from ..caching import DESK_GENERATION, request_parts
 from ..generation import QUEUE_UNAVAILABLE, InvalidContent, generation_callback_content, generation_fail
 from ..selectors import order_for_action, order_for_expert, order_for_holder, order_queue, order_stats, validation_queue
@@ -67,13 +68,13 @@ class LoginView(APIView):
     def post(self, request: Request) -> Response:
         if is_ratelimited(request, group="experts:login", key="ip", rate=settings.EXPERT_LOGIN_RATE,
                           method="POST", increment=True):
-            return error_response("rate_limited", "Trop de tentatives de connexion. Réessayez dans une minute.", 429)
+            return error_response("rate_limited", _("Too many sign-in attempts. Try again in a minute."), 429)
         serializer = s.LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         expert = services.expert_authenticate(request._request, **serializer.validated_data)
         if expert is None:
             return error_response(
-                "invalid_credentials", "E-mail ou mot de passe incorrect, ou compte expert désactivé.",
+                "invalid_credentials", _("Incorrect e-mail or password, or expert account disabled."),
                 status.HTTP_401_UNAUTHORIZED,
             )
         services.expert_record_login(expert=expert)
@@ -98,7 +99,7 @@ class ExpertTokenRefreshSerializer(TokenRefreshSerializer):
         user_id = refresh.payload.get("user_id")
         expert = Expert.objects.select_related("user").filter(user_id=user_id).first()
         if expert is None or not expert.can_sign_in:
-            raise AuthenticationFailed(INACTIVE_MESSAGE if expert else "Réservé aux experts Lumira.",
+            raise AuthenticationFailed(INACTIVE_MESSAGE if expert else EXPERTS_ONLY,
                                        code="no_active_account")
         return super().validate(attrs)
 
@@ -267,7 +268,7 @@ class RetryGenerationView(ExpertAPIView):
         order = order_for_holder(expert=request.expert, order_id=order_id)
         if is_ratelimited(request, group="experts:relaunch", key="user", rate=settings.EXPERT_RELAUNCH_RATE,
                           method="POST", increment=True):
-            return error_response("rate_limited", "Trop de relances : réessayez dans une minute.", 429)
+            return error_response("rate_limited", _("Too many relaunches: try again in a minute."), 429)
         try:
             relaunched = services.generation_relaunch(order_id=order.pk, expert=request.expert)
         except OrderServiceError as error:

@@ -1,6 +1,7 @@
 import base64
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from engine.schema import readable_content
 
@@ -22,27 +23,27 @@ def status_badge_class(status: str) -> str:
 
 # What each OrderEvent.action means, for the history shown to experts.
 EVENT_LABELS = {
-    "created": "Commande créée",
-    "payment_succeeded": "Paiement reçu",
-    "payment_failed": "Paiement échoué",
-    "payment_flagged": "Anomalie de paiement",
-    "canceled": "Commande annulée",
-    "assigned": "Commande attribuée",
-    "generation_started": "Envoyée en génération",
-    "content_received": "Contenu reçu",
-    "generation_failed": "Échec de la génération",
-    "generation_relaunched": "Génération relancée",
-    "approved": "Approuvée et livrée",
-    "rejected": "Rejetée : révision demandée",
-    "refunded": "Remboursée",
-    "content_edited": "Texte corrigé par l'expert",
-    "personal_data_erased": "Données personnelles effacées (demande du client)",
+    "created": _("Order created"),
+    "payment_succeeded": _("Payment received"),
+    "payment_failed": _("Payment failed"),
+    "payment_flagged": _("Payment anomaly"),
+    "canceled": _("Order canceled"),
+    "assigned": _("Order assigned"),
+    "generation_started": _("Sent to generation"),
+    "content_received": _("Content received"),
+    "generation_failed": _("Generation failed"),
+    "generation_relaunched": _("Generation relaunched"),
+    "approved": _("Approved and delivered"),
+    "rejected": _("Rejected: revision requested"),
+    "refunded": _("Refunded"),
+    "content_edited": _("Text corrected by the expert"),
+    "personal_data_erased": _("Personal data erased (the client's request)"),
 }
 
 
 @register.filter
 def event_label(action: str) -> str:
-    return EVENT_LABELS.get(action, action)
+    return str(EVENT_LABELS.get(action, action))
 
 
 @register.filter

@@ -1,6 +1,7 @@
 """Public JSON helpers of the order form: birth-place suggestions from the offline gazetteer."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -43,7 +44,7 @@ class PlaceSuggestView(APIView):
         if is_ratelimited(
             request._request, group="orders:places", key="ip", rate=settings.PLACES_SUGGEST_RATE, increment=True
         ):
-            return error_response("rate_limited", "Trop de demandes : réessayez dans une minute.", 429)
+            return error_response("rate_limited", _("Too many requests: try again in a minute."), 429)
         query = PlaceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         text = " ".join(query.validated_data["q"].split())

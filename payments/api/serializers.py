@@ -1,5 +1,6 @@
 import re
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,9 +14,9 @@ PHONE_PATTERN = re.compile(r"\+?[\d\s().-]+")
 # The same rule as one regular expression, for the OpenAPI schema (clients and the fuzzer read it there).
 PHONE_SCHEMA_PATTERN = r"^\+?(?:[\s().-]*\d){6,15}[\s().-]*$"
 
-WITHDRAWAL_WAIVER_REQUIRED = (
-    "Cochez la case pour demander la livraison de votre lecture avant la fin du délai de rétractation : "
-    "sans cet accord, nous ne pouvons pas la préparer."
+WITHDRAWAL_WAIVER_REQUIRED = _(
+    "Tick the box to ask for your reading to be delivered before the end of the withdrawal period: "
+    "without this agreement, we cannot prepare it."
 )
 
 
@@ -40,10 +41,10 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
 
     level = serializers.ChoiceField(
         choices=[(slug, level.label) for slug, level in LEVEL_BY_SLUG.items()],
-        error_messages={"invalid_choice": "Niveau inconnu : « {input} »."},
+        error_messages={"invalid_choice": _("Unknown level: “{input}”.")},
     )
     service = serializers.ChoiceField(
-        choices=Service.choices, error_messages={"invalid_choice": "Formule inconnue : « {input} »."}
+        choices=Service.choices, error_messages={"invalid_choice": _("Unknown tier: “{input}”.")}
     )
     expertId = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     email = serializers.EmailField(max_length=254)
@@ -83,7 +84,7 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
     def validate_phone(self, value: str) -> str:
         digits = re.sub(r"\D", "", value)
         if not PHONE_PATTERN.fullmatch(value) or not 6 <= len(digits) <= 15:
-            raise serializers.ValidationError("Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78.")
+            raise serializers.ValidationError(_("Enter a valid phone number, for example 06 12 34 56 78."))
         return value.strip()
 
     def validate_expertId(self, value: int | None) -> Expert | None:
@@ -91,7 +92,7 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
             return None
         expert = Expert.objects.active().filter(pk=value).first()
         if expert is None:
-            raise serializers.ValidationError("Cet expert n'est pas disponible. Choisissez-en un autre ou « Peu importe ».")
+            raise serializers.ValidationError(_("This expert is not available. Choose another one or “No preference”."))
         return expert
 
     def _intake(self, attrs: dict) -> dict:

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -34,7 +35,7 @@ from .serializers import (
     SetupIntentResponseSerializer,
 )
 
-ORDER_NOT_FOUND = "Commande introuvable."
+ORDER_NOT_FOUND = _("Order not found.")
 
 
 class PublicAPIView(APIView):
@@ -63,7 +64,7 @@ class CreatePaymentIntentView(PublicAPIView):
         if is_ratelimited(
             request._request, group="payments:create", key="ip", rate=settings.PAYMENTS_CREATE_RATE, increment=True
         ):
-            return error_response("rate_limited", "Trop de commandes en peu de temps : réessayez dans une minute.", 429)
+            return error_response("rate_limited", _("Too many orders in a short time: try again in a minute."), 429)
         serializer = CreatePaymentIntentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -31,7 +32,7 @@ from .serializers import (
 class IsClient(IsAuthenticated):
     """The Sanctuaire API answers clients only: an expert's or staff token gets 403, as in the pages."""
 
-    message = "Le Sanctuaire est réservé aux clientes et clients."
+    message = _("The Sanctuary is for clients only.")
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and not request.user.is_staff
@@ -69,7 +70,7 @@ class TokenView(APIView):
         user = services.magic_link_consume(token=serializer.validated_data["token"])
         if user is None:
             return error_response(
-                "invalid_token", "Ce lien de connexion est invalide, expiré ou déjà utilisé.", status.HTTP_401_UNAUTHORIZED
+                "invalid_token", _("This sign-in link is invalid, expired or already used."), status.HTTP_401_UNAUTHORIZED
             )
         refresh = RefreshToken.for_user(user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})

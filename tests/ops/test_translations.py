@@ -1,5 +1,6 @@
 """Interface translations: English is the source language, French (the default) comes from the catalogue."""
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,12 +21,14 @@ def test_makemessages_would_add_no_untranslated_or_fuzzy_string_to_the_french_ca
     (copy / ".venv").symlink_to(ROOT / ".venv")
     subprocess.run(["bash", "scripts/make_messages.sh"], cwd=copy, check=True, capture_output=True)
 
-    catalogue = polib.pofile(str(copy / "locale/fr/LC_MESSAGES/django.po"))
-    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
-    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
-    assert untranslated == [], f"msgids without French (run scripts/make_messages.sh and fill them): {untranslated}"
-    assert fuzzy == [], f"fuzzy French entries (check and unflag them): {fuzzy}"
-    assert len(catalogue) > 50
+    # django.po: Python and templates; djangojs.po: gettext() in the JavaScript (order.js, via /jsi18n/).
+    for domain, at_least in (("django", 50), ("djangojs", 20)):
+        catalogue = polib.pofile(str(copy / f"locale/fr/LC_MESSAGES/{domain}.po"))
+        untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+        fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+        assert untranslated == [], f"{domain}: msgids without French (run scripts/make_messages.sh): {untranslated}"
+        assert fuzzy == [], f"{domain}: fuzzy French entries (check and unflag them): {fuzzy}"
+        assert len(catalogue) > at_least
 
 
 @pytest.mark.django_db
@@ -68,3 +71,34 @@ def test_the_footer_switch_remembers_english_and_brings_the_visitor_back(client)
     page = client.get(response["Location"]).content.decode()
     assert "Order your reading" in page
     assert '<option value="en" lang="en" selected>' in page
+
+
+@pytest.mark.django_db
+def test_the_order_page_loads_its_script_texts_from_lumiras_own_javascript_catalogue(client):
+    page = client.get(reverse("payments:order")).content.decode()
+    catalogue_url = reverse("javascript-catalog")
+
+    # Served by Lumira, before order.js (no CDN: the CSP allows only our own scripts and Stripe's).
+    assert page.index(f'<script src="{catalogue_url}?language=fr">') < page.index("payments/order.js")
+    response = client.get(catalogue_url)
+    assert response.status_code == 200 and "javascript" in response["Content-Type"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "declined"), [
+    ("fr", "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte."),
+    ("en", None),
+])
+def test_order_js_messages_come_in_the_visitors_language(client, language, declined):
+    # order.js calls gettext("Your card was declined…"): French from the catalogue, English as written.
+    client.cookies["django_language"] = language
+
+    script = client.get(reverse("javascript-catalog")).content.decode()
+
+    english = "Your card was declined. No amount was charged: try another card."
+    if declined:
+        assert json.dumps(english) in script and json.dumps(declined) in script
+        assert json.dumps("Livraison promise sous %(hours)s h après le paiement.") in script
+    else:
+        assert "refus" not in script and "Livraison promise" not in script
+    assert "function gettext" in script or "django.gettext" in script

@@ -65,7 +65,7 @@ def test_paying_under_an_existing_clients_email_never_opens_their_sanctuaire_nor
 
     entered = attacker.get(f"{base}/sanctuaire/entrer/{order_id}/", timeout=10)
     assert entered.url == f"{base}/sanctuaire/connexion/"
-    assert escape(ENTRY_NEEDS_LINK) in entered.text
+    assert escape(str(ENTRY_NEEDS_LINK)) in entered.text
     # Not signed in anywhere: pages send to the login, the API refuses, the victim's reading list is closed.
     for path in ("/sanctuaire/", "/sanctuaire/profil/", f"/sanctuaire/commandes/{order_id}/"):
         answer = attacker.get(base + path, allow_redirects=False, timeout=10)

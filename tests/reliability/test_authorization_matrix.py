@@ -238,6 +238,8 @@ ROWS: dict[str, list[Row]] = {
        for slug in ("cgv", "mentions-legales", "confidentialite", "droit-de-retractation")},
     # The footer's language switch: anyone may choose French or English (a redirect back to `next`).
     "set_language": [Row("POST", lambda w: reverse("set_language"), same(302), data={"language": "en", "next": "/"})],
+    # The order page's script texts (Django's JavaScript catalogue): public, in the visitor's language.
+    "javascript-catalog": [Row("GET", lambda w: reverse("javascript-catalog"), same(200))],
     "storefront:experts": [Row("GET", lambda w: reverse("storefront:experts"), same(200))],
     "storefront:contact": [
         Row("GET", lambda w: reverse("storefront:contact"), same(200)),

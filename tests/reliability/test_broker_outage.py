@@ -66,7 +66,7 @@ def test_redis_down_at_send_tells_the_expert_and_the_sweep_delivers_once_redis_i
     assert (body["order"]["status"], body["order"]["lastError"]) == (OrderStatus.PROCESSING, QUEUE_UNAVAILABLE)
     assert page.status_code == 200
     text = html.unescape(page.content.decode())
-    assert QUEUE_DELAYED in text and QUEUE_UNAVAILABLE in text and "Commande envoyée en génération" not in text
+    assert str(QUEUE_DELAYED) in text and QUEUE_UNAVAILABLE in text and "Commande envoyée en génération" not in text
     # Both orders wait in `processing`, their attempts due now for the sweep (not in GENERATION_DEADLINE_MINUTES).
     for order in (by_api, by_desk):
         attempt = GenerationAttempt.objects.get(order=order)

@@ -59,7 +59,7 @@ def test_a_new_client_enters_once_and_the_second_entry_asks_for_a_link(client, n
 
     assert second.redirect_chain == [(LOGIN, 302)]
     assert _signed_in_user_id(client) is None
-    assert escape(ENTRY_NEEDS_LINK) in second.content.decode()
+    assert escape(str(ENTRY_NEEDS_LINK)) in second.content.decode()
 
 
 @pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_entry_after_the_window_asks_for_a_link(client, new_client, settings):
     response = _enter(client, order)
 
     assert response.redirect_chain == [(LOGIN, 302)] and _signed_in_user_id(client) is None
-    assert escape(ENTRY_NEEDS_LINK) in response.content.decode()
+    assert escape(str(ENTRY_NEEDS_LINK)) in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_an_account_the_checkout_did_not_create_is_never_entered_directly(client
     response = _enter(client, order)
 
     assert response.redirect_chain == [(LOGIN, 302)] and _signed_in_user_id(client) is None
-    assert escape(ENTRY_NEEDS_LINK) in response.content.decode()
+    assert escape(str(ENTRY_NEEDS_LINK)) in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -113,6 +113,27 @@ def test_the_contact_form_emails_staff_with_the_sender_as_reply_to(client, setti
     assert stored.emailed_at is not None and stored.message == CONTACT["message"]
 
 
+def test_the_contact_email_to_staff_is_french_even_when_the_visitor_browses_in_english(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.CONTACT_EMAIL_TO = ["equipe@lumira.example"]
+    client.cookies["django_language"] = "en"
+
+    form = client.get("/contact/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/contact/", {**CONTACT, "subject": "withdrawal"})
+
+    assert "Your e-mail address" in form and "Withdrawal or refund" in form
+    assert "Thank you, your message is on its way" in client.get("/contact/").content.decode()
+    email = mail.outbox[0]
+    assert email.subject == "Lumira — message de contact : Rétractation ou remboursement"
+    assert email.body.startswith("Nouveau message reçu par le formulaire de contact de Lumira.")
+    assert "Sujet : Rétractation ou remboursement" in email.body
+    assert "De : Camille Lune <camille@example.com>" in email.body
+    assert re.search(r"Reçu le : \d{1,2} \w+ \d{4} à \d\d:\d\d", email.body)
+    assert "Répondez directement à cet e-mail : la réponse part vers l'expéditeur." in email.body
+
+
 def test_a_contact_message_with_a_bad_address_is_refused_at_the_field(client):
     response = client.post("/contact/", {**CONTACT, "email": "camille"})
 

@@ -7,6 +7,8 @@
  *   4. requires_action (3-D Secure) → stripe.confirmCardPayment(clientSecret);
  *   5. the confirmation page follows the order until the webhook marks it paid.
  * After a refusal the order stays pending: the client types another card and a fresh SetupIntent is used.
+ * Its texts come from Django's JavaScript catalogue (gettext, interpolate: the page loads /jsi18n/ first),
+ * French unless the visitor chose English; the French is in locale/fr/LC_MESSAGES/djangojs.po.
  */
 (function () {
   "use strict";
@@ -19,22 +21,22 @@
   var total = document.getElementById("total");
 
   var CARD_MESSAGES = {
-    card_declined: "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte.",
-    insufficient_funds: "Votre carte a été refusée (provision insuffisante). Essayez avec une autre carte.",
-    expired_card: "Votre carte a expiré. Essayez avec une autre carte.",
-    incorrect_cvc: "Le code de sécurité (CVC) de la carte est incorrect.",
-    incorrect_number: "Le numéro de carte est incorrect.",
-    invalid_number: "Le numéro de carte est incorrect.",
-    incomplete_number: "Le numéro de carte est incomplet.",
-    invalid_expiry_year: "La date d'expiration de la carte n'est pas valide.",
-    incomplete_expiry: "La date d'expiration de la carte est incomplète.",
-    incomplete_cvc: "Le code de sécurité (CVC) est incomplet.",
-    processing_error: "Une erreur est survenue pendant le traitement de la carte. Réessayez dans un instant.",
-    payment_intent_authentication_failure: "L'authentification de la carte (3-D Secure) a échoué. Réessayez ou utilisez une autre carte.",
-    setup_intent_authentication_failure: "L'authentification de la carte (3-D Secure) a échoué. Réessayez ou utilisez une autre carte."
+    card_declined: gettext("Your card was declined. No amount was charged: try another card."),
+    insufficient_funds: gettext("Your card was declined (insufficient funds). Try another card."),
+    expired_card: gettext("Your card has expired. Try another card."),
+    incorrect_cvc: gettext("The card's security code (CVC) is incorrect."),
+    incorrect_number: gettext("The card number is incorrect."),
+    invalid_number: gettext("The card number is incorrect."),
+    incomplete_number: gettext("The card number is incomplete."),
+    invalid_expiry_year: gettext("The card's expiry date is not valid."),
+    incomplete_expiry: gettext("The card's expiry date is incomplete."),
+    incomplete_cvc: gettext("The security code (CVC) is incomplete."),
+    processing_error: gettext("An error occurred while processing the card. Try again in a moment."),
+    payment_intent_authentication_failure: gettext("The card's authentication (3-D Secure) failed. Try again or use another card."),
+    setup_intent_authentication_failure: gettext("The card's authentication (3-D Secure) failed. Try again or use another card.")
   };
-  var CARD_CHECK = "Vérifiez les informations de la carte (numéro, date d'expiration, code de sécurité).";
-  var UNEXPECTED = "Une erreur inattendue est survenue. Réessayez dans un instant ; aucun montant n'a été débité.";
+  var CARD_CHECK = gettext("Check the card's details (number, expiry date, security code).");
+  var UNEXPECTED = gettext("An unexpected error occurred. Try again in a moment; no amount was charged.");
   // Field names of the API → the element that shows their error.
   var ERROR_SLOTS = {
     level: "offer", service: "offer", expertId: "expertId", email: "email", name: "name", phone: "phone",
@@ -43,23 +45,25 @@
   };
   // Error slot → the control the error summary links to, and its label there.
   var FIELD_TARGETS = {
-    offer: { id: "offer-picker", label: "Votre lecture" },
-    expertId: { id: "expert", label: "Expert" },
-    name: { id: "name", label: "Nom complet" },
-    email: { id: "email", label: "Adresse e-mail" },
-    phone: { id: "phone", label: "Téléphone" },
-    birthDate: { id: "birthDate", label: "Date de naissance" },
-    birthTime: { id: "birthTime", label: "Heure de naissance" },
-    birthPlace: { id: "birthPlace", label: "Lieu de naissance" },
-    question: { id: "question", label: "Votre question" },
-    objective: { id: "objective", label: "Votre objectif" },
-    withdrawalWaiver: { id: "withdrawal-waiver", label: "Livraison avant la fin du délai de rétractation" }
+    offer: { id: "offer-picker", label: gettext("Your reading") },
+    expertId: { id: "expert", label: gettext("Expert") },
+    name: { id: "name", label: gettext("Full name") },
+    email: { id: "email", label: gettext("E-mail address") },
+    phone: { id: "phone", label: gettext("Phone") },
+    birthDate: { id: "birthDate", label: gettext("Date of birth") },
+    birthTime: { id: "birthTime", label: gettext("Time of birth") },
+    birthPlace: { id: "birthPlace", label: gettext("Place of birth") },
+    question: { id: "question", label: gettext("Your question") },
+    objective: { id: "objective", label: gettext("Your objective") },
+    withdrawalWaiver: { id: "withdrawal-waiver", label: gettext("Delivery before the end of the withdrawal period") }
   };
   var ORDER_FIELDS = "input[name=offer], #expert, #name, #email, #phone, #birthDate, #birthTime, #birthTimeUnknown, " +
     "#birthPlace, #question, #objective, #withdrawal-waiver";
 
-  var stripe = window.Stripe(config.publishableKey, { locale: "fr" });
-  var elements = stripe.elements({ locale: "fr" });
+  // Stripe's own texts (the card field) in the page's language: French unless the visitor chose English.
+  var locale = document.documentElement.lang === "en" ? "en" : "fr";
+  var stripe = window.Stripe(config.publishableKey, { locale: locale });
+  var elements = stripe.elements({ locale: locale });
   var card = elements.create("card", { hidePostalCode: true });
   card.mount("#card-element");
 
@@ -82,8 +86,10 @@
       chosen.hidden = false;
     }
     var promise = document.getElementById("delivery-promise");
-    var hours = offer && /livrée sous (\d+) h/.exec(offer.dataset.details);
-    if (promise) { promise.textContent = hours ? "Livraison promise sous " + hours[1] + " h après le paiement." : ""; }
+    var hours = offer && offer.dataset.hours;
+    if (promise) {
+      promise.textContent = hours ? interpolate(gettext("Delivery promised within %(hours)s h of payment."), { hours: hours }, true) : "";
+    }
   }
 
   function setBusy(busy, message) {
@@ -104,7 +110,7 @@
     formError.textContent = "";
     var title = document.createElement("p");
     title.className = "error-summary-title";
-    title.textContent = "Certains champs sont à corriger :";
+    title.textContent = gettext("Some fields need correcting:");
     var list = document.createElement("ul");
     errors.forEach(function (error) {
       var item = document.createElement("li");
@@ -226,10 +232,10 @@
     var body = orderBody();
     // The page asks for the birth date and a time (or "unknown"); the API itself leaves them optional.
     var missing = {};
-    if (!selectedOffer()) { missing.level = ["Choisissez une lecture."]; }
-    if (!body.birthDate) { missing.birthDate = ["Indiquez votre date de naissance."]; }
+    if (!selectedOffer()) { missing.level = [gettext("Choose a reading.")]; }
+    if (!body.birthDate) { missing.birthDate = [gettext("Give your date of birth.")]; }
     if (!body.birthTime && !body.birthTimeUnknown) {
-      missing.birthTime = ["Indiquez l'heure de naissance ou cochez « Je ne connais pas l'heure »."];
+      missing.birthTime = [gettext("Give the time of birth or tick \u201cI do not know the time\u201d.")];
     }
     if (Object.keys(missing).length) {
       showFieldErrors(missing);
@@ -244,7 +250,7 @@
     state.orderId = result.data.orderId;
     state.orderBody = JSON.stringify(body);
     state.setupClientSecret = result.data.setupClientSecret;
-    payButton.textContent = "Payer avec cette carte";
+    payButton.textContent = gettext("Pay with this card");
     return true;
   }
 
@@ -262,7 +268,7 @@
   function refused(message) {
     // The order stays pending; the next attempt needs a new SetupIntent (a used one cannot be confirmed again).
     state.needsNewSetup = true;
-    showFormError(message + " Saisissez une autre carte puis cliquez à nouveau sur « Payer avec cette carte ».");
+    showFormError(message + " " + gettext("Type another card then click \u201cPay with this card\u201d again."));
   }
 
   async function pay() {
@@ -272,14 +278,14 @@
       state.needsNewSetup = false;
     }
     if (!state.orderId) {
-      setBusy(true, "Création de votre commande…");
+      setBusy(true, gettext("Creating your order…"));
       if (!(await createOrder())) { return; }
     } else if (state.needsNewSetup) {
-      setBusy(true, "Préparation d'un nouvel essai…");
+      setBusy(true, gettext("Preparing a new try…"));
       if (!(await renewSetup())) { return; }
     }
 
-    setBusy(true, "Vérification de la carte…");
+    setBusy(true, gettext("Checking the card…"));
     var setup = await stripe.confirmCardSetup(state.setupClientSecret, {
       payment_method: { card: card, billing_details: { name: document.getElementById("name").value.trim() } }
     });
@@ -288,7 +294,7 @@
       return;
     }
 
-    setBusy(true, "Paiement en cours…");
+    setBusy(true, gettext("Payment under way…"));
     var result = await postJSON(config.confirmUrl, { orderId: state.orderId, setupIntentId: setup.setupIntent.id });
     if (result.status === 402) {
       refused(apiErrorMessage(result));
@@ -300,14 +306,14 @@
       return;
     }
     if (result.data.status === "requires_action") {
-      setBusy(true, "Authentification auprès de votre banque…");
+      setBusy(true, gettext("Authenticating with your bank…"));
       var action = await stripe.confirmCardPayment(result.data.clientSecret);
       if (action.error) {
         refused(cardErrorMessage(action.error));
         return;
       }
     }
-    setBusy(true, "Paiement accepté, redirection…");
+    setBusy(true, gettext("Payment accepted, redirecting…"));
     window.location.assign(result.data.redirectUrl);
   }
 
@@ -323,7 +329,7 @@
     pay().catch(function () {
       showFormError(UNEXPECTED);
     }).finally(function () {
-      if (formStatus.textContent !== "Paiement accepté, redirection…") {
+      if (formStatus.textContent !== gettext("Payment accepted, redirecting…")) {
         setBusy(false);
         setOrderFieldsDisabled(false);
       }
