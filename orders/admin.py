@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .events import action_label
 from .models import ContentVersion, Offer, Order, OrderEvent
 
 
@@ -26,8 +29,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "event", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
+
+    @admin.display(description=_("action"))
+    def event(self, event: OrderEvent) -> str:
+        return action_label(event.action)  # the label the desk shows (orders.events)
 
 
 class ContentVersionInline(ReadOnlyInline):
@@ -58,6 +65,10 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through orders.services like every write of an order: under its row lock, signals after commit.
+        services.order_staff_update(order_id=obj.pk, values={name: getattr(obj, name) for name in form.changed_data})
 
     def get_queryset(self, request):
         """An expert sees here at most what the desk shows them (their orders and the unassigned paid ones,

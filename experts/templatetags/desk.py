@@ -3,6 +3,7 @@ import base64
 from django import template
 
 from engine.schema import readable_content
+from orders.events import action_label
 
 register = template.Library()
 
@@ -20,29 +21,10 @@ def status_badge_class(status: str) -> str:
     return f"badge badge-{status}"
 
 
-# What each OrderEvent.action means, for the history shown to experts.
-EVENT_LABELS = {
-    "created": "Commande créée",
-    "payment_succeeded": "Paiement reçu",
-    "payment_failed": "Paiement échoué",
-    "payment_flagged": "Anomalie de paiement",
-    "canceled": "Commande annulée",
-    "assigned": "Commande attribuée",
-    "generation_started": "Envoyée en génération",
-    "content_received": "Contenu reçu",
-    "generation_failed": "Échec de la génération",
-    "generation_relaunched": "Génération relancée",
-    "approved": "Approuvée et livrée",
-    "rejected": "Rejetée : révision demandée",
-    "refunded": "Remboursée",
-    "content_edited": "Texte corrigé par l'expert",
-    "personal_data_erased": "Données personnelles effacées (demande du client)",
-}
-
-
 @register.filter
 def event_label(action: str) -> str:
-    return EVENT_LABELS.get(action, action)
+    """What an OrderEvent.action means, for the history shown to experts (orders.events)."""
+    return action_label(action)
 
 
 @register.filter
