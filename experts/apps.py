@@ -6,6 +6,7 @@ class ExpertsConfig(AppConfig):
     verbose_name = "Experts"
 
     def ready(self) -> None:
-        from . import caching, schema  # noqa: F401 - schema registers the OpenAPI extension
+        from . import caching, receivers, schema  # noqa: F401 - schema registers the OpenAPI extension
 
         caching.connect()
+        receivers.connect()
