@@ -8,8 +8,9 @@ class ExpertsConfig(AppConfig):
     def ready(self) -> None:
         from lumira.metrics import gauges_register
 
-        from . import caching, schema  # noqa: F401 - schema registers the OpenAPI extension
+        from . import caching, receivers, schema  # noqa: F401 - schema registers the OpenAPI extension
         from .metrics import generation_gauges
 
         caching.connect()
+        receivers.connect()
         gauges_register(generation_gauges)

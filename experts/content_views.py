@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orders.content_fields import content_fields
 from orders.models import OrderStatus
-from orders.services import InvalidContent, OrderServiceError
+from orders.services import InvalidContent, OrderServiceError, holds
 
 from . import selectors, services
 from .auth import expert_required
@@ -22,7 +22,7 @@ from .forms import ContentEditForm, ValidationForm
 def _reviewable(request: HttpRequest, order_id):
     """The order if this expert may review it now; otherwise None after flashing why."""
     order = selectors.order_for_expert(expert=request.expert, order_id=order_id)
-    if order.expert_id not in (None, request.expert.pk) and not request.expert.is_admin:
+    if not holds(order, request.expert):
         messages.error(request, _("This order is taken by another expert."))
         return None
     if order.status != OrderStatus.AWAITING_VALIDATION:

@@ -1,7 +1,8 @@
 """The life of one generation attempt: sent to the generator, answered, retried, given up on.
 
-State changes of the order itself go through `orders.services`; this module keeps the attempt's own
-record (`GenerationAttempt`, the replay guard) and the dead letters in the same transactions.
+Every write of the order itself (its status, its `last_error` while it waits) goes through `orders.services`;
+this module keeps the attempt's own record (`GenerationAttempt`, the replay guard) and the dead letters in the
+same transactions. Stuck attempts are swept by `sweep.py`.
 Lock order, everywhere: the attempt row first, then the order row (taken inside `orders.services`).
 """
 
@@ -23,6 +24,7 @@ from orders.services import (
     OrderServiceError,
     StaleGenerationAttempt,
     TransitionResult,
+    order_generation_error_show,
     order_generation_failed,
     order_receive_content,
 )
@@ -66,11 +68,11 @@ def retry_delay(retries: int) -> float:
     return step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not cryptography
 
 
-def _deadline(now=None):
+def attempt_deadline(now=None):
     return (now or timezone.now()) + timedelta(minutes=settings.GENERATION_DEADLINE_MINUTES)
 
 
-def _enqueue(order_id, attempt_id, *, previous_tries: int = 0, countdown: float = 0) -> bool:
+def attempt_enqueue(order_id, attempt_id, *, previous_tries: int = 0, countdown: float = 0) -> bool:
     """Queue the attempt's task. False when the broker (Redis) is unreachable: the attempt is then made due
     at once, so the next sweep after the broker's return sends it, and the order says why it waits."""
     from .tasks import generation_request
@@ -100,9 +102,7 @@ def generation_enqueue_failed(*, order_id, attempt_id, error: str) -> None:
         attempt.last_error = f"file de tâches indisponible : {error}"[:2000]
         attempt.save(update_fields=["deadline_at", "last_error"])
         # Not a change of status (the order stays processing): only the message the desk and API show.
-        Order.objects.filter(
-            pk=order_id, status=OrderStatus.PROCESSING, generation_attempt_id=attempt_id
-        ).update(last_error=QUEUE_UNAVAILABLE)
+        order_generation_error_show(order_id=order_id, attempt_id=attempt_id, error=QUEUE_UNAVAILABLE)
 
 
 def _send_after_commit(order: Order, attempt: GenerationAttempt) -> None:
@@ -110,7 +110,7 @@ def _send_after_commit(order: Order, attempt: GenerationAttempt) -> None:
     too, for the caller's answer) says so and the sweep takes over."""
 
     def send() -> None:
-        if not _enqueue(order.pk, attempt.pk):
+        if not attempt_enqueue(order.pk, attempt.pk):
             order.last_error = QUEUE_UNAVAILABLE
 
     transaction.on_commit(send, robust=True)
@@ -127,7 +127,7 @@ def attempt_open(order: Order) -> GenerationAttempt:
         order=order,
         revision=order.revision_count,
         backend=settings.GENERATION_BACKEND,
-        deadline_at=_deadline(),
+        deadline_at=attempt_deadline(),
     )
     _send_after_commit(order, attempt)
     return attempt
@@ -175,9 +175,9 @@ def attempt_label(*, number: int, error: str) -> str:
 
 def generation_retry_scheduled(*, order_id, attempt_id, next_try: int, error: str) -> None:
     """A try failed and another is coming: the order says which one and why (not a change of status)."""
-    Order.objects.filter(
-        pk=order_id, status=OrderStatus.PROCESSING, generation_attempt_id=attempt_id
-    ).update(last_error=attempt_label(number=next_try, error=error)[:2000])
+    order_generation_error_show(
+        order_id=order_id, attempt_id=attempt_id, error=attempt_label(number=next_try, error=error)[:2000]
+    )
 
 
 def _content_errors(written: Written, order: Order) -> list[str]:
@@ -259,14 +259,14 @@ def _callback_invalid(*, order_id, attempt_id, reasons: list[str], usage: dict |
         ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.INVALID, error=" ; ".join(reasons))
         tries = max(attempt.sends, 1)  # the request reached n8n at least once, since it answered
         if tries >= settings.GENERATION_MAX_ATTEMPTS:
-            _give_up(order, attempt, reason=DeadLetterReason.RETRIES_EXHAUSTED, error=message,
+            attempt_give_up(order, attempt, reason=DeadLetterReason.RETRIES_EXHAUSTED, error=message,
                      task="n8n-callback", tries=tries)
             attempt.outcome, attempt.answered_at = AttemptOutcome.DEAD, timezone.now()
         else:
             generation_retry_scheduled(order_id=order_id, attempt_id=attempt_id, next_try=tries + 1, error=message)
             delay = retry_delay(tries - 1)
             transaction.on_commit(
-                lambda: _enqueue(order_id, attempt_id, previous_tries=tries, countdown=delay), robust=True
+                lambda: attempt_enqueue(order_id, attempt_id, previous_tries=tries, countdown=delay), robust=True
             )
         attempt.last_error = message[:2000]
         attempt.save(update_fields=["outcome", "answered_at", "last_error"])
@@ -293,7 +293,7 @@ def generation_deliver(*, order_id, attempt_id, content: dict) -> TransitionResu
         return result
 
 
-def _give_up(
+def attempt_give_up(
     order: Order, attempt: GenerationAttempt, *, reason: str, error: str, task: str, tries: int
 ) -> tuple[TransitionResult, DeadLetter]:
     """Order back in the queue with its error, and a dead letter for staff. Caller holds the attempt lock."""
@@ -319,7 +319,7 @@ def generation_fail(*, order_id, attempt_id, error: str, usage: dict | None = No
         if attempt.answered_at is not None:
             raise CallbackReplayed("Ce rappel a déjà été reçu pour cette tentative.")
         order = Order.objects.get(pk=order_id)
-        result, _ = _give_up(
+        result, _ = attempt_give_up(
             order, attempt, reason=DeadLetterReason.GENERATOR_FAILURE, error=error, task="n8n-callback", tries=attempt.sends
         )
         ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.FAILED, error=error)
@@ -338,7 +338,7 @@ def generation_dead_letter(*, order_id, attempt_id, reason: str, error: str, tri
             return None
         order = Order.objects.get(pk=order_id)
         try:
-            _, letter = _give_up(order, attempt, reason=reason, error=error, task=task, tries=tries)
+            _, letter = attempt_give_up(order, attempt, reason=reason, error=error, task=task, tries=tries)
         except (InvalidTransition, StaleGenerationAttempt):
             attempt.outcome = AttemptOutcome.OBSOLETE
             attempt.save(update_fields=["outcome"])
@@ -350,41 +350,6 @@ def generation_dead_letter(*, order_id, attempt_id, reason: str, error: str, tri
     return letter
 
 
-def _sweep_one(attempt_id, now) -> str:
-    with transaction.atomic():
-        attempt = GenerationAttempt.objects.select_for_update().filter(pk=attempt_id).first()
-        if attempt is None or attempt.outcome != AttemptOutcome.PENDING or attempt.deadline_at >= now:
-            return "skipped"
-        order = Order.objects.get(pk=attempt.order_id)
-        if order.status != OrderStatus.PROCESSING or order.generation_attempt_id != attempt.pk:
-            attempt.outcome = AttemptOutcome.OBSOLETE
-            attempt.save(update_fields=["outcome"])
-            return "obsolete"
-        if attempt.resends < settings.GENERATION_SWEEP_MAX_RESENDS:
-            attempt.resends += 1
-            attempt.deadline_at = _deadline(now)
-            attempt.save(update_fields=["resends", "deadline_at"])
-            transaction.on_commit(lambda: _resend(order.pk, attempt.pk), robust=True)
-            return "resent"
-        minutes = settings.GENERATION_DEADLINE_MINUTES
-        _give_up(order, attempt, reason=DeadLetterReason.NO_ANSWER, task="sweep",
-                 error=f"pas de rappel {minutes} min après chacun des {attempt.resends + 1} envois", tries=attempt.sends)
-        attempt.outcome = AttemptOutcome.DEAD
-        attempt.save(update_fields=["outcome"])
-        return "dead_lettered"
-
-
-def _resend(order_id, attempt_id) -> None:
-    if _enqueue(order_id, attempt_id):
-        # Queued at last: the order no longer waits for the queue (its next error, if any, is the generator's).
-        # last_error is encrypted, so SQL cannot compare it: compared here under the row's lock.
-        with transaction.atomic():
-            order = Order.objects.select_for_update().only("last_error").filter(pk=order_id).first()
-            if order is not None and order.last_error == QUEUE_UNAVAILABLE:
-                order.last_error = ""
-                order.save(update_fields=["last_error"])
-
-
 def attempt_adopt(order: Order, *, deadline_at) -> GenerationAttempt:
     """The attempt record of an order in generation that has none (sent without `attempt_open`)."""
     attempt, _ = GenerationAttempt.objects.get_or_create(
@@ -393,37 +358,3 @@ def attempt_adopt(order: Order, *, deadline_at) -> GenerationAttempt:
                   "deadline_at": deadline_at},
     )
     return attempt
-
-
-def _adopt_orphans(now) -> None:
-    """Orders sent to generation without going through `attempt_open` (e.g. by a script calling
-    `orders.services` directly) have no attempt record: give them one, already due, so they are swept."""
-    cutoff = now - timedelta(minutes=settings.GENERATION_DEADLINE_MINUTES)
-    orphans = (
-        Order.objects.filter(status=OrderStatus.PROCESSING, generation_started_at__lt=cutoff)
-        .exclude(generation_attempt_id__in=GenerationAttempt.objects.values("pk"))
-        .values_list("pk", flat=True)
-    )
-    for order_id in orphans:
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=order_id)
-            if order.status != OrderStatus.PROCESSING or order.generation_attempt_id is None:
-                continue
-            attempt_adopt(order, deadline_at=cutoff)
-
-
-def generation_sweep_stuck(*, now=None) -> dict[str, int]:
-    """Orders stuck in `processing` past their attempt's deadline: resend the attempt, or give up on it."""
-    now = now or timezone.now()
-    _adopt_orphans(now)
-    stuck = list(
-        GenerationAttempt.objects.filter(outcome=AttemptOutcome.PENDING, deadline_at__lt=now)
-        .order_by("deadline_at")
-        .values_list("pk", flat=True)
-    )
-    counts = {"resent": 0, "dead_lettered": 0, "obsolete": 0, "skipped": 0}
-    for attempt_id in stuck:
-        counts[_sweep_one(attempt_id, now)] += 1
-    if stuck:
-        logger.info("stuck generations swept", extra=counts)
-    return counts

@@ -21,6 +21,7 @@ from orders.services import (
     StaleGenerationAttempt,
     StaleVersion,
     TransitionResult,
+    holder_check,
     order_approve,
     order_assign,
     order_content_edit,
@@ -130,14 +131,6 @@ def expert_record_login(*, expert: Expert) -> None:
     expert.last_login_at = now
 
 
-def _check_holder(order_id, expert: Expert) -> Order | None:
-    # An order's expert never changes once set (no unassign), so this unlocked read cannot go stale.
-    order = Order.objects.filter(pk=order_id).only("number", "status", "expert", "revision_count", "rejection_reason").first()
-    if order is not None and order.expert_id not in (None, expert.pk) and not expert.is_admin:
-        raise AlreadyAssigned("Cette commande est prise par un autre expert.")
-    return order
-
-
 def order_take(*, order_id, expert: Expert) -> TransitionResult:
     """The expert takes an order from the queue: the first one wins, another expert gets AlreadyAssigned,
     and the winner's own repeat AlreadyDone."""
@@ -157,14 +150,6 @@ def order_assign_to(*, order_id, expert: Expert, by: Expert) -> TransitionResult
     return result
 
 
-def order_paid_notify_expert(*, order_id) -> None:
-    """The order the client placed with a chosen expert is paid: email that expert (after commit).
-    Called once, when the order moves to paid (a repeated webhook changes nothing, so sends nothing)."""
-    from .tasks import chosen_expert_paid_email
-
-    transaction.on_commit(lambda: chosen_expert_paid_email.delay(str(order_id)), robust=True)
-
-
 def order_assigned_notify(*, order_id) -> None:
     """Email the order's expert that it is theirs (after commit)."""
     from .tasks import order_assigned_email
@@ -178,7 +163,6 @@ def generation_start(*, order_id, expert: Expert, prompt: str, instructions: str
     prompt, instructions = (prompt or "").strip(), (instructions or "").strip()
     if not prompt:
         raise OrderServiceError("Le prompt est obligatoire.")
-    _check_holder(order_id, expert)
     with transaction.atomic():
         result = order_start_generation(
             order_id=order_id, expert=expert, prompt=prompt, instructions=instructions, actor=actor or expert.user
@@ -199,26 +183,16 @@ def content_validate(
     landed since, StaleVersion (409) and nothing changes."""
     notes, reason = (notes or "").strip(), (reason or "").strip()
     actor = actor or expert.user
-    order = _check_holder(order_id, expert)
     if action == "approve":
         with transaction.atomic():
             result = order_approve(order_id=order_id, expert=expert, notes=notes, actor=actor, version=version)
             if result.changed:
-                from sanctuaire.services import reading_audio_schedule
-
                 from .tasks import reading_ready_email
 
                 transaction.on_commit(lambda: reading_ready_email.delay(str(order_id)), robust=True)
-                reading_audio_schedule(order=result.order)
         return _done_now(result, "Cette lecture est déjà approuvée et livrée.")
     if action == "reject":
-        # `order_reject` treats an order already `processing` as done; that is only true for the same
-        # rejection repeated, not for an order still in its first generation.
-        repeat = order is not None and order.revision_count > 0 and order.rejection_reason == reason
-        if order is not None and order.status == OrderStatus.PROCESSING and not repeat:
-            error = InvalidTransition(order, OrderStatus.PROCESSING)
-            error.message = f"La commande {order.number} est en cours de génération : il n'y a rien à rejeter."
-            raise error
+        # The holder rule, and which rejection is a repeat, are the transition's (orders.services.TRANSITIONS).
         with transaction.atomic():
             result = order_reject(
                 order_id=order_id, expert=expert, reason=reason, notes=notes, actor=actor, version=version
@@ -231,8 +205,9 @@ def content_validate(
 
 def content_edit(*, order_id, expert: Expert, content: dict, base_revision: int) -> TransitionResult:
     """The expert holding the order (or an admin) corrects the content before approving it."""
-    _check_holder(order_id, expert)
-    return order_content_edit(order_id=order_id, content=content, base_revision=base_revision, actor=expert.user)
+    return order_content_edit(
+        order_id=order_id, content=content, base_revision=base_revision, actor=expert.user, expert=expert
+    )
 
 
 def dead_letter_replay(*, dead_letter_id: int, actor=None) -> str:
@@ -285,8 +260,7 @@ def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
             .values_list("pk", flat=True)
         )
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.expert_id not in (None, expert.pk) and not expert.is_admin:
-            raise AlreadyAssigned("Cette commande est prise par un autre expert.")
+        holder_check(order, expert)
         if order.status == OrderStatus.PROCESSING:
             if order.generation_attempt_id != attempt_id:
                 raise AlreadyDone("La génération vient d'être relancée : rien n'a été renvoyé.")

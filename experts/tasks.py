@@ -6,7 +6,7 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 
-from . import generation, notifications
+from . import generation, notifications, sweep
 from .models import DeadLetterReason
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def generation_request(self, order_id: str, attempt_id: str, previous_tries: int
 
 @shared_task(name="experts.sweep_stuck_generations", acks_late=True)
 def sweep_stuck_generations() -> dict:
-    return generation.generation_sweep_stuck()
+    return sweep.generation_sweep_stuck()
 
 
 _EMAIL_RETRY = {

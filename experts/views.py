@@ -23,7 +23,7 @@ from accounts.models import Expert
 from lumira.view_cache import CSRF_SLOT, cached_page
 from orders.chart_display import chart_table, chart_wheel
 from orders.models import OrderStatus
-from orders.services import OrderServiceError
+from orders.services import OrderServiceError, holds
 
 from . import selectors, services
 from .auth import DESK_SESSION_BACKEND, expert_required
@@ -128,7 +128,7 @@ def _stats_rows(expert: Expert) -> dict:
 
 def _panel_context(request: HttpRequest, order, **forms) -> dict:
     expert = request.expert
-    may_act = order.expert_id in (None, expert.pk) or expert.is_admin
+    may_act = holds(order, expert)
     context = {
         "order": order,
         "may_act": may_act,

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Expert
 
+from . import services
+from .events import action_label
 from .models import ContentVersion, Offer, Order, OrderEvent
 from .selectors import orders_visible_to
 
@@ -29,8 +32,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "event", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
+
+    @admin.display(description=_("action"))
+    def event(self, event: OrderEvent) -> str:
+        return action_label(event.action)  # the label the desk shows (orders.events)
 
 
 class ContentVersionInline(ReadOnlyInline):
@@ -61,6 +68,10 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through orders.services like every write of an order: under its row lock, signals after commit.
+        services.order_staff_update(order_id=obj.pk, values={name: getattr(obj, name) for name in form.changed_data})
 
     def get_queryset(self, request):
         """An expert sees here at most what the desk shows them (their orders and the unassigned paid ones,

@@ -18,7 +18,8 @@ from djstripe.models import Event
 from lumira import metrics
 from orders.models import Order
 
-from . import services
+from . import stripe_reports
+from .stripe_api import object_id
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +33,11 @@ def _order_and_current(event: Event) -> tuple[Order | None, dict | None]:
     """The order the event's PaymentIntent pays, and Stripe's fresh copy of that intent (None, None when
     Stripe does not know the intent: nothing is applied from the event body alone)."""
     intent = event.data["object"]
-    current = services.mirrored_payment_intent(intent.get("id"), synced_since=event.djstripe_created)
+    current = stripe_reports.mirrored_payment_intent(intent.get("id"), synced_since=event.djstripe_created)
     if current is None:
         _unknown(event)
         return None, None
-    order = services.order_for_payment_intent(intent)
+    order = stripe_reports.order_for_payment_intent(intent)
     if order is None:
         logger.warning("payments: %s %s: no Lumira order for %s", event.type, event.id, intent.get("id"))
     return order, current
@@ -47,7 +48,7 @@ def on_payment_intent_succeeded(sender, event: Event, **kwargs) -> None:
     order, current = _order_and_current(event)
     if order:
         reports = [event.data["object"], current]
-        services.payment_succeeded(order=order, reports=reports, source=f"webhook {event.id}")
+        stripe_reports.payment_succeeded(order=order, reports=reports, source=f"webhook {event.id}")
 
 
 @djstripe_receiver("payment_intent.payment_failed")
@@ -55,30 +56,30 @@ def on_payment_intent_payment_failed(sender, event: Event, **kwargs) -> None:
     order, current = _order_and_current(event)
     if order:
         intent = event.data["object"]
-        services.payment_failed(order=order, intent=intent, current=current, source=f"webhook {event.id}")
+        stripe_reports.payment_failed(order=order, intent=intent, current=current, source=f"webhook {event.id}")
 
 
 @djstripe_receiver("payment_intent.canceled")
 def on_payment_intent_canceled(sender, event: Event, **kwargs) -> None:
     order, _ = _order_and_current(event)
     if order:
-        services.payment_canceled(order=order, intent=event.data["object"], source=f"webhook {event.id}")
+        stripe_reports.payment_canceled(order=order, intent=event.data["object"], source=f"webhook {event.id}")
 
 
 @djstripe_receiver("charge.refunded")
 def on_charge_refunded(sender, event: Event, **kwargs) -> None:
     # Stripe's copy of the charge, never the event's: a forged refund event must not withdraw any access.
-    charge = services.mirrored_charge(event.data["object"].get("id"), synced_since=event.djstripe_created)
+    charge = stripe_reports.mirrored_charge(event.data["object"].get("id"), synced_since=event.djstripe_created)
     if charge is None:
         _unknown(event)
         return
-    intent_id = services.object_id(charge.get("payment_intent"))
-    intent = services.mirrored_payment_intent(intent_id) if intent_id else None
-    order = services.order_for_payment_intent(intent or {"id": intent_id})
+    intent_id = object_id(charge.get("payment_intent"))
+    intent = stripe_reports.mirrored_payment_intent(intent_id) if intent_id else None
+    order = stripe_reports.order_for_payment_intent(intent or {"id": intent_id})
     if order is None:
         logger.warning("payments: %s %s: no Lumira order for charge %s", event.type, event.id, charge.get("id"))
         return
-    services.charge_refunded(order=order, charge=charge, source=f"webhook {event.id}")
+    stripe_reports.charge_refunded(order=order, charge=charge, source=f"webhook {event.id}")
 
 
 # Every delivery, counted for /metrics (lumira_webhook_events_total): dj-stripe's own signals.

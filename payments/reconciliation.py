@@ -16,8 +16,9 @@ from django.utils import timezone
 from orders import services as order_services
 from orders.models import Order, OrderStatus
 
-from .services import payment_canceled, payment_intent_mirror, payment_succeeded
+from .checkout import payment_intent_mirror
 from .stripe_api import secret_key
+from .stripe_reports import payment_canceled, payment_succeeded
 
 logger = logging.getLogger(__name__)
 

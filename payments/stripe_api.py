@@ -30,6 +30,11 @@ def configure_stripe() -> None:
     stripe.max_network_retries = 2
 
 
+def object_id(value) -> str:
+    """The id of a Stripe reference, whether Stripe sent it as an id or as the expanded object."""
+    return value if isinstance(value, str) else (value or {}).get("id", "")
+
+
 def is_localstripe() -> bool:
     return not settings.STRIPE_API_BASE.startswith(REAL_STRIPE_API_BASE)
 

@@ -6,6 +6,7 @@ class SanctuaireConfig(AppConfig):
     verbose_name = "Sanctuaire"
 
     def ready(self) -> None:
-        from . import caching
+        from . import caching, receivers
 
         caching.connect()
+        receivers.connect()

@@ -1,4 +1,4 @@
-"""Sanctuaire writes: the client profile (and its copy onto orders), magic links."""
+"""Sanctuaire writes: the client profile (copied onto orders by `orders.services`), magic links, the audio."""
 
 import logging
 from collections.abc import Iterable
@@ -18,8 +18,8 @@ from sesame.utils import get_token
 
 from accounts.models import ClientProfile, PhotoKind
 from orders.intake import INTAKE_FIELDS
-from orders.models import INTAKE_LABELS, Order, OrderEvent, OrderStatus
-from orders.services import order_audio_attach, order_chart_apply, order_intake_reminder_claim
+from orders.models import INTAKE_LABELS, Order, OrderStatus
+from orders.services import order_audio_attach, order_intake_reminder_claim, orders_client_inputs_apply
 
 from .access import SECTIONS_BY_KEY
 from .audio import audio_delete, audio_store, audio_synthesize
@@ -70,58 +70,14 @@ def profile_update(
 
 
 def profile_apply_to_orders(*, user, profile: ClientProfile | None = None, overwrite: bool = False) -> int:
-    """Copy the profile's inputs onto the client's orders that are paid and not yet sent to generation.
-
-    With `overwrite` (the client just saved the profile) the profile wins; otherwise (payment, sign-in) it
-    only fills what an order lacks, so that what the client typed at checkout for this order (a new
-    question, say) is kept. Orders already in generation or delivered keep the inputs they were generated
-    from. Each order that changes gets its chart recomputed and an audit event. Returns how many orders
-    changed. Safe to call again at any time.
-    """
+    """Copy the profile's inputs onto the client's orders that are paid and not yet sent to generation
+    (`orders.services.orders_client_inputs_apply`: with `overwrite` the profile wins, otherwise it only fills
+    what an order lacks). Returns how many orders changed. Safe to call again at any time."""
     profile = profile or ClientProfile.objects.filter(user=user).first()
     if profile is None:
         return 0
-    values = {field: getattr(profile, field) for field in ORDER_INPUT_FIELDS if getattr(profile, field)}
-    if not values:
-        return 0
-    if profile.birth_date:
-        values["birth_time"] = profile.birth_time or ""  # "" is "unknown": the time goes with its date
-    with transaction.atomic():
-        # The row locks make this wait for (or be excluded by) an expert starting generation right now.
-        orders = list(
-            Order.objects.for_client(user)
-            .filter(status=OrderStatus.PAID)
-            .select_for_update()
-            .only("pk", "status", "client_name", "chart", *ORDER_INPUT_FIELDS)
-        )
-        changed = []
-        for order in orders:
-            updates = values if overwrite else _missing_inputs(order, values)
-            updates = {field: value for field, value in updates.items() if (getattr(order, field) or "") != value}
-            if not updates:
-                continue
-            for field, value in updates.items():
-                setattr(order, field, value)
-            order_chart_apply(order)  # the intake changed: so does the chart
-            order.save(update_fields=[*updates, "chart", "updated_at"])
-            changed.append(order)
-        OrderEvent.objects.bulk_create(
-            OrderEvent(
-                order=order, from_status=order.status, to_status=order.status, action="client_inputs_updated",
-                actor=user, note="Profil mis à jour dans le Sanctuaire.",
-            )
-            for order in changed
-        )
-    return len(changed)
-
-
-def _missing_inputs(order: Order, values: dict) -> dict:
-    """The profile's values for what the order lacks; birth data only as a whole (never a profile's birth
-    place or time mixed with the birth date given at checkout)."""
-    birth = ("birth_date", "birth_time", "birth_place")
-    if order.birth_date:
-        return {field: value for field, value in values.items() if field not in birth and not getattr(order, field)}
-    return {field: value for field, value in values.items() if field in birth or not getattr(order, field)}
+    inputs = {field: getattr(profile, field) for field in ORDER_INPUT_FIELDS}
+    return orders_client_inputs_apply(client=user, inputs=inputs, overwrite=overwrite, actor=user)
 
 
 def intake_reminder_schedule(*, order_id) -> bool:

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from engine.schema import readable_content
+from orders.events import action_label
 from orders.models import LEVEL_BY_SLUG, ContentVersion, Order, OrderEvent, OrderStatus
 
 from ..prompts import instructions_for, prompt_for
@@ -88,6 +89,7 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    actionLabel = serializers.SerializerMethodField(help_text="What the action means, as the desk shows it.")
     fromStatus = serializers.CharField(source="from_status")
     toStatus = serializers.CharField(source="to_status")
     actor = serializers.EmailField(source="actor.email", default=None, allow_null=True)
@@ -95,7 +97,10 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderEvent
-        fields = ("action", "fromStatus", "toStatus", "actor", "note", "createdAt")
+        fields = ("action", "actionLabel", "fromStatus", "toStatus", "actor", "note", "createdAt")
+
+    def get_actionLabel(self, event: OrderEvent) -> str:
+        return action_label(event.action)
 
 
 # --- The chart (SPEC §9 `chart`): documented field by field, answered as stored --------------------------

@@ -1,9 +1,9 @@
 import base64
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 from engine.schema import readable_content
+from orders.events import action_label
 
 register = template.Library()
 
@@ -21,29 +21,10 @@ def status_badge_class(status: str) -> str:
     return f"badge badge-{status}"
 
 
-# What each OrderEvent.action means, for the history shown to experts.
-EVENT_LABELS = {
-    "created": _("Order created"),
-    "payment_succeeded": _("Payment received"),
-    "payment_failed": _("Payment failed"),
-    "payment_flagged": _("Payment anomaly"),
-    "canceled": _("Order canceled"),
-    "assigned": _("Order assigned"),
-    "generation_started": _("Sent to generation"),
-    "content_received": _("Content received"),
-    "generation_failed": _("Generation failed"),
-    "generation_relaunched": _("Generation relaunched"),
-    "approved": _("Approved and delivered"),
-    "rejected": _("Rejected: revision requested"),
-    "refunded": _("Refunded"),
-    "content_edited": _("Text corrected by the expert"),
-    "personal_data_erased": _("Personal data erased (the client's request)"),
-}
-
-
 @register.filter
 def event_label(action: str) -> str:
-    return str(EVENT_LABELS.get(action, action))
+    """What an OrderEvent.action means, for the history shown to experts (orders.events)."""
+    return action_label(action)
 
 
 @register.filter

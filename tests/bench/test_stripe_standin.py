@@ -13,7 +13,7 @@ from django.test import Client
 from bench import scenarios
 from bench.stripe_standin import payment_intent, payment_intent_id
 from orders.models import OrderEvent, OrderStatus
-from payments.services import order_payment_intent_attach
+from orders.services import order_payment_intent_attach
 from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
 from tests.factories import create_order

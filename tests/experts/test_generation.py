@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from engine.schema import SECTIONS_BY_LEVEL, content_schema, reading_word_count, validate_content
-from experts import generation
+from experts import generation, sweep
 from experts.models import AIRun, AIRunOutcome, AttemptOutcome, DeadLetter, DeadLetterReason, DeadLetterStatus, GenerationAttempt
 from experts.services import content_validate, generation_start
 from experts.tasks import generation_request
@@ -202,13 +202,13 @@ def test_the_sweep_resends_an_attempt_past_its_deadline(n8n, expert, django_capt
     later = timezone.now() + timedelta(minutes=31)
 
     with django_capture_on_commit_callbacks(execute=True):
-        counts = generation.generation_sweep_stuck(now=later)
+        counts = sweep.generation_sweep_stuck(now=later)
 
     attempt = GenerationAttempt.objects.get(order=order)
     assert counts["resent"] == 1
     assert [request["attemptId"] for request in n8n.received] == [str(attempt.pk)]
     assert attempt.resends == 1 and attempt.deadline_at > later
-    assert generation.generation_sweep_stuck(now=later)["resent"] == 0  # new deadline not reached
+    assert sweep.generation_sweep_stuck(now=later)["resent"] == 0  # new deadline not reached
 
 
 @pytest.mark.django_db
@@ -234,7 +234,7 @@ def test_the_sweep_ignores_answered_attempts_and_closes_obsolete_ones(expert):
     order_refund(order_id=moved_on.pk)
     GenerationAttempt.objects.update(deadline_at=timezone.now() - timedelta(minutes=1))
 
-    counts = generation.generation_sweep_stuck()
+    counts = sweep.generation_sweep_stuck()
 
     assert counts == {"resent": 0, "dead_lettered": 0, "obsolete": 1, "skipped": 0}
     answered.refresh_from_db()
@@ -295,7 +295,7 @@ def test_the_sweep_also_finds_orders_sent_to_generation_without_an_attempt_recor
     later = timezone.now() + timedelta(minutes=31)
 
     with django_capture_on_commit_callbacks(execute=True):
-        counts = generation.generation_sweep_stuck(now=later)
+        counts = sweep.generation_sweep_stuck(now=later)
 
     order.refresh_from_db()
     assert counts["resent"] == 1

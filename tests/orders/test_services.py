@@ -63,6 +63,12 @@ def test_each_transition_is_allowed_only_from_its_sources(action, status):
         event = OrderEvent.objects.filter(order=order).latest("id")
         assert (event.from_status, event.to_status, event.action) == (status, transition.target, action)
         assert OrderEvent.objects.filter(order=order).count() == events_before + 1
+    elif status == transition.target and transition.refusal:
+        # In the target status without having made this move (a first generation has nothing to reject).
+        with pytest.raises(InvalidTransition) as error:
+            _call(action, order, expert)
+        assert error.value.message == transition.refusal.format(number=order.number)
+        assert OrderEvent.objects.filter(order=order).count() == events_before
     elif status == transition.target:
         result = _call(action, order, expert)
         assert not result.changed

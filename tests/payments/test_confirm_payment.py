@@ -207,7 +207,7 @@ def test_against_real_stripe_the_confirmation_asks_for_stripe_js_next_actions(
         kwargs.pop("use_stripe_sdk", None)  # localstripe refuses it; Stripe requires it for server-side confirmation
         return real_confirm(intent_id, **kwargs)
 
-    monkeypatch.setattr("payments.services.is_localstripe", lambda: False)
+    monkeypatch.setattr("payments.checkout.is_localstripe", lambda: False)
     monkeypatch.setattr(stripe.PaymentIntent, "confirm", confirm)
 
     assert _confirm(client, order, setup_id).status_code == 200

@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from experts.generation import QUEUE_UNAVAILABLE, generation_sweep_stuck
+from experts.generation import QUEUE_UNAVAILABLE
 from experts.models import AttemptOutcome, GenerationAttempt
+from experts.sweep import generation_sweep_stuck
 from experts.views import QUEUE_DELAYED
 from orders.models import Order, OrderStatus
 from tests.experts.helpers import api_for, event_actions

@@ -20,7 +20,7 @@ from django.db import connection
 from djstripe.models import Event, WebhookEventTrigger
 
 from orders.models import Order, OrderEvent, OrderStatus
-from payments.services import order_payment_intent_attach
+from orders.services import order_payment_intent_attach
 from payments.stripe_api import local_account_ensure, secret_key
 from payments.webhooks import webhook_endpoint_register, webhook_path
 from tests.factories import UserFactory, create_order

@@ -10,7 +10,6 @@ from lumira.progress import command_progress
 from orders import services
 from orders.catalogue import seed_offers
 from orders.models import Offer, Order, OrderStatus
-from sanctuaire.services import reading_audio_schedule
 
 DEMO_PASSWORD = "lumira-demo-2026"  # demo data only, printed on purpose
 DEMO_EXPERTS = [
@@ -109,8 +108,7 @@ class Command(BaseCommand):
         )
         if status == S.AWAITING_VALIDATION:
             return
-        approved = services.order_approve(order_id=order.pk, expert=expert, notes="Belle lecture.", actor=actor)
-        if status == S.COMPLETED:
-            reading_audio_schedule(order=approved.order)  # the audio player of the demo's readings (level ≥ 2)
+        # The audio of the demo's readings (level ≥ 2) follows from order_approved (sanctuaire.receivers).
+        services.order_approve(order_id=order.pk, expert=expert, notes="Belle lecture.", actor=actor)
         if status == S.REFUNDED:
             services.order_refund(order_id=order.pk, note="Remboursement (démo).")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from experts.generation import generation_sweep_stuck
+from experts.sweep import generation_sweep_stuck
 
 
 class Command(BaseCommand):

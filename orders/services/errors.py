@@ -1,0 +1,71 @@
+"""The refusals of the order services. Each carries a `message` safe to show (French)."""
+
+from ..models import INTAKE_LABELS, Order, OrderStatus
+
+
+class OrderServiceError(Exception):
+    """Base class: a business rule refused the request. `message` is safe to show (French)."""
+
+    code = "order_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidTransition(OrderServiceError):
+    """The order's status does not allow the move. `message` defaults to the generic "impossible" sentence;
+    a transition may give a more precise one (e.g. a rejection of an order still in its first generation)."""
+
+    code = "invalid_transition"
+
+    def __init__(self, order: Order, to_status: str, message: str = "") -> None:
+        super().__init__(
+            message
+            or f"La commande {order.number} est « {order.get_status_display()} » : "
+            f"passage à « {OrderStatus(to_status).label} » impossible."
+        )
+        self.order = order
+        self.from_status = order.status
+        self.to_status = to_status
+
+
+class StaleGenerationAttempt(OrderServiceError):
+    code = "stale_attempt"
+
+
+class AlreadyAssigned(OrderServiceError):
+    code = "already_assigned"
+
+
+class IntakeIncomplete(OrderServiceError):
+    """Generation needs a birth date and a question (SPEC §5); `missing` lists the API names lacking."""
+
+    code = "intake_incomplete"
+
+    def __init__(self, missing: list[str]) -> None:
+        labels = " et ".join(str(INTAKE_LABELS[name]) for name in missing)
+        super().__init__(
+            f"Impossible d'envoyer en génération : il manque {labels} (le client est invité à compléter son profil)."
+        )
+        self.missing = missing
+
+
+class StaleVersion(OrderServiceError):
+    """A validation names a content version that is no longer the one waiting (a revision has landed since)."""
+
+    code = "stale_version"
+
+
+class ContentNotEditable(OrderServiceError):
+    code = "not_editable"
+
+
+class InvalidContent(OrderServiceError):
+    """The corrected content breaks the level's schema; `errors` lists why (engine.schema)."""
+
+    code = "invalid_content"
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("Correction refusée : " + " ; ".join(errors))
+        self.errors = errors
