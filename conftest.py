@@ -24,6 +24,19 @@ def _french_outside_requests():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _view_cache_only_where_writes_commit(request):
+    """Cached pages are retired when a write commits (lumira/view_cache.py). In a test wrapped in a transaction
+    nothing ever commits, so nothing would retire them: there, pages are built fresh (VIEW_CACHE_SECONDS=0).
+    Tests whose writes really commit (transactional) keep it; tests/bench/conftest.py keeps it for its tests."""
+    marker = request.node.get_closest_marker("django_db")
+    commits = (marker is not None and marker.kwargs.get("transaction", False)) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not commits:
+        request.getfixturevalue("settings").VIEW_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def client_user(db):
     return UserFactory(email="client.a@example.com", first_name="Alice", last_name="Martin")

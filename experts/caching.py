@@ -1,8 +1,10 @@
-"""The desk's cached reads: queue pages and the queue APIs, rebuilt only after an order or an expert changed.
+"""The desk's cached reads: queue pages and the queue APIs, rebuilt once an order or an expert has changed.
 
-Every order save retires them all (one "desk" generation, see lumira/view_cache.py): a queue shows orders
-of many states and experts, and a save (payment, take, generation, validation, admin edit) may move an
-order into or out of any of them. Entries are per expert (their role decides what they see) and per URL.
+Any committed write of an order (or of its events and versions) retires them all, through one "desk"
+generation (lumira/view_cache.py explains why that is never stale): a queue shows orders of many states and
+experts, and a write (payment, take, generation, validation, admin edit) may move an order into or out of any
+of them. So does a change of an expert (their name is shown) or of an AI run (the stats show their cost).
+Entries are per expert (their role decides what they see) and per URL.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -10,8 +12,11 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from accounts.models import Expert
-from lumira.view_cache import generation_bump
+from lumira.view_cache import retire
 from orders.models import Order
+from orders.signals import order_changed
+
+from .models import AIRun
 
 DESK_GENERATION = "desk"
 
@@ -19,15 +24,26 @@ DESK_GENERATION = "desk"
 def request_parts(request: HttpRequest, page_size: int) -> tuple:
     """What a desk page or API answer depends on besides the data: who asks, in which role, for which URL."""
     expert = request.expert
-    return (expert.pk, expert.role, expert.name, request.scheme, request.get_host(), request.get_full_path(),
-            get_language(), page_size)
+    return (
+        expert.pk,
+        expert.role,
+        expert.name,
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        get_language(),
+        page_size,
+    )
 
 
 def _desk_changed(sender, **kwargs) -> None:
-    generation_bump(DESK_GENERATION)
+    retire(DESK_GENERATION)  # on commit
 
 
 def connect() -> None:
-    for model in (Order, Expert):
+    # orders.services sends order_changed on commit for every order write, `.update()` ones included; the
+    # post_save receiver on Order also covers saves made elsewhere (admin, shell, data migrations).
+    order_changed.connect(_desk_changed, dispatch_uid="experts-desk-cache-order-changed")
+    for model in (Order, Expert, AIRun):
         post_save.connect(_desk_changed, sender=model, dispatch_uid=f"experts-desk-cache-{model.__name__}-save")
         post_delete.connect(_desk_changed, sender=model, dispatch_uid=f"experts-desk-cache-{model.__name__}-delete")

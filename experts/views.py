@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from accounts.models import Expert
-from lumira.view_cache import CSRF_SLOT, cached_page
+from lumira.view_cache import cached_page
 from orders.chart_display import chart_table, chart_wheel
 from orders.models import OrderStatus
 from orders.services import OrderServiceError, holds
@@ -86,7 +86,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @expert_required
 def queue(request: HttpRequest) -> HttpResponse:
-    def build() -> str:
+    def build(csrf_token: str) -> str:
         # The filters come from the URL, which is part of the cache key: a cached page needs no form.
         data = request.GET.copy()
         data.setdefault("status", OrderStatus.PAID)  # the queue of paid orders unless another status is asked
@@ -94,7 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         cleaned = filters.cleaned_data if filters.is_valid() else {"status": OrderStatus.PAID, "level": None}
         orders = selectors.order_queue(expert=request.expert, status=cleaned["status"] or None, level=cleaned["level"])
         context = {"filters": filters, "page": _page(request, orders), "querystring": _querystring(request),
-                   "csrf_token": CSRF_SLOT, "stats": _stats_rows(request.expert)}
+                   "csrf_token": csrf_token, "stats": _stats_rows(request.expert)}
         return render_to_string("experts/order_queue.html", context, request)
 
     # The page shows the time left to each delivery target: a cached copy lives one minute at most.

@@ -1,11 +1,12 @@
-"""The order status API's cached answer (polled by the confirmation page while a payment settles): per
-order, rebuilt only after the order or its PaymentIntent mirror changed (see lumira/view_cache.py)."""
+"""The order status API's cached answer (polled by the confirmation page while a payment settles): per order,
+rebuilt once the order or its PaymentIntent mirror has changed (on commit: see lumira/view_cache.py)."""
 
 from django.db.models.signals import post_delete, post_save
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
-from lumira.view_cache import generation_bump
+from lumira.view_cache import retire
 from orders.models import Order
+from orders.signals import order_changed
 
 from .stripe_api import ORDER_ID_KEY
 
@@ -14,21 +15,27 @@ def order_generation(order_id) -> str:
     return f"order:{order_id}"
 
 
-def _order_changed(sender, instance: Order, **kwargs) -> None:
-    generation_bump(order_generation(instance.pk))
+def _order_changed(sender, *, order_id, **kwargs) -> None:
+    retire(order_generation(order_id))
+
+
+def _order_saved(sender, instance: Order, **kwargs) -> None:
+    retire(order_generation(instance.pk))
 
 
 def _payment_intent_changed(sender, instance: StripePaymentIntent, **kwargs) -> None:
-    # `paymentStatus` comes from dj-stripe's mirror, synced by webhooks and reconciliation.
+    # `paymentStatus` comes from dj-stripe's mirror, synced by webhooks and reconciliation. The orders are
+    # looked up now (inside the write's transaction, which sees its own rows); retired on commit.
     order_id = (instance.metadata or {}).get(ORDER_ID_KEY)
-    order_ids = [order_id] if order_id else Order.objects.filter(stripe_payment_intent_id=instance.id).values_list(
-        "pk", flat=True
+    order_ids = (
+        [order_id] if order_id else Order.objects.filter(stripe_payment_intent_id=instance.id).values_list("pk", flat=True)
     )
-    for pk in order_ids:
-        generation_bump(order_generation(pk))
+    retire(*(order_generation(pk) for pk in order_ids))
 
 
 def connect() -> None:
-    post_save.connect(_order_changed, sender=Order, dispatch_uid="payments-status-cache-order-save")
-    post_delete.connect(_order_changed, sender=Order, dispatch_uid="payments-status-cache-order-delete")
+    order_changed.connect(_order_changed, dispatch_uid="payments-status-cache-order-changed")
+    post_save.connect(_order_saved, sender=Order, dispatch_uid="payments-status-cache-order-save")
+    post_delete.connect(_order_saved, sender=Order, dispatch_uid="payments-status-cache-order-delete")
     post_save.connect(_payment_intent_changed, sender=StripePaymentIntent, dispatch_uid="payments-status-cache-pi-save")
+    post_delete.connect(_payment_intent_changed, sender=StripePaymentIntent, dispatch_uid="payments-status-cache-pi-delete")

@@ -19,7 +19,7 @@ from sesame import settings as sesame_settings
 from accounts.models import PhotoKind
 from engine.schema import readable_content
 from lumira.ranged import ranged_file_response
-from lumira.view_cache import CSRF_SLOT, cached_page
+from lumira.view_cache import cached_page
 from orders.levels import SECTIONS_BY_KEY
 from orders.models import Order, OrderStatus
 
@@ -162,7 +162,7 @@ class _ProfileIncomplete(Exception):
 def home(request):
     user = request.user
 
-    def build() -> str:
+    def build(csrf_token: str) -> str:
         # Checked when the page is built: a cached page was built for a complete profile, and any profile
         # save retires it (sanctuaire/caching.py), so a page served from the cache needs no check.
         if not selectors.profile_is_complete(user):
@@ -174,7 +174,7 @@ def home(request):
             "orders": [(order, selectors.order_timeline(order), selectors.intake_waiting(order)) for order in orders],
             "readings": [_with_readable(order) for order in orders if order.status == OrderStatus.COMPLETED],
             "nav": "home",
-            "csrf_token": CSRF_SLOT,
+            "csrf_token": csrf_token,
         }
         return render_to_string("sanctuaire/dashboard.html", context, request)
 

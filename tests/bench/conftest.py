@@ -10,3 +10,9 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _view_cache_only_where_writes_commit():
+    """The root conftest's fixture of that name, overridden: these tests play the commits (tests of the cache,
+    the bench's query counts), so the cache stays on."""

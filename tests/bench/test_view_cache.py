@@ -1,19 +1,26 @@
-"""Cached reads are served until what they show changes, never after: queues, dashboard, status API."""
+"""Cached reads are served until a committed write changes what they show, never after: queues, dashboard,
+status API (lumira/view_cache.py). No sleeps: a write retires entries when its transaction commits.
+
+Most tests run inside pytest-django's transaction, where nothing ever commits: `commit` (Django's
+captureOnCommitCallbacks, executed) plays the commit of the writes made in its block. The tests marked
+`transaction=True` make real commits and rollbacks.
+"""
 
 import re
-import time
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ClientProfile, Expert
+from experts.generation import generation_retry_scheduled
 from lumira import view_cache
-from lumira.view_cache import CSRF_SLOT
 from orders import services as order_services
-from orders.models import Order
-from tests.experts.helpers import api_for
+from orders.models import Order, OrderStatus
+from orders.signals import order_changed
+from tests.experts.helpers import api_for, processing
 from tests.factories import ExpertFactory, UserFactory, create_order, paid_order
 
 QUEUE = reverse("experts:queue")
@@ -21,14 +28,10 @@ QUEUE_API = reverse("experts:api_orders")
 HOME = reverse("sanctuaire:home")
 
 
-@pytest.fixture(autouse=True)
-def quick_settle(monkeypatch):
-    """A write's settling time (2 s in the app) shortened, so that tests can wait it out."""
-    monkeypatch.setattr(view_cache, "SETTLE_SECONDS", 0.05)
-
-
-def settle() -> None:
-    time.sleep(0.06)
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit():` runs the on-commit hooks of the writes in the block at its end, as a COMMIT would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 class Builds:
@@ -42,64 +45,94 @@ class Builds:
         return self.count
 
 
-def test_a_value_is_built_once_then_served_until_its_generation_is_bumped():
+def _read(build, name="g", parts=("a",)):
+    return view_cache.cached("test", parts, depends_on=[name], build=build)
+
+
+@pytest.mark.django_db
+def test_a_value_is_built_once_then_served_until_its_generation_is_retired_on_commit(commit):
     build = Builds()
+    assert (_read(build), _read(build)) == (1, 1)
 
-    def read():
-        return view_cache.cached("test", ("a",), depends_on=["g"], build=build)
+    with commit():
+        view_cache.retire("g")
 
-    assert (read(), read()) == (1, 1)
-    view_cache.generation_bump("g")
-    # Settling: the write may not be committed yet, so reads are built fresh and nothing is stored.
-    assert (read(), read()) == (2, 3)
-    settle()
-    assert (read(), read()) == (4, 4)
+    assert (_read(build), _read(build)) == (2, 2)
 
 
-def test_entries_differ_by_key_parts_and_a_bump_leaves_other_generations_cached():
+@pytest.mark.django_db
+def test_a_retirement_waits_for_the_commit_and_a_rollback_retires_nothing(django_capture_on_commit_callbacks):
+    build = Builds()
+    _read(build)
+
+    with django_capture_on_commit_callbacks() as hooks:
+        view_cache.retire("g")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            view_cache.retire("g")  # in a savepoint that rolls back: its hook goes with it
+            raise RuntimeError
+        assert _read(build) == 1  # not committed yet: the entry still stands
+
+    assert len(hooks) == 1
+    hooks[0]()  # the COMMIT
+    assert _read(build) == 2
+
+
+@pytest.mark.django_db
+def test_entries_differ_by_key_parts_and_a_retirement_leaves_other_generations_cached(commit):
     build_a, build_b = Builds(), Builds()
-    view_cache.cached("test", ("a",), depends_on=["g1"], build=build_a)
-    view_cache.cached("test", ("b",), depends_on=["g2"], build=build_b)
+    _read(build_a, "g1", ("a",))
+    _read(build_b, "g2", ("b",))
 
-    view_cache.generation_bump("g1")
+    with commit():
+        view_cache.retire("g1")
 
-    view_cache.cached("test", ("a",), depends_on=["g1"], build=build_a)
-    view_cache.cached("test", ("b",), depends_on=["g2"], build=build_b)
+    _read(build_a, "g1", ("a",))
+    _read(build_b, "g2", ("b",))
     assert (build_a.count, build_b.count) == (2, 1)
+
+
+@pytest.mark.django_db
+def test_an_evicted_token_retires_what_was_stored_under_it():
+    build = Builds()
+    _read(build)
+    cache.delete("lumira:gen:g")
+
+    assert (_read(build), _read(build)) == (2, 2)
 
 
 def test_with_view_cache_seconds_at_zero_every_read_is_built(settings):
     settings.VIEW_CACHE_SECONDS = 0
     build = Builds()
     for _ in range(3):
-        view_cache.cached("test", ("a",), depends_on=["g"], build=build)
+        _read(build)
     assert build.count == 3
 
 
-def test_a_cache_outage_neither_fails_a_read_nor_the_write_that_bumps(monkeypatch, db):
+def test_a_cache_outage_neither_fails_a_read_nor_the_write_that_retires(monkeypatch, db, commit):
     def broken(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(cache, "get_many", broken)
-    monkeypatch.setattr(cache, "set", broken)
+    for method in ("get_many", "set", "set_many"):
+        monkeypatch.setattr(cache, method, broken)
     build = Builds()
 
-    assert view_cache.cached("test", ("a",), depends_on=["g"], build=build) == 1
-    order = create_order()  # its post_save bumps generations: the save goes through all the same
+    assert _read(build) == 1
+    with commit():
+        order = create_order()  # its save retires generations on commit: the write goes through all the same
     assert Order.objects.filter(pk=order.pk).exists()
 
 
 @pytest.mark.django_db
-def test_the_desk_queue_is_served_from_the_cache_until_an_order_changes(expert, django_assert_num_queries):
+def test_the_desk_queue_is_served_from_the_cache_until_an_order_changes(expert, django_assert_num_queries, commit):
     client = Client()
     client.force_login(expert.user)
     first = paid_order()
-    settle()
     client.get(QUEUE)
 
     with django_assert_num_queries(3):  # session, user, expert: the list itself comes from the cache
         cached = client.get(QUEUE)
-    second = paid_order()
+    with commit():
+        second = paid_order()
     with django_assert_num_queries(7):  # the new paid order retired it: stats (2), count and page again
         fresh = client.get(QUEUE)
 
@@ -113,18 +146,31 @@ def test_a_cached_queue_page_carries_the_csrf_token_of_the_session_that_reads_it
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.force_login(expert.user)
     second.force_login(expert.user)
-    settle()
     first.get(QUEUE)  # builds and caches the list with its "Prendre" forms
 
     html = second.get(QUEUE).content.decode()  # the same cached list, for another session
-    token = re.search(rf'action="/desk/orders/{order.pk}/take/".*?name="csrfmiddlewaretoken" value="([^"]+)"',
-                      html, re.S).group(1)
+    token = re.search(rf'action="/desk/orders/{order.pk}/take/".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S).group(
+        1
+    )
     response = second.post(reverse("experts:take", args=[order.pk]), {"csrfmiddlewaretoken": token})
 
-    assert CSRF_SLOT not in html
+    assert "csrf-slot-" not in html
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.expert == expert
+
+
+@pytest.mark.django_db
+def test_text_a_client_wrote_is_never_taken_for_the_csrf_slot(expert):
+    lookalike = "csrf-slot-" + "0" * 32  # what a slot looks like; each cached page draws its own at random
+    paid_order(client_name=f"Camille {lookalike}")
+    client = Client()
+    client.force_login(expert.user)
+    client.get(QUEUE)
+
+    html = client.get(QUEUE).content.decode()  # from the cache
+
+    assert f"Camille {lookalike}" in html
 
 
 @pytest.mark.django_db
@@ -140,17 +186,36 @@ def test_an_expert_never_gets_another_experts_cached_queue(expert, other_expert)
 
 
 @pytest.mark.django_db
-def test_renaming_an_expert_retires_the_queues_that_show_the_name(expert, other_expert):
+def test_renaming_an_expert_retires_the_queues_that_show_the_name(expert, other_expert, commit):
     admin = ExpertFactory(role="admin")
     paid_order(expert=other_expert)
     api = api_for(admin.user)
-    settle()
     api.get(QUEUE_API)
 
-    other_expert.name = "Nouveau Nom"
-    other_expert.save()
+    with commit():
+        other_expert.name = "Nouveau Nom"
+        other_expert.save()
 
     assert api.get(QUEUE_API).json()["results"][0]["expert"]["name"] == "Nouveau Nom"
+
+
+@pytest.mark.django_db
+def test_a_write_by_update_through_a_service_shows_in_the_queue_once_committed(expert, commit):
+    """`generation_retry_scheduled` writes the order with `.update()` (no post_save): the page follows
+    through `order_changed`, which orders.services sends on commit for every order write."""
+    order = processing(expert)
+    api = api_for(expert.user)
+    url = f"{QUEUE_API}?status=processing"
+    assert api.get(url).json()["results"][0]["lastError"] == ""
+
+    with commit():
+        generation_retry_scheduled(order_id=order.pk, attempt_id=order.generation_attempt_id, next_try=2, error="n8n 502")
+        # What orders.services does after every write (the writers branch makes the service send it itself).
+        transaction.on_commit(
+            lambda: order_changed.send(sender=Order, order_id=order.pk, client_id=order.client_id, expert_id=order.expert_id)
+        )
+
+    assert api.get(url).json()["results"][0]["lastError"].endswith("n8n 502")
 
 
 def _signed_in_client(user) -> Client:
@@ -163,17 +228,17 @@ def _signed_in_client(user) -> Client:
 
 
 @pytest.mark.django_db
-def test_the_dashboard_is_cached_per_client_and_refreshed_when_one_of_their_orders_changes(django_assert_num_queries):
+def test_the_dashboard_is_cached_per_client_and_refreshed_when_one_of_their_orders_changes(django_assert_num_queries, commit):
     alice, bruno = UserFactory(), UserFactory()
     alice_order, bruno_order = create_order(client=alice), create_order(client=bruno)
     alice_client, bruno_client = _signed_in_client(alice), _signed_in_client(bruno)
-    settle()
     alice_client.get(HOME)
     bruno_page = bruno_client.get(HOME).content.decode()
 
     with django_assert_num_queries(2):  # session, user: the profile check, orders and level come with the page
         before = alice_client.get(HOME).content.decode()
-    order_services.order_mark_paid(order_id=alice_order.pk)
+    with commit():
+        order_services.order_mark_paid(order_id=alice_order.pk)
     after = alice_client.get(HOME).content.decode()
 
     assert alice_order.number in before and bruno_order.number not in before
@@ -182,13 +247,13 @@ def test_the_dashboard_is_cached_per_client_and_refreshed_when_one_of_their_orde
 
 
 @pytest.mark.django_db
-def test_the_status_api_follows_the_order_and_never_caches_an_unknown_id(client):
+def test_the_status_api_follows_the_order_and_never_caches_an_unknown_id(client, commit):
     order = create_order()
     url = reverse("payments:api_order_status", args=[order.pk])
-    settle()
     assert client.get(url).json()["order"]["status"] == "pending"
 
-    order_services.order_mark_paid(order_id=order.pk)
+    with commit():
+        order_services.order_mark_paid(order_id=order.pk)
     unknown = reverse("payments:api_order_status", args=["5f0c6a3e-8b1d-4e51-9c1a-2d7f4b9e0a11"])
     entries = _status_entries()
 
@@ -203,14 +268,14 @@ def _status_entries() -> int:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("missing", ["birth_date", "birth_place", "question", "objective"])  # the time may be unknown
-def test_a_profile_that_lost_a_required_field_retires_the_cached_dashboard_and_is_asked_again(missing):
+def test_a_profile_that_lost_a_required_field_retires_the_cached_dashboard_and_is_asked_again(missing, commit):
     user = UserFactory()
     client = _signed_in_client(user)
-    settle()
     assert client.get(HOME).status_code == 200  # built for a complete profile, and cached
     profile = ClientProfile.objects.get(user=user)
-    setattr(profile, missing, None if missing == "birth_date" else "")
-    profile.save()
+    with commit():
+        setattr(profile, missing, None if missing == "birth_date" else "")
+        profile.save()
 
     response = client.get(HOME)
 
@@ -227,24 +292,22 @@ def test_a_cached_dashboard_carries_the_csrf_token_of_the_session_that_reads_it(
     first = _signed_in_client(user)
     second = Client(enforce_csrf_checks=True)
     second.force_login(user)
-    settle()
     first.get(HOME)  # builds and caches the page, its logout form included
 
     html = second.get(HOME).content.decode()
     response = second.post(reverse("sanctuaire:logout"), {"csrfmiddlewaretoken": _csrf_token(html)})
 
-    assert CSRF_SLOT not in html
+    assert "csrf-slot-" not in html
     assert response.status_code == 302 and "_auth_user_id" not in second.session
 
 
 @pytest.mark.django_db
-def test_a_page_with_a_message_waiting_is_rendered_for_that_request_and_shows_it_once(expert):
+def test_a_page_with_a_message_waiting_is_rendered_for_that_request_and_shows_it_once(expert, commit):
     client = Client()
     client.force_login(expert.user)
-    settle()
     client.get(QUEUE)  # cached without any message
-    order = paid_order()
-    settle()
+    with commit():
+        order = paid_order()
     client.get(QUEUE)
     client.post(reverse("experts:take", args=[order.pk]))  # "Commande prise" waits for the next page
 
@@ -254,14 +317,16 @@ def test_a_page_with_a_message_waiting_is_rendered_for_that_request_and_shows_it
     assert "Commande prise" in with_message and "Commande prise" not in after
 
 
+@pytest.mark.django_db
 def test_new_static_files_rebuild_a_cached_page(monkeypatch, rf):
     build = Builds()
     request = rf.get(QUEUE)
 
     def page(static_version: str) -> bytes:
         monkeypatch.setattr(view_cache, "_static_version", lambda: static_version)
-        return view_cache.cached_page(request, "test-page", ("someone",), depends_on=["g"],
-                                      build=lambda: str(build())).content
+        return view_cache.cached_page(
+            request, "test-page", ("someone",), depends_on=["g"], build=lambda csrf_token: str(build())
+        ).content
 
     assert [page("v1"), page("v1"), page("v2")] == [b"1", b"1", b"2"]
 
@@ -270,7 +335,6 @@ def test_new_static_files_rebuild_a_cached_page(monkeypatch, rf):
 def test_signing_in_at_the_desk_loads_the_user_with_their_expert_row_in_one_query(expert, django_assert_num_queries):
     client = Client()
     client.post(reverse("experts:login"), {"email": expert.user.email, "password": "expert-password-123"})
-    settle()
     client.get(QUEUE)
 
     with django_assert_num_queries(2):  # session, user with their expert row (the page comes from the cache)
@@ -289,3 +353,51 @@ def test_a_desk_session_stops_working_as_soon_as_the_expert_is_deactivated(exper
 
     response = client.get(QUEUE)
     assert response.status_code == 302 and response.url == reverse("experts:login")
+
+
+# --- Real commits and rollbacks ------------------------------------------------------------------------
+
+
+def _status(client: Client, order: Order) -> str:
+    return client.get(reverse("payments:api_order_status", args=[order.pk])).json()["order"]["status"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_read_after_a_committed_write_shows_the_write(expert):
+    """Desk queue, client dashboard, payment status: each read once (and cached), then the order is paid
+    through the service (its own transaction, committed), then read again."""
+    user = UserFactory()
+    order = create_order(client=user)
+    desk, dashboard, anonymous = Client(), _signed_in_client(user), Client()
+    desk.force_login(expert.user)
+    before = (desk.get(QUEUE).content.decode(), dashboard.get(HOME).content.decode(), _status(anonymous, order))
+
+    order_services.order_mark_paid(order_id=order.pk)
+
+    after = (desk.get(QUEUE).content.decode(), dashboard.get(HOME).content.decode(), _status(anonymous, order))
+    assert order.number not in before[0] and order.number in after[0]  # the queue of paid orders
+    assert "En attente de paiement" in before[1] and "Payée" in after[1]
+    assert (before[2], after[2]) == ("pending", "paid")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_retires_nothing(expert, django_assert_num_queries):
+    order = create_order()
+    desk = Client()
+    desk.force_login(expert.user)
+    before = desk.get(QUEUE).content.decode()
+    tokens = cache.get_many(["lumira:gen:desk", f"lumira:gen:order:{order.pk}"])
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        order_services.order_mark_paid(order_id=order.pk)
+        raise RuntimeError("the request failed after the write")
+
+    with django_assert_num_queries(3):  # session, user, expert: still served from the cache
+        after = desk.get(QUEUE).content.decode()
+    assert cache.get_many(list(tokens)) == tokens
+    assert _without_csrf_tokens(after) == _without_csrf_tokens(before)
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING
+
+
+def _without_csrf_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # masked anew for every response
