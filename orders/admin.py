@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import PAGE_VAR
+
+from lumira.pagination import BoundedPaginator
 
 from .models import ContentVersion, Offer, Order, OrderEvent
 
@@ -52,6 +55,15 @@ class OrderAdmin(admin.ModelAdmin):
         "delivered_at", "refunded_at", "closed_at", "last_error", "withdrawal_waived_at",
     )
     raw_id_fields = ("expert",)
+    # Counts that stay bounded at any size (lumira/pagination.py): no second, unfiltered count, and a
+    # filtered count that reads at most COUNT_CAP rows ("1000+ orders", admin/orders/order/pagination.html).
+    show_full_result_count = False
+    paginator = BoundedPaginator
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        paginator.reach(request.GET.get(PAGE_VAR, 1))  # a later page: counted up to its end
+        return paginator
 
     def has_add_permission(self, request) -> bool:
         return False
