@@ -110,6 +110,7 @@ def run(args: argparse.Namespace, processes: Processes, started: float) -> int:
 
 def measure_all(args: argparse.Namespace, processes: Processes, started: float, context, standin) -> int:
     from bench import scenarios
+    from bench.endpoint import count_queries, target_verdict
 
     env = context.env
     port = free_port()
@@ -140,10 +141,10 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
         measures.append(run_wrk(base, endpoint, duration=seconds, **wrk_options))
         return measures[-1]
 
-    ceiling_queries, _ = scenarios.count_queries(ceiling_endpoint)
+    ceiling_queries, _ = count_queries(ceiling_endpoint)
     run_wrk(base, ceiling_endpoint, duration=2, **wrk_options)  # warm-up
     for endpoint in endpoints:
-        queries, queries_note = scenarios.count_queries(endpoint)
+        queries, queries_note = count_queries(endpoint)
         if endpoint.prepare:
             endpoint.prepare("warmup")
         # A profiled endpoint is sampled during a longer warm-up, so that py-spy never slows the measure itself.
@@ -174,7 +175,7 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
                         ceiling_rps=ceiling_here.rps, ceiling_p99_ms=ceiling_here.p99)
         result.ratio_to_ceiling = measure.rps / ceiling_here.rps if ceiling_here.rps else 0.0
         result.p99_to_ceiling = measure.p99 / ceiling_here.p99 if ceiling_here.p99 else 0.0
-        result.target = scenarios.target_verdict(endpoint, result)
+        result.target = target_verdict(endpoint, result)
         results.append(result)
         print(f"[bench] {endpoint.name}: {measure.rps:.0f} req/s ({result.ratio_to_ceiling:.0%} of the ceiling "
               f"beside it, {ceiling_here.rps:.0f}), p50 {measure.p50:.1f} ms, p99 {measure.p99:.1f} ms, "
@@ -210,6 +211,10 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
     print_deliverables(deliverables)
     print(f"[bench] other processes used {others:.0%} of the machine's {os.cpu_count()} CPUs while wrk ran "
           "(they lower every figure; the ratios, measured against the ceiling beside each endpoint, less so)")
+    from bench.counts import print_counts, queue_counts
+
+    counts = queue_counts()
+    print_counts(counts)
     from bench.costs import generation_costs
 
     generation = generation_costs()
@@ -221,6 +226,7 @@ def measure_all(args: argparse.Namespace, processes: Processes, started: float, 
                      "stripe_api": "local stand-in (bench/stripe_standin.py)"},
         "results": [asdict(r) for r in results],
         "charts": charts,
+        "queue_counts": counts,
         "compose": composing,
         "deliverables": deliverables,
         "profiles": profiles,
