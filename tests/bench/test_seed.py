@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.db import connection
 from djstripe.models import Account, APIKey
 
 from bench.seed import seed
@@ -55,3 +56,18 @@ def test_the_seed_spreads_orders_over_statuses_and_refuses_a_database_that_has_o
     assert set(Order.objects.values_list("status", flat=True)) == set(OrderStatus.values)
     with pytest.raises(RuntimeError, match="already has orders"):
         seed(orders=10, experts=1, clients=1, stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_seed_builds_back_every_index_it_drops_for_the_load():
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            return set(connection.introspection.get_constraints(cursor, Order._meta.db_table))
+
+    before = indexes()
+    seed(orders=50, experts=2, stdout=io.StringIO())
+
+    assert indexes() == before
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
