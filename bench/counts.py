@@ -18,7 +18,7 @@ def _best_ms(count, runs: int = 3) -> tuple[int, float]:
 
 
 def queue_counts() -> list[dict]:
-    from experts.selectors import order_queue, validation_queue
+    from experts.selectors import order_queue, order_stats, validation_queue
     from lumira.pagination import BoundedPaginator
     from orders.models import Order
 
@@ -36,10 +36,16 @@ def queue_counts() -> list[dict]:
         shown, bounded_ms = _best_ms(lambda qs=queryset: BoundedPaginator(qs.all(), 20).count)
         rows.append({"queue": name, "rows": total, "full_count_ms": round(full_ms, 1),
                      "bounded_count_ms": round(bounded_ms, 1), "bounded_count": shown})
+    # Not a page's count, but counts on the desk's page all the same: its per-status sidebar (one aggregate).
+    for name, who in (("desk sidebar counts (a plain expert)", expert), ("desk sidebar counts (admin)", admin)):
+        stats, full_ms = _best_ms(lambda who=who: order_stats(expert=who))
+        rows.append({"queue": name, "rows": sum(stats["counts"].values()), "full_count_ms": round(full_ms, 1),
+                     "bounded_count_ms": None, "bounded_count": None})
     return rows
 
 
 def print_counts(rows: list[dict]) -> None:
     print(f"\n{'queue (COUNT behind the page)':<40} {'rows':>8} {'full ms':>8} {'bounded ms':>10}")
     for row in rows:
-        print(f"{row['queue']:<40} {row['rows']:>8} {row['full_count_ms']:>8.1f} {row['bounded_count_ms']:>10.1f}")
+        bounded = "-" if row["bounded_count_ms"] is None else f"{row['bounded_count_ms']:.1f}"
+        print(f"{row['queue']:<40} {row['rows']:>8} {row['full_count_ms']:>8.1f} {bounded:>10}")
