@@ -42,10 +42,11 @@ class ContentVersionInline(ReadOnlyInline):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ("number", "status", "level", "service", "amount", "client_email", "expert", "created_at", "paid_at")
-    list_filter = ("status", "level", "service", "expert")
+    # Dates as a filter (today, past 7 days, this month, this year: no query to list them) rather than a
+    # date_hierarchy, whose year/month/day links each read every matching order (1.6 s at 1M orders).
+    list_filter = ("status", "level", "service", "created_at", "expert")
     search_fields = ("number", "client_email", "client_name", "stripe_payment_intent_id")
     list_select_related = ("expert",)
-    date_hierarchy = "created_at"
     inlines = (ContentVersionInline, OrderEventInline)
     # Status and money only move through orders.services, so that every change leaves an event.
     readonly_fields = (
@@ -90,7 +91,7 @@ class OrderAdmin(admin.ModelAdmin):
         return self.search_fields if _sees_every_order(request) else ("number",)
 
     def get_list_filter(self, request):
-        return self.list_filter if _sees_every_order(request) else ("status", "level", "service")
+        return self.list_filter if _sees_every_order(request) else ("status", "level", "service", "created_at")
 
 
 def _expert_of(request):
