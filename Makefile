@@ -58,7 +58,8 @@ migrations-check: $(STAMP)
 clean:
 	rm -rf $(VENV) staticfiles var
 
-## make bench: seed 100k orders, run the app under gunicorn (DEBUG off), load it with wrk; prints a table.
+## make bench: seed 100k orders (bench/seed.py; BENCH_ARGS="--orders 1000000" for another size), run the app under
+## gunicorn (DEBUG off), load it with wrk; prints a table.
 bench: $(STAMP)
 	bash scripts/ensure_services.sh
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)

@@ -9,7 +9,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from accounts.models import Expert
+from lumira.pagination import BoundedPaginator
 from lumira.view_cache import cached_page
 from orders.chart_display import chart_table, chart_wheel
 from orders.models import OrderStatus
@@ -38,7 +38,8 @@ QUEUE_DELAYED = gettext_lazy("Sending delayed: the generation queue is unavailab
 
 
 def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, settings.EXPERT_DESK_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A bounded count (lumira/pagination.py): "1000+ commandes" past the cap, at any size.
+    return BoundedPaginator(queryset, settings.EXPERT_DESK_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _querystring(request: HttpRequest) -> str:

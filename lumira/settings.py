@@ -80,7 +80,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "lumira.urls"
 WSGI_APPLICATION = "lumira.wsgi.application"
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")  # the admin's own prefix, set per deployment
-# `make bench` only: routes the ceiling view (lumira/bench_views.py). Never on in a real deployment.
+# `make bench` only: routes the ceiling view (bench/views.py). Never on in a real deployment.
 LUMIRA_BENCH = env.bool("LUMIRA_BENCH", default=False)
 TEMPLATES = [
     {

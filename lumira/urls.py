@@ -27,9 +27,8 @@ urlpatterns = [
 ]
 
 if settings.LUMIRA_BENCH:
-    from lumira.bench_views import ceiling
-
-    urlpatterns.insert(0, path("bench/ceiling/<uuid:order_id>", ceiling, name="bench-ceiling"))
+    # `make bench` only: the ceiling view (bench/views.py), included by name (lumira imports no bench code).
+    urlpatterns.insert(0, path("bench/", include("bench.urls")))
 
 # Ahead of the admin's own URL (same path): dj-stripe's admin actions with a model permission check.
 from lumira.admin_guard import djstripe_custom_action  # noqa: E402

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import PAGE_VAR
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Expert
+from lumira.pagination import BoundedPaginator
 
 from . import services
 from .events import action_label
@@ -49,10 +51,11 @@ class ContentVersionInline(ReadOnlyInline):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ("number", "status", "level", "service", "amount", "client_email", "expert", "created_at", "paid_at")
-    list_filter = ("status", "level", "service", "expert")
+    # Dates as a filter (today, past 7 days, this month, this year: no query to list them) rather than a
+    # date_hierarchy, whose year/month/day links each read every matching order (1.6 s at 1M orders).
+    list_filter = ("status", "level", "service", "created_at", "expert")
     search_fields = ("number", "client_email", "client_name", "stripe_payment_intent_id")
     list_select_related = ("expert",)
-    date_hierarchy = "created_at"
     inlines = (ContentVersionInline, OrderEventInline)
     # Status and money only move through orders.services, so that every change leaves an event.
     readonly_fields = (
@@ -62,6 +65,15 @@ class OrderAdmin(admin.ModelAdmin):
         "delivered_at", "refunded_at", "closed_at", "last_error", "withdrawal_waived_at",
     )
     raw_id_fields = ("expert",)
+    # Counts that stay bounded at any size (lumira/pagination.py): no second, unfiltered count, and a
+    # filtered count that reads at most COUNT_CAP rows ("1000+ orders", admin/orders/order/pagination.html).
+    show_full_result_count = False
+    paginator = BoundedPaginator
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        paginator.reach(request.GET.get(PAGE_VAR, 1))  # a later page: counted up to its end
+        return paginator
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -90,7 +102,7 @@ class OrderAdmin(admin.ModelAdmin):
         return self.search_fields if _sees_every_order(request) else ("number",)
 
     def get_list_filter(self, request):
-        return self.list_filter if _sees_every_order(request) else ("status", "level", "service")
+        return self.list_filter if _sees_every_order(request) else ("status", "level", "service", "created_at")
 
 
 def _expert_of(request):

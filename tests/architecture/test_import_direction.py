@@ -14,14 +14,6 @@ LAYERS = {"lumira": 0, "accounts": 1, "orders": 2, "experts": 3, "payments": 3, 
 LIBRARIES = {"engine"}  # pure code below every app: anyone may import it, it imports no app
 TOOLS = {"bench", "demo", "scripts", "tests"}  # may import any app; no app may import them
 
-# Violations left in files that other branches rewrite (the `writers` helper turns these calls into signals,
-# the `growth` helper moves the bench code into bench/). Removed at integration: this set must end empty.
-KNOWN_PENDING = {
-    ("lumira/bench_views.py", "orders.models"),
-    ("orders/management/commands/seed_bench_data.py", "bench.stripe_standin"),
-    ("orders/management/commands/seed_bench_data.py", "payments.stripe_api"),
-}
-
 # Spelled once in the app code (a constant, or a route in urls.py); everywhere else it is imported or reversed.
 SPELLED_ONCE = ("lumira_paid_orders", "lumira_new_account_orders", "sanctuaire/entrer/")
 
@@ -62,18 +54,12 @@ def import_violations() -> list[tuple[str, int, str]]:
 
 
 def test_apps_import_only_from_the_layers_below_them():
-    new = [(path, line, module) for path, line, module in import_violations() if (path, module) not in KNOWN_PENDING]
+    new = [(path, line, module) for path, line, module in import_violations()]
     listing = "\n".join(f"  {path}:{line} imports {module}" for path, line, module in new)
     assert not new, (
         "Imports against the direction lumira < accounts < orders < {experts, payments, sanctuaire, storefront} "
         f"(move the code down, or react to an orders signal):\n{listing}"
     )
-
-
-def test_the_known_pending_imports_are_still_there():
-    """An entry of KNOWN_PENDING that was fixed must leave the set (so that it cannot come back unseen)."""
-    still = {(path, module) for path, _, module in import_violations()}
-    assert not KNOWN_PENDING - still, f"Fixed, remove from KNOWN_PENDING: {sorted(KNOWN_PENDING - still)}"
 
 
 def test_the_rule_catches_an_import_inside_a_function(tmp_path):

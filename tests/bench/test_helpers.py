@@ -3,8 +3,8 @@
 import os
 from types import SimpleNamespace
 
+from bench.endpoint import Endpoint, target_verdict
 from bench.profile import ROOT, summarise
-from bench.scenarios import Endpoint, target_verdict
 from lumira.redis_cache import RedisCache
 
 

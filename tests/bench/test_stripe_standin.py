@@ -10,7 +10,7 @@ import pytest
 import requests
 from django.test import Client
 
-from bench import scenarios
+from bench import webhooks
 from bench.stripe_standin import payment_intent, payment_intent_id
 from orders.models import OrderEvent, OrderStatus
 from orders.services import order_payment_intent_attach
@@ -67,12 +67,12 @@ def test_a_bench_webhook_pays_its_order_once_through_dj_stripe_with_the_standin(
     order_payment_intent_attach(order_id=order.pk, payment_intent_id=intent_id)
     target = {"id": order.pk, "number": order.number, "amount": order.amount, "currency": order.currency,
               "stripe_payment_intent_id": intent_id}
-    body = scenarios._event_body(json.loads(scenarios.STORED_EVENT.read_text()), target)
+    body = webhooks._event_body(json.loads(webhooks.STORED_EVENT.read_text()), target)
     path = endpoint.url.removeprefix("http://127.0.0.1:9")
 
     responses = [
         Client().post(path, data=body, content_type="application/json",
-                      headers={"Stripe-Signature": scenarios._stripe_signature(body, endpoint.secret)})
+                      headers={"Stripe-Signature": webhooks._stripe_signature(body, endpoint.secret)})
         for _ in range(2)  # the same event delivered twice
     ]
 

@@ -34,7 +34,7 @@ def test_the_queue_shows_unassigned_and_own_paid_orders_oldest_first(expert, oth
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "countExact", "next", "previous", "results"} and body["countExact"] is True
     assert numbers(response) == [unassigned.number, mine.number]
     row = body["results"][1]
     assert row["expert"] == {"id": expert.pk, "name": "Oriane Lune", "specialties": ["Tarot", "Astrologie"], "rating": 4.8}

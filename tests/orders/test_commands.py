@@ -40,14 +40,3 @@ def test_demo_data_has_an_order_in_every_status_and_can_be_loaded_twice(capsys):
     assert statuses == set(OrderStatus.values)
     assert Order.objects.count() == len(OrderStatus.values)
     assert "lumira-demo-2026" in capsys.readouterr().out
-
-
-@pytest.mark.django_db
-def test_bench_seed_spreads_orders_over_statuses_and_gives_one_client_many_orders():
-    call_command("seed_bench_data", orders=400, experts=4, clients=30, heavy_client_orders=50, verbosity=0)
-
-    assert Order.objects.count() == 400
-    assert set(Order.objects.values_list("status", flat=True)) == set(OrderStatus.values)
-    assert Order.objects.filter(client__email="bench-client-0@example.com").count() >= 50
-    with pytest.raises(CommandError, match="already has orders"):
-        call_command("seed_bench_data", orders=10, experts=1, clients=1, verbosity=0)

@@ -1,6 +1,6 @@
 """The bench's ceiling: the least a Django JSON view on this stack can do (one indexed primary-key lookup).
 
-Routed only when LUMIRA_BENCH is on (see lumira/urls.py); `make bench` compares every endpoint to it.
+Routed only when LUMIRA_BENCH is on (lumira/urls.py includes bench/urls.py); `make bench` compares every endpoint to it.
 """
 
 from django.http import Http404, JsonResponse
