@@ -17,12 +17,6 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = _("The order is not in a state that allows this action.")
-
-
 def error_response(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
     body: dict[str, Any] = {"error": {"code": code, "message": str(message)}}
     if fields:

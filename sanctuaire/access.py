@@ -37,8 +37,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("guidance", "Guidance sur 30 jours", Level.INTEGRALE, ("guidance",)),
 )
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
-# From this level the client sees their birth chart (wheel and table) with the reading and in the PDF.
-CHART_LEVEL = Level.ALCHIMIQUE
 
 
 @dataclass(frozen=True)
@@ -48,10 +46,6 @@ class Entitlements:
     @property
     def level_name(self) -> str:
         return Level(self.level).label if self.level else ""
-
-    @property
-    def shows_chart(self) -> bool:
-        return self.level >= CHART_LEVEL
 
     def unlocks(self, key: str) -> bool:
         return self.level >= SECTIONS_BY_KEY[key].level
