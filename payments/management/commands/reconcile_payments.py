@@ -1,14 +1,16 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
-from lumira.progress import command_progress
 from payments.reconciliation import payments_reconcile
 
+from ._pending import PendingOrdersCommand
 
-class Command(BaseCommand):
+
+class Command(PendingOrdersCommand):
     help = "Ask Stripe about orders still pending after N minutes and apply what it says (missed webhooks)."
+    label = "réconciliation"
+    done = "Reconciliation done"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,14 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, older_than_minutes: int | None, limit: int, **options):
         minutes = settings.PENDING_ORDER_RECONCILE_MINUTES if older_than_minutes is None else older_than_minutes
-        with command_progress(self.stdout, label="réconciliation", unit="commandes") as progress:
-            def step(order, outcome: str) -> None:
-                progress.advance(note=self._line(order, outcome))
+        self.run_pass(payments_reconcile, older_than=timedelta(minutes=minutes), limit=limit)
 
-            outcomes = payments_reconcile(older_than=timedelta(minutes=minutes), limit=limit, progress=step)
-        summary = ", ".join(f"{outcome}: {count}" for outcome, count in sorted(outcomes.items())) or "nothing to do"
-        self.stdout.write(self.style.SUCCESS(f"Reconciliation done ({summary})."))
-
-    @staticmethod
-    def _line(order, outcome: str) -> str:
+    def line(self, order, outcome: str) -> str:
         return f"{order.number} ({order.stripe_payment_intent_id}): {outcome}"
