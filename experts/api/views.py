@@ -43,6 +43,14 @@ def _order_response(request: Request, order_id, http_status: int = status.HTTP_2
     return Response({"order": s.OrderDetailSerializer(order).data}, status=http_status)
 
 
+def _action_request(serializer_class: type, data, order_id=None) -> tuple[dict, Order]:
+    """The validated body of an action, and the order it acts on (the URL's, else the body's `orderId`; 404
+    for an unknown one)."""
+    body = serializer_class(data=data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data, order_for_action(order_id=order_id or body.validated_data["orderId"])
+
+
 def _accepted_response(request: Request, order: Order) -> Response:
     """202 for an order sent to generation; accepted all the same when the queue is down (`warning`): the order
     waits in `processing` and the sweep sends it when the queue is back."""
@@ -217,11 +225,9 @@ class AssignView(ExpertAPIView):
         summary="Take an order (or, for an admin, give it to an expert).",
     )
     def post(self, request: Request, order_id) -> Response:
-        body = s.AssignSerializer(data=request.data or {})
-        body.is_valid(raise_exception=True)
-        order = order_for_action(order_id=order_id)
-        if "expertId" in body.validated_data and body.validated_data["expertId"] != request.expert.pk:
-            target = Expert.objects.select_related("user").filter(pk=body.validated_data["expertId"]).first()
+        data, order = _action_request(s.AssignSerializer, request.data or {}, order_id)
+        if "expertId" in data and data["expertId"] != request.expert.pk:
+            target = Expert.objects.select_related("user").filter(pk=data["expertId"]).first()
             if target is None:
                 return error_response("invalid", "Expert inconnu.", 400, {"expertId": ["Expert inconnu."]})
             services.order_assign_to(order_id=order.pk, expert=target, by=request.expert)
@@ -244,12 +250,9 @@ class ProcessOrderView(ExpertAPIView):
         summary="Send an order to generation (Celery → n8n or the local generator).",
     )
     def post(self, request: Request) -> Response:
-        body = s.ProcessOrderSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        order = order_for_action(order_id=body.validated_data["orderId"])
+        data, order = _action_request(s.ProcessOrderSerializer, request.data)
         result = services.generation_start(
-            order_id=order.pk, expert=request.expert, prompt=body.validated_data["expertPrompt"],
-            instructions=body.validated_data["expertInstructions"],
+            order_id=order.pk, expert=request.expert, prompt=data["expertPrompt"], instructions=data["expertInstructions"]
         )
         return _accepted_response(request, result.order)
 
@@ -292,10 +295,7 @@ class ValidateContentView(ExpertAPIView):
         summary="Approve (deliver to the client) or reject (start a revision) the generated content.",
     )
     def post(self, request: Request) -> Response:
-        body = s.ValidateContentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        order = order_for_action(order_id=data["orderId"])
+        data, order = _action_request(s.ValidateContentSerializer, request.data)
         services.content_validate(
             order_id=order.pk, expert=request.expert, action=data["action"],
             notes=data["validationNotes"], reason=data["rejectionReason"], version=data["version"],
