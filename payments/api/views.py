@@ -5,7 +5,6 @@ import uuid
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -14,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lumira.api import error_response, error_responses
+from lumira.api import error_response, error_responses, too_many_requests
 from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
@@ -86,10 +85,9 @@ class CreatePaymentIntentView(PublicAPIView):
         summary="Create a pending order and its PaymentIntent (amount from the offer).",
     )
     def post(self, request: Request) -> Response:
-        if is_ratelimited(
-            request._request, group="payments:create", key="ip", rate=settings.PAYMENTS_CREATE_RATE, increment=True
-        ):
-            return error_response("rate_limited", "Trop de commandes en peu de temps : réessayez dans une minute.", 429)
+        message = "Trop de commandes en peu de temps : réessayez dans une minute."
+        if limited := too_many_requests(request, group="payments:create", rate=settings.PAYMENTS_CREATE_RATE, message=message):
+            return limited
         serializer = CreatePaymentIntentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
