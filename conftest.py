@@ -90,3 +90,12 @@ def pytest_sessionstart(session):
             trans_real._default = None
             trans_real._active = Local()
             gettext._translations.clear()
+
+
+@pytest.fixture(scope="module")
+def browser(request):
+    """Headless Chromium for the module's browser tests; the module's ARTIFACTS folder (if any) is made first."""
+    from tests.browser_support import chromium
+
+    with chromium(artifacts=getattr(request.module, "ARTIFACTS", None)) as launched:
+        yield launched

@@ -39,26 +39,22 @@ def content_edit(request: HttpRequest, order_id) -> HttpResponse:
         return redirect("experts:order", order_id=order_id)
     form = ContentEditForm(request.POST or None, content=order.generated_content or {},
                            initial={"revision": order.revision_count})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                result = services.content_edit(
-                    order_id=order.pk, expert=request.expert, content=form.edited_content(),
-                    base_revision=form.cleaned_data["revision"],
-                )
-            except InvalidContent as error:
-                form.add_error(None, error.message)
-                status = 400
-            except OrderServiceError as error:
-                messages.error(request, error.message)
-                return redirect("experts:order", order_id=order.pk)
-            else:
-                messages.success(request, _("Correction saved: a new version, in your name.")
-                                 if result.changed else _("No change: the version stays the same."))
-                return redirect("experts:order", order_id=order.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.content_edit(
+                order_id=order.pk, expert=request.expert, content=form.edited_content(),
+                base_revision=form.cleaned_data["revision"],
+            )
+        except InvalidContent as error:
+            form.add_error(None, error.message)
+        except OrderServiceError as error:
+            messages.error(request, error.message)
+            return redirect("experts:order", order_id=order.pk)
         else:
-            status = 400
+            messages.success(request, _("Correction saved: a new version, in your name.")
+                             if result.changed else _("No change: the version stays the same."))
+            return redirect("experts:order", order_id=order.pk)
+    status = 400 if request.method == "POST" else 200
     return render(request, "experts/content_edit.html", {"order": order, "form": form}, status=status)
 
 

@@ -5,6 +5,7 @@ view answers the fragment that changed.
 """
 
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -192,6 +193,19 @@ def _refused(request: HttpRequest, order_id, error: OrderServiceError) -> HttpRe
     return _after_action(request, order_id, error.message, level=messages.ERROR, status=services.error_status(error))
 
 
+def _desk_action(view):
+    """A POST of the order page, for experts: a refused action (OrderServiceError) shows its message."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, order_id) -> HttpResponse:
+        try:
+            return view(request, order_id)
+        except OrderServiceError as error:
+            return _refused(request, order_id, error)
+
+    return require_POST(expert_required(wrapped))
+
+
 @require_POST
 @expert_required
 def take(request: HttpRequest, order_id) -> HttpResponse:
@@ -217,54 +231,42 @@ def _queue_row(request: HttpRequest, order_id, *, error: str = "", status: int =
     return render(request, "experts/partials/queue_row.html", {"order": order, "row_error": error}, status=status)
 
 
-@require_POST
-@expert_required
+@_desk_action
 def assign(request: HttpRequest, order_id) -> HttpResponse:
     order = selectors.order_for_action(order_id=order_id)
     form = AssignForm(request.POST)
     if not form.is_valid():
         return _after_action(request, order.pk, status=400, assign_form=form)
-    try:
-        services.order_assign_to(order_id=order.pk, expert=form.cleaned_data["expert"], by=request.expert)
-    except OrderServiceError as error:
-        return _refused(request, order.pk, error)
+    services.order_assign_to(order_id=order.pk, expert=form.cleaned_data["expert"], by=request.expert)
     return _after_action(request, order.pk, _("Order assigned to %(name)s.") % {"name": form.cleaned_data["expert"].name})
 
 
-@require_POST
-@expert_required
+@_desk_action
 def generate(request: HttpRequest, order_id) -> HttpResponse:
     order = selectors.order_for_action(order_id=order_id)
     form = GenerationForm(request.POST)
     if not form.is_valid():
         return _after_action(request, order.pk, status=400, generation_form=form)
-    try:
-        result = services.generation_start(
-            order_id=order.pk, expert=request.expert, prompt=form.cleaned_data["prompt"],
-            instructions=form.cleaned_data["instructions"],
-        )
-    except OrderServiceError as error:
-        return _refused(request, order.pk, error)
+    result = services.generation_start(
+        order_id=order.pk, expert=request.expert, prompt=form.cleaned_data["prompt"],
+        instructions=form.cleaned_data["instructions"],
+    )
     if result.order.last_error == QUEUE_UNAVAILABLE:
         return _after_action(request, order.pk, QUEUE_DELAYED, level=messages.ERROR)
     return _after_action(request, order.pk, _("Order sent to generation."))
 
 
-@require_POST
-@expert_required
+@_desk_action
 def validate(request: HttpRequest, order_id) -> HttpResponse:
     order = selectors.order_for_action(order_id=order_id)
     form = ValidationForm(request.POST)
     if not form.is_valid():
         return _after_action(request, order.pk, status=400, validation_form=form)
     action = form.cleaned_data["action"]
-    try:
-        services.content_validate(
-            order_id=order.pk, expert=request.expert, action=action,
-            notes=form.cleaned_data["notes"], reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
-        )
-    except OrderServiceError as error:
-        return _refused(request, order.pk, error)
+    services.content_validate(
+        order_id=order.pk, expert=request.expert, action=action,
+        notes=form.cleaned_data["notes"], reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
+    )
     message = (
         _("Reading approved: it is delivered and the client is told by e-mail.")
         if action == "approve"
@@ -273,8 +275,7 @@ def validate(request: HttpRequest, order_id) -> HttpResponse:
     return _after_action(request, order.pk, message)
 
 
-@require_POST
-@expert_required
+@_desk_action
 def relaunch(request: HttpRequest, order_id) -> HttpResponse:
     """"Relancer la génération": a stuck attempt sent again as a new one (services.generation_relaunch)."""
     order = selectors.order_for_holder(expert=request.expert, order_id=order_id)
@@ -282,10 +283,7 @@ def relaunch(request: HttpRequest, order_id) -> HttpResponse:
                       method="POST", increment=True):
         return _after_action(request, order.pk, _("Too many relaunches: try again in a minute."), level=messages.ERROR,
                              status=429)
-    try:
-        relaunched = services.generation_relaunch(order_id=order.pk, expert=request.expert)
-    except OrderServiceError as error:
-        return _refused(request, order.pk, error)
+    relaunched = services.generation_relaunch(order_id=order.pk, expert=request.expert)
     if relaunched.last_error == QUEUE_UNAVAILABLE:
         return _after_action(request, order.pk, QUEUE_DELAYED, level=messages.ERROR)
     return _after_action(request, order.pk, _("Generation relaunched: a new try is on its way."))

@@ -7,20 +7,16 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+from django_ratelimit.core import is_ratelimited
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = _("The order is not in a state that allows this action.")
 
 
 def error_response(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
@@ -28,6 +24,14 @@ def error_response(code: str, message: str, http_status: int, fields: dict | Non
     if fields:
         body["error"]["fields"] = fields
     return Response(body, status=http_status)
+
+
+def too_many_requests(request: Request, *, group: str, rate: str, message: str) -> Response | None:
+    """Count the request against `rate` per client IP (django-ratelimit, shared cache): the 429 to answer once
+    over it, None below."""
+    if is_ratelimited(request._request, group=group, key="ip", rate=rate, increment=True):
+        return error_response("rate_limited", message, status.HTTP_429_TOO_MANY_REQUESTS)
+    return None
 
 
 class TooLarge(APIException):

@@ -50,12 +50,18 @@ def payment_reconcile_order(order: Order) -> str:
 
 def payments_reconcile(*, older_than: timedelta, limit: int = 500, progress: Progress | None = None) -> Counter:
     """Reconcile pending orders older than `older_than` with Stripe. Returns a count per outcome."""
+    orders = _stale_pending(older_than).exclude(stripe_payment_intent_id="")[:limit]
+    return _each(orders, payment_reconcile_order, doing="reconciling", progress=progress)
+
+
+def _each(orders, act: Callable[[Order], str], *, doing: str, progress: Progress | None) -> Counter:
+    """`act` on each order, one at a time (a Stripe error counts as ERROR and the next order goes on)."""
     outcomes: Counter = Counter()
-    for order in _stale_pending(older_than).exclude(stripe_payment_intent_id="")[:limit]:
+    for order in orders:
         try:
-            outcome = payment_reconcile_order(order)
+            outcome = act(order)
         except stripe.StripeError:
-            logger.exception("payments: reconciling order %s failed", order.number)
+            logger.exception("payments: %s order %s failed", doing, order.number)
             outcome = ERROR
         outcomes[outcome] += 1
         if progress:
@@ -87,14 +93,4 @@ def _expire(order: Order, hours: float) -> str:
 def payments_expire(*, older_than: timedelta, limit: int = 500, progress: Progress | None = None) -> Counter:
     """Cancel pending orders older than `older_than` (and their PaymentIntents), after asking Stripe."""
     hours = older_than.total_seconds() / 3600
-    outcomes: Counter = Counter()
-    for order in _stale_pending(older_than)[:limit]:
-        try:
-            outcome = _expire(order, hours)
-        except stripe.StripeError:
-            logger.exception("payments: expiring order %s failed", order.number)
-            outcome = ERROR
-        outcomes[outcome] += 1
-        if progress:
-            progress(order, outcome)
-    return outcomes
+    return _each(_stale_pending(older_than)[:limit], lambda order: _expire(order, hours), doing="expiring", progress=progress)

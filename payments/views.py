@@ -7,39 +7,34 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Expert
-from orders.models import Offer, Order, OrderStatus
-from orders.presentation import catalogue_levels
+from orders.models import Order, OrderStatus
 
-from .selectors import order_with_payment_status
+from .selectors import order_form_offers, order_with_payment_status
 
 # Statuses after which the confirmation page stops polling.
 SETTLED_STATUSES = frozenset(OrderStatus.values) - {OrderStatus.PENDING}
 
 
 def order_page(request: HttpRequest) -> HttpResponse:
-    offers = list(Offer.objects.active())
-    selected = f"{request.GET.get('level', '')}:{request.GET.get('service', '')}"
-    # A deep link (the landing's "Commander …" links) shows the chosen offer; the others wait behind
-    # "Changer de formule".
-    selected_offer = next((offer for offer in offers if f"{offer.level_slug}:{offer.service}" == selected), None)
-    levels = catalogue_levels(offers)
-    config = {
+    context = {
+        **order_form_offers(level=request.GET.get("level", ""), service=request.GET.get("service", "")),
+        "experts": list(Expert.objects.active().only("id", "name", "specialties", "rating")),
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "payments_config": _payments_config(),
+        "show_test_cards": not settings.STRIPE_LIVE_MODE,
+        "today": timezone.localdate(),
+    }
+    return render(request, "payments/order_form.html", context)
+
+
+def _payments_config() -> dict:
+    """What the order form's script needs: Stripe's publishable key and the payments API's URLs."""
+    return {
         "publishableKey": settings.STRIPE_PUBLISHABLE_KEY,
         "createUrl": reverse("payments:api_create_payment_intent"),
         "confirmUrl": reverse("payments:api_confirm_payment"),
         "setupUrl": reverse("payments:api_setup_intent"),
     }
-    context = {
-        "levels": [entry for entry in levels if entry["offers"]],
-        "selected": selected,
-        "selected_offer": selected_offer,
-        "experts": list(Expert.objects.active().only("id", "name", "specialties", "rating")),
-        "stripe_js_url": settings.STRIPE_JS_URL,
-        "payments_config": config,
-        "show_test_cards": not settings.STRIPE_LIVE_MODE,
-        "today": timezone.localdate(),
-    }
-    return render(request, "payments/order_form.html", context)
 
 
 def _order_or_404(order_id) -> Order:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from orders.levels import CHART_LEVEL, SECTIONS, SECTIONS_BY_KEY, Section
+from orders.levels import SECTIONS, SECTIONS_BY_KEY, Section
 from orders.models import Level, Order
 
 
@@ -16,10 +16,6 @@ class Entitlements:
     @property
     def level_name(self) -> str:
         return Level(self.level).label if self.level else ""
-
-    @property
-    def shows_chart(self) -> bool:
-        return self.level >= CHART_LEVEL
 
     def unlocks(self, key: str) -> bool:
         return self.level >= SECTIONS_BY_KEY[key].level

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from .private_files import content_type_for, private_file_delete, private_file_open
+
 logger = logging.getLogger(__name__)
 
 FOLDER = "reading-audio"
@@ -116,14 +118,9 @@ def audio_store(data: bytes, extension: str) -> str:
     return default_storage.save(f"{FOLDER}/{secrets.token_urlsafe(32)}.{extension}", ContentFile(data))
 
 
-def audio_delete(name: str) -> None:
-    if name:
-        default_storage.delete(name)
-
-
-def audio_open(name: str):
-    return default_storage.open(name, "rb")
+audio_delete = private_file_delete
+audio_open = private_file_open
 
 
 def audio_content_type(name: str) -> str:
-    return CONTENT_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+    return content_type_for(name, CONTENT_TYPES)

@@ -55,6 +55,18 @@ class ProfileForm(IntakeForm):
     def clean_palm_photo(self):
         return self._clean_photo("palm_photo")
 
+    def photo_fields(self) -> list[tuple]:
+        """Per photo kind: (kind, upload field, (remove box, current photo's URL, label) or None without a photo)."""
+        return [
+            (
+                kind,
+                self[f"{kind}_photo"],
+                (self[f"remove_{kind}_photo"], self.profile.photo_url(kind), label)
+                if f"remove_{kind}_photo" in self.fields else None,
+            )
+            for kind, label in PhotoKind.choices
+        ]
+
     @property
     def profile_data(self) -> dict:
         return self.intake

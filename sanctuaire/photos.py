@@ -11,6 +11,8 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .private_files import content_type_for, private_file_delete, private_file_open
+
 # Detected type → (Pillow format, extension, content type). Nothing else is accepted, whatever the name says.
 ACCEPTED = {
     "image/jpeg": ("JPEG", "jpg", "image/jpeg"),
@@ -72,14 +74,9 @@ def photo_store(content: ContentFile) -> str:
     return default_storage.save(f"{FOLDER}/{content.name}", content)
 
 
-def photo_delete(name: str) -> None:
-    if name:
-        default_storage.delete(name)
-
-
-def photo_open(name: str):
-    return default_storage.open(name, "rb")
+photo_delete = private_file_delete
+photo_open = private_file_open
 
 
 def photo_content_type(name: str) -> str:
-    return CONTENT_TYPES.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+    return content_type_for(name, CONTENT_TYPES)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import ClientProfile
+from engine.schema import readable_content
 from orders.models import INTAKE_LABELS, INTAKE_REQUIRED, Order, OrderStatus
 
 # What the dashboard and the readings need from an order (personal inputs are not decrypted for nothing).
@@ -72,6 +73,23 @@ def intake_waiting(order: Order) -> list[str]:
         return []
     present = {"birthDate": order.has_birth_date, "question": order.has_question}
     return [str(INTAKE_LABELS[api]) for _, api in INTAKE_REQUIRED if not present[api]]
+
+
+def orders_waiting_for_intake(user) -> list[tuple[Order, list[str]]]:
+    """The client's paid orders that wait for part of the intake, with what each one waits for."""
+    paid_orders = client_orders(user).filter(status=OrderStatus.PAID)
+    waiting = [(order, intake_waiting(order)) for order in paid_orders]
+    return [(order, missing) for order, missing in waiting if missing]
+
+
+def dashboard(user) -> dict:
+    """The dashboard's orders (each with its timeline and what its intake waits for) and delivered readings
+    (each with `readable`: the reading as text, whatever the shape of its content)."""
+    orders = list(client_orders(user))
+    readings = [order for order in orders if order.status == OrderStatus.COMPLETED]
+    for order in readings:
+        order.readable = readable_content(order.generated_content)
+    return {"orders": [(order, order_timeline(order), intake_waiting(order)) for order in orders], "readings": readings}
 
 
 def client_readings(user) -> QuerySet[Order]:

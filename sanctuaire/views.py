@@ -17,11 +17,10 @@ from django_ratelimit.core import is_ratelimited
 from sesame import settings as sesame_settings
 
 from accounts.models import PhotoKind
-from engine.schema import readable_content
 from lumira.ranged import ranged_file_response
 from lumira.view_cache import cached_page
 from orders.levels import SECTIONS_BY_KEY
-from orders.models import Order, OrderStatus
+from orders.models import Order
 
 from . import selectors, services
 from .access import client_entitlements
@@ -70,12 +69,6 @@ def _link_requests_limited(request, email: str | None) -> bool:
             rate=settings.SANCTUAIRE_LINK_RATE_PER_EMAIL, increment=True,
         ) or limited
     return limited
-
-
-def _with_readable(order):
-    """The dashboard's card shows the reading as text, whatever the shape of its content."""
-    order.readable = readable_content(order.generated_content)
-    return order
 
 
 @never_cache
@@ -167,16 +160,8 @@ def home(request):
         # save retires it (sanctuaire/caching.py), so a page served from the cache needs no check.
         if not selectors.profile_is_complete(user):
             raise _ProfileIncomplete
-        entitlements = client_entitlements(user)
-        orders = list(selectors.client_orders(user))
-        context = {
-            "entitlements": entitlements,
-            "orders": [(order, selectors.order_timeline(order), selectors.intake_waiting(order)) for order in orders],
-            "readings": [_with_readable(order) for order in orders if order.status == OrderStatus.COMPLETED],
-            "nav": "home",
-            "csrf_token": csrf_token,
-        }
-        return render_to_string("sanctuaire/dashboard.html", context, request)
+        context = {**selectors.dashboard(user), "entitlements": client_entitlements(user), "nav": "home"}
+        return render_to_string("sanctuaire/dashboard.html", {**context, "csrf_token": csrf_token}, request)
 
     # The page shows the client's first name besides their orders (a rename rebuilds it).
     parts = (user.pk, user.first_name)
@@ -193,31 +178,18 @@ def home(request):
 def profile(request):
     current = selectors.profile_for(request.user)
     form = ProfileForm(request.POST or None, request.FILES or None, profile=current)
-    if request.method == "POST":
-        if form.is_valid():
-            services.profile_update(
-                user=request.user, data=form.profile_data, photos=form.photos, remove_photos=form.photos_to_remove
-            )
-            messages.success(request, _("Your profile is saved."))
-            return redirect("sanctuaire:home")
-        status = 400
-    else:
-        status = 200
-    photo_fields = [
-        (
-            kind,
-            form[f"{kind}_photo"],
-            (form[f"remove_{kind}_photo"], current.photo_url(kind), label) if f"remove_{kind}_photo" in form.fields else None,
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(
+            user=request.user, data=form.profile_data, photos=form.photos, remove_photos=form.photos_to_remove
         )
-        for kind, label in PhotoKind.choices
-    ]
-    paid_orders = selectors.client_orders(request.user).filter(status=OrderStatus.PAID)
-    waiting = [(order, selectors.intake_waiting(order)) for order in paid_orders]
+        messages.success(request, _("Your profile is saved."))
+        return redirect("sanctuaire:home")
     context = {
-        "form": form, "profile": current, "photo_fields": photo_fields, "nav": "profile",
-        "waiting_orders": [(order, missing) for order, missing in waiting if missing],
+        "form": form, "profile": current, "photo_fields": form.photo_fields(), "nav": "profile",
+        "waiting_orders": selectors.orders_waiting_for_intake(request.user),
         "max_photo_size": photo_max_size_label(),
     }
+    status = 400 if request.method == "POST" else 200
     return render(request, "sanctuaire/profile.html", context, status=status)
 
 

@@ -102,16 +102,21 @@ def _generation_and_revision(check, stub, api: ExpertAPI) -> None:
                  f"approved: {final['status']} ({approved.status_code})")
 
 
-def _failure(check, api: ExpertAPI, title: str, expected: str, *, prepare) -> None:
-    order = _order(1, "basic", "Quelle énergie pour ce mois ?")
-    prepare(order)
+def _send_until_dead_letter(check, api: ExpertAPI, order) -> tuple:
+    """Send the order to generation and wait (60 s at most) for its dead letter: (the letter or None, seconds)."""
     started = time.monotonic()
     _send(check, api, order)
     letter = None
     while time.monotonic() - started < 60 and letter is None:
         letter = DeadLetter.objects.filter(order=order).first()
         time.sleep(0.3)
-    seconds = time.monotonic() - started
+    return letter, time.monotonic() - started
+
+
+def _failure(check, api: ExpertAPI, title: str, expected: str, *, prepare) -> None:
+    order = _order(1, "basic", "Quelle énergie pour ce mois ?")
+    prepare(order)
+    letter, seconds = _send_until_dead_letter(check, api, order)
     attempt = GenerationAttempt.objects.filter(order=order).order_by("-created_at").first()
     detail = api.order(order.pk)
     check.expect(letter is not None and expected in letter.error and seconds < FAILURE_WITHIN_SECONDS,
@@ -128,13 +133,8 @@ def _too_short(check, stub, api: ExpertAPI) -> None:
     order = _order(1, "basic", "Quelle énergie pour ce mois ?")
     short = sample_content(order.level, order.duration, seed="short")
     short["reading"] = {"intro": "Bonjour.", "sections": [{"title": "Court", "body": "Trop court."}], "closing": "Fin."}
-    stub.content, before, started = short, len(stub.received), time.monotonic()
-    _send(check, api, order)
-    letter = None
-    while time.monotonic() - started < 60 and letter is None:
-        letter = DeadLetter.objects.filter(order=order).first()
-        time.sleep(0.3)
-    seconds = time.monotonic() - started
+    stub.content, before = short, len(stub.received)
+    letter, seconds = _send_until_dead_letter(check, api, order)
     time.sleep(12)  # had n8n resent the refused callbacks (5 s apart), they would have landed by now
     calls = len(stub.received) - before
     runs = [(run["outcome"], run["error"][:60]) for run in api.order(order.pk)["aiRuns"]]

@@ -36,3 +36,16 @@ def gunicorn_server(env: dict, *, workers: int = 1, access_log: Path | None = No
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def wait_for(predicate, *, timeout: float = 20.0, what: str = "condition", log: Path | None = None):
+    """Poll `predicate` until it returns something true (returned) or `timeout` passes (AssertionError with the
+    tail of `log`, if given)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    tail = log.read_text()[-4000:] if log is not None and log.exists() else ""
+    raise AssertionError(f"timed out waiting for {what}\n{tail}")

@@ -4,6 +4,7 @@ Reusable by any test package: start `LocalStripe` once per session (see tests/pa
 STRIPE_API_BASE at it, seed dj-stripe's account with `payments.stripe_api.local_account_ensure()`.
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -12,9 +13,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 import requests
 
 EVENTS_DIR = Path(__file__).parent / "payments" / "events"
@@ -34,6 +36,36 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def localstripe_running() -> Iterator["LocalStripe"]:
+    """A started localstripe, stopped afterwards (a session fixture's body)."""
+    server = LocalStripe().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def stripe_settings_use(settings, server: "LocalStripe") -> "LocalStripe":
+    """Point the site at `server` (PaymentsConfig follows STRIPE_API_BASE); `settings` is pytest-django's fixture."""
+    settings.STRIPE_API_BASE = server.url
+    settings.STRIPE_JS_URL = server.js_url
+    return server
+
+
+# Fixtures for a test package's conftest to import: a session's localstripe, and the test's site pointed at it.
+@pytest.fixture(scope="session")
+def localstripe():
+    with localstripe_running() as server:
+        yield server
+
+
+@pytest.fixture
+def stripe_api(localstripe, settings):
+    """This test's Stripe is the session's localstripe."""
+    return stripe_settings_use(settings, localstripe)
 
 
 class LocalStripe:

@@ -104,9 +104,6 @@ class ChartFacts:
         balance = self.modality_balance()
         return sorted(MODALITIES, key=lambda modality: (-balance[modality], MODALITIES.index(modality)))[0]
 
-    def tight_aspects(self, count: int) -> list[Aspect]:
-        return self.aspects[:count]
-
 
 def sign_of(longitude_deg: float) -> str:
     return SIGN_SLUGS[int((longitude_deg % 360) // 30)]

@@ -26,7 +26,6 @@ SIGN_SLUGS = (
 ELEMENTS = ("feu", "terre", "air", "eau")
 MODALITIES = ("cardinal", "fixe", "mutable")
 THEMES = ("amour", "travail", "argent", "bienetre", "famille", "spiritualite", "changement", "creativite")
-PLANETS = ("sun", "moon", "mercury", "venus", "mars", "jupiter", "saturn", "uranus", "neptune", "pluto")
 
 GUIDANCE_TZ = "Europe/Paris"  # dates are told in the client's zone when known, else Lumira's
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")

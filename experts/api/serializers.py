@@ -1,7 +1,10 @@
 """JSON shapes of the expert API (SPEC §9): camelCase, as the desk, n8n and outside clients expect."""
 
+import json
+
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 
 from engine.schema import readable_content
 from orders.events import action_label
@@ -336,6 +339,12 @@ class UsageSerializer(serializers.Serializer):
     completionTokens = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
 
+class InvalidJSON(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+    default_detail = "Corps JSON invalide."
+
+
 class CallbackSerializer(serializers.Serializer):
     orderId = serializers.UUIDField()
     attemptId = serializers.UUIDField()
@@ -354,6 +363,17 @@ class CallbackSerializer(serializers.Serializer):
         if attrs["success"] and "content" not in attrs:
             raise serializers.ValidationError({"content": ["Le contenu est obligatoire quand success vaut true."]})
         return attrs
+
+    @classmethod
+    def validated_body(cls, body: bytes) -> dict:
+        """The callback's raw (signed) body as validated data: 400 for malformed JSON or an invalid body."""
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            raise InvalidJSON() from error
+        callback = cls(data=data if isinstance(data, dict) else {})
+        callback.is_valid(raise_exception=True)
+        return callback.validated_data
 
 
 class CallbackResponseSerializer(serializers.Serializer):

@@ -1,6 +1,5 @@
 """The expert API (SPEC §9): the desk's actions as JSON, behind JWT; plus the signed n8n callback."""
 
-import json
 import logging
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from ..caching import DESK_GENERATION, request_parts
 from ..generation import QUEUE_UNAVAILABLE, InvalidContent, generation_callback_content, generation_fail
 from ..selectors import order_for_action, order_for_expert, order_for_holder, order_queue, order_stats, validation_queue
 from . import serializers as s
+from .authentication import N8nSignatureAuthentication
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,32 @@ def _order_response(request: Request, order_id, http_status: int = status.HTTP_2
     return Response({"order": s.OrderDetailSerializer(order).data}, status=http_status)
 
 
+def _action_request(serializer_class: type, data, order_id=None) -> tuple[dict, Order]:
+    """The validated body of an action, and the order it acts on (the URL's, else the body's `orderId`; 404
+    for an unknown one)."""
+    body = serializer_class(data=data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data, order_for_action(order_id=order_id or body.validated_data["orderId"])
+
+
+def _accepted_response(request: Request, order: Order) -> Response:
+    """202 for an order sent to generation; accepted all the same when the queue is down (`warning`): the order
+    waits in `processing` and the sweep sends it when the queue is back."""
+    response = _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
+    if order.last_error == QUEUE_UNAVAILABLE:
+        response.data["warning"] = QUEUE_UNAVAILABLE
+    return response
+
+
 class ExpertAPIView(APIView):
     authentication_classes = [ExpertJWTAuthentication]
     permission_classes = [IsActiveExpert]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # A refused action answers in the API's error shape (see _service_error).
+        if isinstance(exc, OrderServiceError):
+            return _service_error(exc)
+        return super().handle_exception(exc)
 
 
 class LoginView(APIView):
@@ -203,19 +226,14 @@ class AssignView(ExpertAPIView):
         summary="Take an order (or, for an admin, give it to an expert).",
     )
     def post(self, request: Request, order_id) -> Response:
-        body = s.AssignSerializer(data=request.data or {})
-        body.is_valid(raise_exception=True)
-        order = order_for_action(order_id=order_id)
-        try:
-            if "expertId" in body.validated_data and body.validated_data["expertId"] != request.expert.pk:
-                target = Expert.objects.select_related("user").filter(pk=body.validated_data["expertId"]).first()
-                if target is None:
-                    return error_response("invalid", "Expert inconnu.", 400, {"expertId": ["Expert inconnu."]})
-                services.order_assign_to(order_id=order.pk, expert=target, by=request.expert)
-            else:
-                services.order_take(order_id=order.pk, expert=request.expert)
-        except OrderServiceError as error:
-            return _service_error(error)
+        data, order = _action_request(s.AssignSerializer, request.data or {}, order_id)
+        if "expertId" in data and data["expertId"] != request.expert.pk:
+            target = Expert.objects.select_related("user").filter(pk=data["expertId"]).first()
+            if target is None:
+                return error_response("invalid", "Expert inconnu.", 400, {"expertId": ["Expert inconnu."]})
+            services.order_assign_to(order_id=order.pk, expert=target, by=request.expert)
+        else:
+            services.order_take(order_id=order.pk, expert=request.expert)
         return _order_response(request, order.pk)
 
 
@@ -233,21 +251,11 @@ class ProcessOrderView(ExpertAPIView):
         summary="Send an order to generation (Celery → n8n or the local generator).",
     )
     def post(self, request: Request) -> Response:
-        body = s.ProcessOrderSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        order = order_for_action(order_id=body.validated_data["orderId"])
-        try:
-            result = services.generation_start(
-                order_id=order.pk, expert=request.expert, prompt=body.validated_data["expertPrompt"],
-                instructions=body.validated_data["expertInstructions"],
-            )
-        except OrderServiceError as error:
-            return _service_error(error)
-        response = _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
-        if result.order.last_error == QUEUE_UNAVAILABLE:
-            # Accepted all the same: the order waits in `processing` and the sweep sends it when the queue is back.
-            response.data["warning"] = QUEUE_UNAVAILABLE
-        return response
+        data, order = _action_request(s.ProcessOrderSerializer, request.data)
+        result = services.generation_start(
+            order_id=order.pk, expert=request.expert, prompt=data["expertPrompt"], instructions=data["expertInstructions"]
+        )
+        return _accepted_response(request, result.order)
 
 
 class RetryGenerationView(ExpertAPIView):
@@ -269,14 +277,8 @@ class RetryGenerationView(ExpertAPIView):
         if is_ratelimited(request, group="experts:relaunch", key="user", rate=settings.EXPERT_RELAUNCH_RATE,
                           method="POST", increment=True):
             return error_response("rate_limited", _("Too many relaunches: try again in a minute."), 429)
-        try:
-            relaunched = services.generation_relaunch(order_id=order.pk, expert=request.expert)
-        except OrderServiceError as error:
-            return _service_error(error)
-        response = _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
-        if relaunched.last_error == QUEUE_UNAVAILABLE:
-            response.data["warning"] = QUEUE_UNAVAILABLE
-        return response
+        relaunched = services.generation_relaunch(order_id=order.pk, expert=request.expert)
+        return _accepted_response(request, relaunched)
 
 
 class ValidateContentView(ExpertAPIView):
@@ -294,17 +296,11 @@ class ValidateContentView(ExpertAPIView):
         summary="Approve (deliver to the client) or reject (start a revision) the generated content.",
     )
     def post(self, request: Request) -> Response:
-        body = s.ValidateContentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        order = order_for_action(order_id=data["orderId"])
-        try:
-            services.content_validate(
-                order_id=order.pk, expert=request.expert, action=data["action"],
-                notes=data["validationNotes"], reason=data["rejectionReason"], version=data["version"],
-            )
-        except OrderServiceError as error:
-            return _service_error(error)
+        data, order = _action_request(s.ValidateContentSerializer, request.data)
+        services.content_validate(
+            order_id=order.pk, expert=request.expert, action=data["action"],
+            notes=data["validationNotes"], reason=data["rejectionReason"], version=data["version"],
+        )
         return _order_response(request, order.pk)
 
 
@@ -320,7 +316,7 @@ class StatsView(ExpertAPIView):
 class N8nCallbackView(APIView):
     """n8n answers a generation request. Signed with N8N_CALLBACK_SECRET over the raw body."""
 
-    authentication_classes: list = []
+    authentication_classes = [N8nSignatureAuthentication]
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -341,37 +337,11 @@ class N8nCallbackView(APIView):
         summary="n8n's answer to a generation request, signed with N8N_CALLBACK_SECRET.",
     )
     def post(self, request: Request) -> Response:
-        body = request._request.body  # the exact bytes that were signed, read before any parsing
-        try:
-            signing.verify(
-                settings.N8N_CALLBACK_SECRET, timestamp=request.headers.get(signing.TIMESTAMP_HEADER),
-                signature=request.headers.get(signing.SIGNATURE_HEADER), body=body,
-                max_age=settings.N8N_CALLBACK_MAX_AGE_SECONDS,
-            )
-        except signing.SignatureError:
-            return error_response("bad_signature", "Signature absente ou invalide.", status.HTTP_401_UNAUTHORIZED)
-        except signing.StaleSignature:
-            return error_response("stale_timestamp", "Horodatage trop ancien : rappel refusé.", status.HTTP_400_BAD_REQUEST)
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return error_response("invalid", "Corps JSON invalide.", status.HTTP_400_BAD_REQUEST)
-        callback = s.CallbackSerializer(data=data if isinstance(data, dict) else {})
-        callback.is_valid(raise_exception=True)
-        data = callback.validated_data
+        data = s.CallbackSerializer.validated_body(request._request.body)
         if not Order.objects.filter(pk=data["orderId"]).exists():
             return error_response("not_found", "Commande inconnue.", status.HTTP_404_NOT_FOUND)
         try:
-            if data["success"]:
-                generation_callback_content(
-                    order_id=data["orderId"], attempt_id=data["attemptId"], content=data["content"], usage=data.get("usage")
-                )
-                answer = "content_received"
-            else:
-                generation_fail(
-                    order_id=data["orderId"], attempt_id=data["attemptId"], error=data["error"], usage=data.get("usage")
-                )
-                answer = "failure_recorded"
+            answer = _callback_apply(data)
         except InvalidContent as error:
             logger.info("n8n callback with invalid content", extra={"order_id": str(data["orderId"])})
             return error_response(
@@ -381,3 +351,15 @@ class N8nCallbackView(APIView):
             logger.info("n8n callback refused", extra={"order_id": str(data["orderId"]), "code": error.code})
             return _service_error(error)
         return Response({"status": answer})
+
+
+def _callback_apply(data: dict) -> str:
+    """Store n8n's content or its failure for the attempt; the word the callback answers with."""
+    usage = data.get("usage")
+    if data["success"]:
+        generation_callback_content(
+            order_id=data["orderId"], attempt_id=data["attemptId"], content=data["content"], usage=usage
+        )
+        return "content_received"
+    generation_fail(order_id=data["orderId"], attempt_id=data["attemptId"], error=data["error"], usage=usage)
+    return "failure_recorded"

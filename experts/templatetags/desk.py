@@ -16,9 +16,6 @@ def svg_data_uri(svg: str | None) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-@register.simple_tag
-def status_badge_class(status: str) -> str:
-    return f"badge badge-{status}"
 
 
 @register.filter

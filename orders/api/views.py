@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -11,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engine.places import suggest_places
-from lumira.api import error_response, error_responses
+from lumira.api import error_responses, too_many_requests
 
 SUGGESTIONS_LIMIT = 8
 
@@ -41,10 +40,9 @@ class PlaceSuggestView(APIView):
         summary="Birth places whose name starts with what the client typed (offline gazetteer).",
     )
     def get(self, request: Request) -> Response:
-        if is_ratelimited(
-            request._request, group="orders:places", key="ip", rate=settings.PLACES_SUGGEST_RATE, increment=True
-        ):
-            return error_response("rate_limited", _("Too many requests: try again in a minute."), 429)
+        message = _("Too many requests: try again in a minute.")
+        if limited := too_many_requests(request, group="orders:places", rate=settings.PLACES_SUGGEST_RATE, message=message):
+            return limited
         query = PlaceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         text = " ".join(query.validated_data["q"].split())

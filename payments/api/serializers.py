@@ -122,11 +122,14 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
 
 
 class CreatePaymentIntentResponseSerializer(serializers.Serializer):
-    clientSecret = serializers.CharField(help_text="The PaymentIntent's client secret.")
-    orderId = serializers.UUIDField()
-    amount = serializers.IntegerField(help_text="In cents, from the offer.")
-    currency = serializers.CharField()
+    """A started checkout (payments.services.Checkout)."""
+
+    clientSecret = serializers.CharField(source="client_secret", help_text="The PaymentIntent's client secret.")
+    orderId = serializers.UUIDField(source="order.pk")
+    amount = serializers.IntegerField(source="order.amount", help_text="In cents, from the offer.")
+    currency = serializers.CharField(source="order.currency")
     setupClientSecret = serializers.CharField(
+        source="setup_client_secret",
         help_text="A SetupIntent's client secret: the browser confirms it with the card (confirmCardSetup)."
     )
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -16,14 +15,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.sessions import new_account_order_remember, paid_order_remember
-from lumira.api import error_response, error_responses
+from lumira.api import error_response, error_responses, too_many_requests
 from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
 
 from ..caching import order_generation
 from ..selectors import order_with_payment_status
-from ..services import PaymentError, checkout_confirm, checkout_setup_renew, checkout_start
+from ..services import Checkout, PaymentError, checkout_confirm, checkout_setup_renew, checkout_start
 from .serializers import (
     ConfirmPaymentResponseSerializer,
     ConfirmPaymentSerializer,
@@ -42,9 +41,28 @@ class PublicAPIView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    def handle_exception(self, exc: Exception) -> Response:
+        # A refused payment (declined card, Stripe down, an order that can no longer be paid) in the API's error shape.
+        if isinstance(exc, PaymentError):
+            return error_response(exc.code, exc.message, exc.http_status)
+        return super().handle_exception(exc)
 
-def _payment_error(error: PaymentError) -> Response:
-    return error_response(error.code, error.message, error.http_status)
+
+def _remember_checkout(request: Request, checkout: Checkout) -> None:
+    """This browser paid for the order; a client account created by the order may enter the Sanctuaire directly."""
+    paid_order_remember(request.session, checkout.order.pk)
+    if checkout.created_account:
+        new_account_order_remember(request.session, checkout.order.pk)
+
+
+def _order_request(serializer_class: type[OrderIdSerializer], request: Request) -> tuple[dict, Order]:
+    """The request body, validated, and the order it names (404 for an unknown one)."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    order = Order.objects.filter(pk=serializer.validated_data["orderId"]).first()
+    if order is None:
+        raise NotFound(ORDER_NOT_FOUND)
+    return serializer.validated_data, order
 
 
 class CreatePaymentIntentView(PublicAPIView):
@@ -61,10 +79,9 @@ class CreatePaymentIntentView(PublicAPIView):
         summary="Create a pending order and its PaymentIntent (amount from the offer).",
     )
     def post(self, request: Request) -> Response:
-        if is_ratelimited(
-            request._request, group="payments:create", key="ip", rate=settings.PAYMENTS_CREATE_RATE, increment=True
-        ):
-            return error_response("rate_limited", _("Too many orders in a short time: try again in a minute."), 429)
+        message = _("Too many orders in a short time: try again in a minute.")
+        if limited := too_many_requests(request, group="payments:create", rate=settings.PAYMENTS_CREATE_RATE, message=message):
+            return limited
         serializer = CreatePaymentIntentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -74,21 +91,10 @@ class CreatePaymentIntentView(PublicAPIView):
                 expert=data.get("expertId"), intake=data["intake"],
                 withdrawal_waived_at=timezone.now(),  # validated: the box was ticked
             )
-        except PaymentError as error:
-            return _payment_error(error)
         except OrderServiceError as error:
             return error_response("offer_unavailable", error.message, status.HTTP_400_BAD_REQUEST)
-        paid_order_remember(request.session, checkout.order.pk)
-        if checkout.created_account:
-            new_account_order_remember(request.session, checkout.order.pk)
-        body = {
-            "clientSecret": checkout.client_secret,
-            "orderId": checkout.order.pk,
-            "amount": checkout.order.amount,
-            "currency": checkout.order.currency,
-            "setupClientSecret": checkout.setup_client_secret,
-        }
-        return Response(CreatePaymentIntentResponseSerializer(body).data, status=status.HTTP_201_CREATED)
+        _remember_checkout(request, checkout)
+        return Response(CreatePaymentIntentResponseSerializer(checkout).data, status=status.HTTP_201_CREATED)
 
 
 class ConfirmPaymentView(PublicAPIView):
@@ -108,15 +114,8 @@ class ConfirmPaymentView(PublicAPIView):
         summary="Pay the order with the card set up in the browser (server-side confirmation).",
     )
     def post(self, request: Request) -> Response:
-        serializer = ConfirmPaymentSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        order = Order.objects.filter(pk=serializer.validated_data["orderId"]).first()
-        if order is None:
-            raise NotFound(ORDER_NOT_FOUND)
-        try:
-            confirmation = checkout_confirm(order=order, setup_intent_id=serializer.validated_data["setupIntentId"])
-        except PaymentError as error:
-            return _payment_error(error)
+        data, order = _order_request(ConfirmPaymentSerializer, request)
+        confirmation = checkout_confirm(order=order, setup_intent_id=data["setupIntentId"])
         body = {
             "status": confirmation.status,
             "orderId": order.pk,
@@ -142,16 +141,8 @@ class SetupIntentView(PublicAPIView):
         summary="A fresh SetupIntent for a pending order, to try another card after a refusal.",
     )
     def post(self, request: Request) -> Response:
-        serializer = OrderIdSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        order = Order.objects.filter(pk=serializer.validated_data["orderId"]).first()
-        if order is None:
-            raise NotFound(ORDER_NOT_FOUND)
-        try:
-            setup_client_secret = checkout_setup_renew(order=order)
-        except PaymentError as error:
-            return _payment_error(error)
-        body = {"setupClientSecret": setup_client_secret}
+        _, order = _order_request(OrderIdSerializer, request)
+        body = {"setupClientSecret": checkout_setup_renew(order=order)}
         return Response(SetupIntentResponseSerializer(body).data, status=status.HTTP_201_CREATED)
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.experts.helpers import api_for
-from tests.experts.n8n_stub import N8nStub
+from tests.experts.n8n_stub import n8n_stub_running
 from tests.experts.openai_stub import OpenAIStub
 
 
@@ -33,16 +33,13 @@ def admin_api(admin_expert):
 def n8n(settings):
     """The n8n stand-in, wired into the settings, with short timeouts and backoffs. It does not call back:
     the tests play n8n's answer themselves (the Celery worker tests use one that does)."""
-    stub = N8nStub(
-        webhook_secret=settings.N8N_WEBHOOK_SECRET, callback_secret=settings.N8N_CALLBACK_SECRET, call_back=False
-    ).start()
-    settings.GENERATION_BACKEND = "n8n"
-    settings.N8N_WEBHOOK_URL = stub.url
-    settings.N8N_TIMEOUT_SECONDS = 0.3
-    settings.GENERATION_MAX_ATTEMPTS = 3
-    settings.GENERATION_RETRY_BACKOFF_SECONDS = 0.01
-    yield stub
-    stub.stop()
+    with n8n_stub_running(call_back=False) as stub:
+        settings.GENERATION_BACKEND = "n8n"
+        settings.N8N_WEBHOOK_URL = stub.url
+        settings.N8N_TIMEOUT_SECONDS = 0.3
+        settings.GENERATION_MAX_ATTEMPTS = 3
+        settings.GENERATION_RETRY_BACKOFF_SECONDS = 0.01
+        yield stub
 
 
 @pytest.fixture

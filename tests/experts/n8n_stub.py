@@ -1,11 +1,15 @@
 """A real HTTP server standing in for n8n: checks the signature of what it receives, answers as scripted,
 and (optionally) calls Lumira back, signed, like the shipped workflow does."""
 
+import contextlib
 import json
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from django.conf import settings
 
 from experts import signing
 from orders.models import LEVEL_BY_SLUG
@@ -18,6 +22,18 @@ def serve_in_thread(handler: type[BaseHTTPRequestHandler], port: int = 0) -> Thr
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
+
+
+@contextlib.contextmanager
+def n8n_stub_running(*, call_back: bool = True) -> Iterator["N8nStub"]:
+    """An N8nStub with the site's secrets, started, stopped afterwards."""
+    stub = N8nStub(
+        webhook_secret=settings.N8N_WEBHOOK_SECRET, callback_secret=settings.N8N_CALLBACK_SECRET, call_back=call_back
+    ).start()
+    try:
+        yield stub
+    finally:
+        stub.stop()
 
 
 class N8nStub:

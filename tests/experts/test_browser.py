@@ -2,37 +2,23 @@
 reason, correct one text, approve on the preview (screenshots in test-artifacts/experts-desk/); the queue at a
 phone's and a desktop's width (test-artifacts/desk/)."""
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from experts.services import expert_create
 from orders.models import Order, OrderStatus
 from orders.services import order_refresh_chart
 from tests.factories import paid_order
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "experts-desk"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "experts-desk"
 QUEUE_SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "desk"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def serious_violations(page) -> list[str]:
@@ -58,7 +44,7 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="File d'attente")).to_be_visible()
     expect(page.locator("#stats-panel")).to_contain_text("Payée")  # drawn with the page
-    page.screenshot(path=SHOTS / "1-queue.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "1-queue.png", full_page=True)
     assert serious_violations(page) == []
 
     row = page.locator(f"#order-row-{order.pk}")
@@ -71,12 +57,12 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     assert "Dois-je changer de métier" not in page.get_by_label("Prompt").input_value()
     page.get_by_text("Ce qui sera envoyé").click()
     expect(page.locator(".generation-request")).to_contain_text("Dois-je changer de métier cette année ?")
-    page.screenshot(path=SHOTS / "2-order.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "2-order.png", full_page=True)
     page.get_by_role("button", name="Envoyer en génération").click()
 
     expect(page.get_by_role("heading", name="Contenu à valider")).to_be_visible()
     expect(page.get_by_role("heading", name="Mandala")).to_be_visible()
-    page.screenshot(path=SHOTS / "3-generated.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "3-generated.png", full_page=True)
     assert serious_violations(page) == []
 
     expect(page.locator(".reading")).not_to_contain_text("Votre vie amoureuse")
@@ -87,33 +73,33 @@ def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(liv
     # The revision answers the reason (love first) without quoting it.
     expect(page.locator(".reading")).to_contain_text("Votre vie amoureuse")
     expect(page.locator(".reading")).not_to_contain_text("Parler davantage de l'amour")
-    page.screenshot(path=SHOTS / "4-revision.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "4-revision.png", full_page=True)
 
     # The expert corrects one text (a new version in their name), then confirms what the client will receive.
     page.get_by_role("link", name="Corriger le texte").click()
     synthesis = page.get_by_label("Synthèse", exact=True)
     synthesis.fill(synthesis.input_value() + " Relu et complété par Oriane.")
-    page.screenshot(path=SHOTS / "5-correction.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "5-correction.png", full_page=True)
     assert serious_violations(page) == []
     page.get_by_role("button", name="Enregistrer la correction").click()
     expect(page.get_by_text("Correction enregistrée")).to_be_visible()
     page.get_by_role("link", name="Approuver et livrer").click()
     expect(page.get_by_role("heading", name="Aperçu de la lecture livrée")).to_be_visible()
     expect(page.locator(".reading-preview")).to_contain_text("Relu et complété par Oriane.")
-    page.screenshot(path=SHOTS / "6-approve-preview.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "6-approve-preview.png", full_page=True)
     assert serious_violations(page) == []
     page.get_by_role("button", name="Confirmer : livrer cette lecture").click()
     expect(page.locator("#order-panel")).to_contain_text("Lecture livrée le")
     page.get_by_text("Voir les modifications").first.click()
     expect(page.locator(".version-diff ins").first).to_contain_text("Relu et complété par Oriane.")
-    page.screenshot(path=SHOTS / "7-delivered.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "7-delivered.png", full_page=True)
 
     phone = browser.new_page(viewport={"width": 390, "height": 844})
     phone.context.add_cookies(page.context.cookies())
     phone.goto(f"{live_server.url}/desk/orders/{order.pk}/")
     expect(phone.get_by_role("heading", name=f"Commande {order.number}")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
-    phone.screenshot(path=SHOTS / "8-phone.png", full_page=True)
+    phone.screenshot(path=ARTIFACTS / "8-phone.png", full_page=True)
 
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED and order.revision_count == 2

@@ -11,14 +11,14 @@ from playwright.sync_api import expect
 
 from experts.services import expert_create
 from orders.models import Order, OrderStatus
-from tests.experts.test_browser import browser, serious_violations  # noqa: F401 (fixture)
+from tests.experts.test_browser import serious_violations
 from tests.factories import paid_order
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ops"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ops"
 
 
 def _month_of_activity(expert) -> None:
@@ -36,8 +36,7 @@ def _month_of_activity(expert) -> None:
             )
 
 
-def test_an_admin_reads_a_months_revenue_and_deliveries_on_the_chart(live_server, browser):  # noqa: F811
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_an_admin_reads_a_months_revenue_and_deliveries_on_the_chart(live_server, browser):
     admin = expert_create(email="alma@lumira.local", name="Alma Admin", password="expert-password-123", role="admin")
     _month_of_activity(expert_create(email="oriane@lumira.local", name="Oriane Lune", password="expert-password-123"))
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -54,5 +53,5 @@ def test_an_admin_reads_a_months_revenue_and_deliveries_on_the_chart(live_server
     assert box["width"] > 600 and box["height"] > 200
     expect(page.locator("figcaption")).to_contain_text("lectures livrées")
     expect(page.get_by_role("row", name="Oriane Lune")).to_be_visible()
-    page.locator(".business-stats").screenshot(path=SHOTS / "desk-stats.png")
+    page.locator(".business-stats").screenshot(path=ARTIFACTS / "desk-stats.png")
     assert serious_violations(page) == []

@@ -7,42 +7,31 @@ and the callbacks come back to pytest-django's live server.
 
 import json
 import os
-import subprocess
-import sys
 import time
 from io import StringIO
-from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from experts.models import AttemptOutcome, DeadLetter, DeadLetterStatus, GenerationAttempt
 from orders.models import Order, OrderStatus, VersionOutcome
 from tests.experts.helpers import api_for, event_actions, version_rows
-from tests.experts.n8n_stub import N8nStub
+from tests.experts.n8n_stub import n8n_stub_running
 from tests.factories import paid_order
-from tests.reliability.helpers import publishing_to
+from tests.reliability.helpers import ARTIFACTS, celery_worker, publishing_to, stop
+from tests.server_support import wait_for as server_wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 # A Redis database of its own (TEST_REDIS_DB lets parallel test runs on one machine stay apart).
 BROKER = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}"
-BASE_DIR = Path(__file__).resolve().parents[2]
-ARTIFACTS = BASE_DIR / "test-artifacts" / "experts-worker"
+WORKER_NAME = "experts-test"
 
 
 def wait_for(predicate, *, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    log = (ARTIFACTS / "worker.log").read_text()[-4000:] if (ARTIFACTS / "worker.log").exists() else ""
-    raise AssertionError(f"timed out waiting for {what}\n--- worker log tail ---\n{log}")
+    """Poll until true; on a timeout, the worker log's tail says why."""
+    return server_wait_for(predicate, timeout=timeout, what=what, log=ARTIFACTS / f"{WORKER_NAME}.log")
 
 
 def status_of(order: Order) -> str:
@@ -51,53 +40,26 @@ def status_of(order: Order) -> str:
 
 @pytest.fixture(scope="module")
 def n8n_stub():
-    stub = N8nStub(webhook_secret=settings.N8N_WEBHOOK_SECRET, callback_secret=settings.N8N_CALLBACK_SECRET).start()
-    yield stub
-    stub.stop()
+    with n8n_stub_running() as stub:
+        yield stub
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, live_server, n8n_stub):
     """`celery -A lumira worker` in a subprocess, on the test database, with short backoffs."""
     redis.Redis.from_url(BROKER).flushdb()  # nothing left over from an earlier run
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with django_db_blocker.unblock():
-        database = connection.settings_dict["NAME"]
-    env = {
-        **os.environ,
-        "LUMIRA_ENV": "test",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "DATABASE_CONN_MAX_AGE": "0",
-        "CELERY_BROKER_URL": BROKER,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "GENERATION_BACKEND": "n8n",
-        "N8N_WEBHOOK_URL": n8n_stub.url,
-        "N8N_TIMEOUT_SECONDS": "2",
-        "SITE_URL": f"http://127.0.0.1:{live_server.thread.port}",
-        "GENERATION_MAX_ATTEMPTS": "3",
-        "GENERATION_RETRY_BACKOFF_SECONDS": "0.2",
-        "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "1",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-    log = (ARTIFACTS / "worker.log").open("w")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "lumira", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"experts-test-{os.getpid()}@%h"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(lambda: "ready." in (ARTIFACTS / "worker.log").read_text() or process.poll() is not None,
-                 timeout=30, what="the worker to start")
-        assert process.poll() is None, (ARTIFACTS / "worker.log").read_text()
-        yield process
-    finally:
-        process.terminate()  # warm shutdown
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        process, _ = celery_worker(broker=BROKER, name=WORKER_NAME, env={
+            "GENERATION_BACKEND": "n8n",
+            "N8N_WEBHOOK_URL": n8n_stub.url,
+            "N8N_TIMEOUT_SECONDS": "2",
+            "SITE_URL": f"http://127.0.0.1:{live_server.thread.port}",
+            "GENERATION_MAX_ATTEMPTS": "3",
+            "GENERATION_RETRY_BACKOFF_SECONDS": "0.2",
+            "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "1",
+        })
+    yield process
+    stop(process)
 
 
 @pytest.fixture

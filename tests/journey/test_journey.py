@@ -26,7 +26,7 @@ from axe_playwright_python.sync_playwright import Axe
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import ClientProfile
@@ -35,6 +35,7 @@ from lumira.celery import app as celery_app
 from orders.models import Order, OrderStatus, VersionOutcome
 from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
+from tests.browser_support import chromium
 from tests.factories import offer
 from tests.reliability.helpers import publishing_to
 
@@ -43,10 +44,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.django
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journey"
 # A Redis database of its own (TEST_REDIS_DB keeps parallel test runs on one machine apart).
 BROKER = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=fr-FR",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 CLIENT_EMAIL = "camille.lune@example.com"
@@ -90,10 +87,8 @@ def worker(site):
 
 @pytest.fixture
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium("--lang=fr-FR") as launched:
+        yield launched
 
 
 class Journey:

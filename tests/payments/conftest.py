@@ -6,7 +6,7 @@ from django.core.cache import cache
 from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
 from tests.factories import offer
-from tests.stripe_support import LocalStripe
+from tests.stripe_support import localstripe_running, stripe_settings_use
 
 # localstripe's own webhook deliveries in tests that do not run a live server go to a closed local port.
 NOWHERE = "http://127.0.0.1:9"
@@ -14,18 +14,15 @@ NOWHERE = "http://127.0.0.1:9"
 
 @pytest.fixture(scope="session")
 def localstripe():
-    server = LocalStripe().start()
-    yield server
-    server.stop()
+    with localstripe_running() as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)
 def stripe_api(localstripe, settings):
-    """Every payments test talks to the session's localstripe (PaymentsConfig follows STRIPE_API_BASE)."""
-    settings.STRIPE_API_BASE = localstripe.url
-    settings.STRIPE_JS_URL = localstripe.js_url
+    """Every payments test talks to the session's localstripe."""
     cache.clear()  # rate-limit counters
-    return localstripe
+    return stripe_settings_use(settings, localstripe)
 
 
 @pytest.fixture

@@ -2,45 +2,24 @@
 data reaches the desk with the chart wheel; a checkout without it shows the waiting state on the desk,
 and the client is reminded once. Screenshots go to test-artifacts/chart/."""
 
-import os
 import time
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.test import Client
+from playwright.sync_api import expect
 
 from orders.models import Order, OrderStatus
 from tests.factories import ExpertFactory
 from tests.payments.helpers import NO_INTAKE, checkout_order, pay_intent_in_stripe
-from tests.payments.test_browser import CHROMIUM_ARGS, VISA, _serious_accessibility_violations, _type_card
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
-from playwright.sync_api import expect, sync_playwright
+from tests.payments.test_browser import VISA, _serious_accessibility_violations, _type_card
+from tests.server_support import wait_for
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "chart"
 EXPERT_PASSWORD = "expert-password-123"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _wait_for(predicate, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def _desk(browser, live_server, expert):
@@ -104,8 +83,8 @@ def test_a_checkout_without_birth_data_waits_on_the_desk_and_reminds_the_client_
     expert = ExpertFactory()
     order, _ = checkout_order(Client(), **NO_INTAKE)  # the API leaves the intake optional
     pay_intent_in_stripe(order)  # localstripe's webhook reaches the live site
-    _wait_for(lambda: Order.objects.filter(pk=order.pk, status=OrderStatus.PAID).exists())
-    _wait_for(lambda: _reminders())
+    wait_for(lambda: Order.objects.filter(pk=order.pk, status=OrderStatus.PAID).exists())
+    wait_for(lambda: _reminders())
 
     desk = _desk(browser, live_server, expert)
     desk.goto(f"{live_server.url}/desk/orders/{order.pk}/")

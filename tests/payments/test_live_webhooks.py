@@ -1,22 +1,12 @@
 """The whole payment path over HTTP: the running site, a real localstripe, and localstripe's own webhooks."""
 
-import time
 
 import requests
 from django.core import mail
 
 from orders.models import Order, OrderStatus
 from tests.payments.helpers import CONFIRM_URL, CREATE_URL, ORDER_FORM
-
-
-def _wait_for(predicate, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+from tests.server_support import wait_for
 
 
 def test_localstripe_webhook_reaches_the_site_and_the_order_is_paid_once(
@@ -34,7 +24,7 @@ def test_localstripe_webhook_reaches_the_site_and_the_order_is_paid_once(
 
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "succeeded"
     status_url = f"{live_server.url}/api/payments/order/{body['orderId']}"
-    paid = _wait_for(lambda: (answer := http.get(status_url, timeout=5).json()["order"])["status"] == "paid" and answer)
+    paid = wait_for(lambda: (answer := http.get(status_url, timeout=5).json()["order"])["status"] == "paid" and answer)
     assert paid["paymentStatus"] == "succeeded" and paid["paidAt"]
     order = Order.objects.get(pk=body["orderId"])
     assert (order.status, order.amount) == (OrderStatus.PAID, 7900)
@@ -54,7 +44,7 @@ def test_a_declined_card_webhook_leaves_the_order_pending_with_the_reason(
     )
 
     assert confirmed.status_code == 402
-    order = _wait_for(
+    order = wait_for(
         lambda: Order.objects.filter(pk=body["orderId"], events__action="payment_attempt_failed").first()
     )
     assert order.status == OrderStatus.PENDING

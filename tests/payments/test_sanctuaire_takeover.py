@@ -3,7 +3,6 @@ real localstripe and its webhooks, a browser that pays with its own card and the
 page's "Entrer dans mon Sanctuaire"."""
 
 import datetime
-import time
 
 import pytest
 import requests
@@ -15,20 +14,11 @@ from orders.models import Order, OrderStatus
 from sanctuaire.views import ENTRY_NEEDS_LINK
 from tests.factories import UserFactory
 from tests.payments.helpers import CONFIRM_URL, CREATE_URL, ORDER_FORM
+from tests.server_support import wait_for
 
 VICTIM_EMAIL = "valerie.secret@example.com"
 VICTIM_PLACE = "Carcassonne-MARK-PLACE"
 VICTIM_QUESTION = "MARK-QUESTION Dois-je quitter mon poste ?"
-
-
-def _wait_for(predicate, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def _pay(http: requests.Session, base: str, localstripe, email: str) -> str:
@@ -40,7 +30,7 @@ def _pay(http: requests.Session, base: str, localstripe, email: str) -> str:
     confirmed = http.post(base + CONFIRM_URL, json={"orderId": body["orderId"], "setupIntentId": setup["id"]}, timeout=10)
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "succeeded"
     status_url = f"{base}/api/payments/order/{body['orderId']}"
-    _wait_for(lambda: http.get(status_url, timeout=5).json()["order"]["status"] == "paid")
+    wait_for(lambda: http.get(status_url, timeout=5).json()["order"]["status"] == "paid")
     return body["orderId"]
 
 

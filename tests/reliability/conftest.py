@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.stripe_support import LocalStripe
+from tests.stripe_support import localstripe, stripe_api  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -14,16 +14,3 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-@pytest.fixture(scope="session")
-def localstripe():
-    server = LocalStripe().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def stripe_api(localstripe, settings):
-    """This test's Stripe is the session's localstripe (PaymentsConfig follows STRIPE_API_BASE)."""
-    settings.STRIPE_API_BASE = localstripe.url
-    settings.STRIPE_JS_URL = localstripe.js_url
-    return localstripe

@@ -2,11 +2,9 @@
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import kombu.pools
@@ -18,6 +16,9 @@ from django.db import connections
 from django.test import Client
 from django.utils.crypto import get_random_string
 from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.server_support import wait_for
+from tests.stripe_support import free_port
 
 
 def api_session(user) -> requests.Session:
@@ -65,23 +66,6 @@ def all_at_once(calls) -> list:
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = BASE_DIR / "test-artifacts" / "reliability"
-
-
-def wait_for(predicate, *, timeout: float = 20.0, what: str = "condition", log: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    tail = log.read_text()[-4000:] if log is not None and log.exists() else ""
-    raise AssertionError(f"timed out waiting for {what}\n{tail}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PrivateRedis:

@@ -12,13 +12,12 @@ from itertools import pairwise
 
 import pytest
 import redis
-from django.conf import settings
 from django.core.management import call_command
 
 from experts.models import AttemptOutcome, DeadLetter, DeadLetterReason, DeadLetterStatus, GenerationAttempt
 from orders.models import Order, OrderStatus
 from tests.experts.helpers import api_for, event_actions
-from tests.experts.n8n_stub import N8nStub
+from tests.experts.n8n_stub import n8n_stub_running
 from tests.factories import paid_order
 from tests.reliability.helpers import celery_worker, publishing_to, stop, wait_for
 
@@ -45,9 +44,8 @@ class TimedList(list):
 
 @pytest.fixture(scope="module")
 def n8n():
-    stub = N8nStub(webhook_secret=settings.N8N_WEBHOOK_SECRET, callback_secret=settings.N8N_CALLBACK_SECRET).start()
-    yield stub
-    stub.stop()
+    with n8n_stub_running() as stub:
+        yield stub
 
 
 @pytest.fixture(scope="module")

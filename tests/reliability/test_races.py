@@ -9,7 +9,7 @@ from django.core import mail
 from experts.models import GenerationAttempt
 from orders.models import Order, OrderStatus
 from tests.experts.helpers import event_actions, in_validation
-from tests.experts.n8n_stub import N8nStub
+from tests.experts.n8n_stub import n8n_stub_running
 from tests.factories import ExpertFactory, paid_order
 from tests.reliability.helpers import all_at_once, api_session, browser_session
 
@@ -21,13 +21,10 @@ VALIDATE = "/api/expert/validate-content"
 @pytest.fixture
 def n8n_accepting(settings):
     """n8n accepts generation requests and answers later (never, here): a revision stays `processing`."""
-    stub = N8nStub(
-        webhook_secret=settings.N8N_WEBHOOK_SECRET, callback_secret=settings.N8N_CALLBACK_SECRET, call_back=False
-    ).start()
-    settings.GENERATION_BACKEND = "n8n"
-    settings.N8N_WEBHOOK_URL = stub.url
-    yield stub
-    stub.stop()
+    with n8n_stub_running(call_back=False) as stub:
+        settings.GENERATION_BACKEND = "n8n"
+        settings.N8N_WEBHOOK_URL = stub.url
+        yield stub
 
 
 def _codes(responses) -> Counter:

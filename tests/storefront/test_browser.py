@@ -3,35 +3,22 @@
 Screenshots go to test-artifacts/storefront/ (landing-390.png, order-1280.png…); axe finds nothing serious.
 """
 
-import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Expert
 from orders import services as order_services
 from orders.models import Order
 from tests.factories import ExpertFactory, create_order
 from tests.payments.conftest import localstripe  # noqa: F401 (fixture: the order page loads its Stripe.js)
-from tests.payments.test_browser import CHROMIUM_ARGS, _serious_accessibility_violations
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-
-from playwright.sync_api import expect, sync_playwright
+from tests.payments.test_browser import _serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "storefront"
 WIDTHS = {"390": {"width": 390, "height": 844}, "1280": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
