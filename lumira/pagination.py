@@ -20,6 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 COUNT_CAP = 1000
+MAX_REACH = 2**40
 
 
 class BoundedPaginator(Paginator):
@@ -37,7 +38,8 @@ class BoundedPaginator(Paginator):
         """Widen the counted window to the end of page `number` (before or after the count was read)."""
         with suppress(TypeError, ValueError):
             end = int(number) * int(self.per_page)
-            if end > self.count_floor:
+            # Past any real table (a forged `page=10**20` would overflow SQL's LIMIT): not widened, so 404.
+            if self.count_floor < end <= MAX_REACH:
                 self.count_floor = end
                 for cached in ("count", "num_pages"):
                     self.__dict__.pop(cached, None)

@@ -130,3 +130,12 @@ def test_the_admin_changelist_counts_orders_up_to_the_cap_without_a_full_count(s
     assert counts and all("LIMIT" in sql.upper() for sql in counts)  # no unbounded count, filtered or full
     newest_first = sorted(orders, key=lambda o: o.created_at, reverse=True)
     assert newest_first[6].number in page4 and newest_first[0].number not in page4
+
+
+@pytest.mark.django_db
+def test_a_page_number_past_any_table_is_a_404_not_a_500(expert):
+    paid_order()
+    api = api_for(expert.user)
+
+    assert api.get(QUEUE, {"page": 10**20}).status_code == 404
+    assert api.get(f"{QUEUE}/validation-queue", {"page": 10**20}).status_code == 404
