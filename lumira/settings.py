@@ -28,8 +28,7 @@ if IS_PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY or "
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a real secret (50+ random characters) in production.")
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG cannot be on in production.")
-# Previous keys, newest first: what they signed (sessions, magic links, reset tokens) stays valid during a rotation.
-SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])  # previous keys, newest first (a rotation)
 # Personal data at rest (lumira/encryption.py): Fernet keys, newest first (the first encrypts); empty is unset.
 _DEV_FIELD_ENCRYPTION_KEY = "bHVtaXJhLWRldi1vbmx5LWZpZWxkLWtleS0wMDAwMDA="
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or ([] if IS_PRODUCTION else [_DEV_FIELD_ENCRYPTION_KEY])
@@ -80,8 +79,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "lumira.urls"
 WSGI_APPLICATION = "lumira.wsgi.application"
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")  # the admin's own prefix, set per deployment
-# `make bench` only: routes the ceiling view (bench/views.py). Never on in a real deployment.
-LUMIRA_BENCH = env.bool("LUMIRA_BENCH", default=False)
+LUMIRA_BENCH = env.bool("LUMIRA_BENCH", default=False)  # `make bench` only (routes bench/views.py), never in a deployment
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -104,7 +102,6 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------------
-# PostgreSQL everywhere; the demo script may point DATABASE_URL at SQLite when PostgreSQL is down.
 _database = env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/lumira")
 DATABASES = {
     "default": {
@@ -138,8 +135,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A second `make demo` on another port uses its own queue: demos sharing a Redis database never run each other's tasks.
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")  # one per demo port (a shared Redis)
 
 # --- Sign-in: accounts, passwords, magic links, lockout -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -163,8 +159,7 @@ LOGIN_REDIRECT_URL = "sanctuaire:home"
 SESAME_MAX_AGE = env.int("SESAME_MAX_AGE", default=15 * 60)
 SESAME_ONE_TIME = True
 SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
-# The browser that paid may enter the account its checkout created once, this long after payment (SPEC §5).
-SANCTUAIRE_DIRECT_ENTRY_SECONDS = 30 * 60
+SANCTUAIRE_DIRECT_ENTRY_SECONDS = 30 * 60  # the paying browser enters its new account once, this long after (SPEC §5)
 # Password sign-ins (desk, expert API, admin) locked per account from any address: a distributed guess is stopped too.
 AXES_FAILURE_LIMIT = env.int("LOGIN_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
@@ -230,7 +225,6 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com" if
 _stripe_js = "https://js.stripe.com/v3/" if IS_PRODUCTION else "http://127.0.0.1:8420/js.stripe.com/v3/"
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default=_stripe_js)
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
-# dj-stripe only accepts keys shaped like Stripe's (sk_test_ + 24 or more letters/digits); localstripe accepts any sk_ key.
 _dev_stripe_key = "sk_test_lumiraLocalDevelopmentKey000000"
 STRIPE_TEST_SECRET_KEY = env.str("STRIPE_TEST_SECRET_KEY", default="" if IS_PRODUCTION else _dev_stripe_key)
 STRIPE_LIVE_SECRET_KEY = env.str("STRIPE_LIVE_SECRET_KEY", default="")
@@ -250,10 +244,8 @@ if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 # Calls between services of one host (each authenticated by a signature or a token) stay on plain HTTP: Stripe
 # webhooks, the n8n callback, Prometheus' scrape (/health/ still redirects; compose's healthcheck says https).
 SECURE_REDIRECT_EXEMPT = [r"^stripe/webhook/", r"^api/expert/n8n-callback$", r"^metrics$"]
@@ -293,8 +285,7 @@ if IS_PRODUCTION and GENERATION_BACKEND == "n8n" and not (N8N_WEBHOOK_URL and N8
     raise ImproperlyConfigured(
         "N8N_WEBHOOK_URL, N8N_WEBHOOK_SECRET and N8N_CALLBACK_SECRET are required with GENERATION_BACKEND=n8n."
     )
-# Where n8n calls Lumira back: SITE_URL, or in compose http://web:8000 (what n8n reaches in the compose network).
-N8N_CALLBACK_BASE_URL = env.str("N8N_CALLBACK_BASE_URL", default=SITE_URL).rstrip("/")
+N8N_CALLBACK_BASE_URL = env.str("N8N_CALLBACK_BASE_URL", default=SITE_URL).rstrip("/")  # where n8n calls back (compose: web)
 N8N_TIMEOUT_SECONDS = env.float("N8N_TIMEOUT_SECONDS", default=10.0)  # n8n accepts at once and calls back later
 N8N_CALLBACK_MAX_AGE_SECONDS = env.int("N8N_CALLBACK_MAX_AGE_SECONDS", default=300)  # older (or future) is refused
 # Retries with backoff, then a dead letter; the sweep resends what is stuck; the desk may relaunch an overdue attempt.
@@ -311,8 +302,7 @@ if IS_PRODUCTION and GENERATION_BACKEND == "openai" and not LLM_API_KEY:
     raise ImproperlyConfigured("LLM_API_KEY is required with GENERATION_BACKEND=openai.")
 LLM_MODEL = env.str("LLM_MODEL", default="gpt-4o-mini")
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=180.0)
-# Estimated cost of an AI run: EUR per million (prompt, completion) tokens, by model name. A model missing
-# here costs 0 in the stats (its tokens are still recorded). Approximate list prices, converted to EUR.
+# An AI run's estimated cost: EUR per million (prompt, completion) tokens by model (list prices); missing: 0, tokens kept.
 LLM_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.14, 0.55),
     "gpt-4o": (2.30, 9.20),
@@ -356,8 +346,7 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
-USE_I18N = True
-USE_TZ = True
+USE_I18N = USE_TZ = True
 
 # --- Logging and metrics --------------------------------------------------------------------------------
 LOGGING = {
@@ -381,8 +370,7 @@ LOGGING = {
         "stripe": {"level": "INFO"},
     },
 }
-# /metrics (lumira/metrics.py) opens to staff sessions and to `Authorization: Bearer <METRICS_TOKEN>` if set.
-METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")  # /metrics opens to staff and to `Authorization: Bearer <METRICS_TOKEN>`
 
 # --- Periodic tasks (Celery beat) -----------------------------------------------------------------------
 _sweep_every = float(GENERATION_SWEEP_EVERY_SECONDS)
