@@ -122,7 +122,7 @@ class CreatePaymentIntentSerializer(serializers.Serializer):
 
 
 class CreatePaymentIntentResponseSerializer(serializers.Serializer):
-    """A started checkout (payments.services.Checkout)."""
+    """A started checkout (payments.checkout.Checkout)."""
 
     clientSecret = serializers.CharField(source="client_secret", help_text="The PaymentIntent's client secret.")
     orderId = serializers.UUIDField(source="order.pk")

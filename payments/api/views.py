@@ -21,8 +21,9 @@ from orders.models import Order
 from orders.services import OrderServiceError
 
 from ..caching import order_generation
+from ..checkout import Checkout, checkout_confirm, checkout_setup_renew, checkout_start
+from ..declines import PaymentError
 from ..selectors import order_with_payment_status
-from ..services import Checkout, PaymentError, checkout_confirm, checkout_setup_renew, checkout_start
 from .serializers import (
     ConfirmPaymentResponseSerializer,
     ConfirmPaymentSerializer,
