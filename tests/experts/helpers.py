@@ -4,6 +4,7 @@ signed callbacks."""
 import json
 
 from django.conf import settings
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -24,6 +25,14 @@ def sample_content(level: int = 2, duration: int = 60, *, seed: str = "test") ->
 
 # Valid for the factories' default order (level 2, premium: 60 minutes).
 CONTENT = sample_content()
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def desk(expert) -> Client:
+    """A browser signed in to the desk as this expert."""
+    client = Client()
+    client.force_login(expert.user)
+    return client
 
 
 def api_for(user) -> APIClient:

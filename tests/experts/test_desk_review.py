@@ -12,8 +12,7 @@ from django.utils import timezone
 from experts.templatetags.desk_queue import delivery_of
 from orders.models import ContentVersion, Order, OrderStatus, VersionOutcome
 from tests.engine.test_schema import _content
-from tests.experts.helpers import event_actions, in_validation
-from tests.experts.test_desk import desk
+from tests.experts.helpers import desk, event_actions, in_validation
 from tests.factories import paid_order
 
 BODY_FIELD = "c-reading-sections-0-body"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from experts.charts import nice_ceiling, revenue_chart
 from orders.models import Order, OrderStatus
-from tests.experts.test_desk import desk
+from tests.experts.helpers import desk
 from tests.factories import paid_order
 
 pytestmark = pytest.mark.django_db
