@@ -3,10 +3,12 @@
 import pytest
 from django.core.cache import cache
 
+from orders.models import Order
 from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
 from tests.factories import offer
-from tests.stripe_support import localstripe_running, stripe_settings_use
+from tests.payments.helpers import checkout_order, stripe_ids
+from tests.stripe_support import localstripe_running, post_event, stored_event, stripe_settings_use
 
 # localstripe's own webhook deliveries in tests that do not run a live server go to a closed local port.
 NOWHERE = "http://127.0.0.1:9"
@@ -39,6 +41,25 @@ def webhook_endpoint(stripe_account):
 @pytest.fixture
 def intuitive_premium(db):
     return offer(2, "premium")
+
+
+@pytest.fixture
+def order(client, stripe_account, intuitive_premium) -> Order:
+    return checkout_order(client)[0]
+
+
+@pytest.fixture
+def replay(client, webhook_endpoint, django_capture_on_commit_callbacks):
+    """POST a stored event about `order` through the webhook endpoint; on-commit work (emails) runs."""
+
+    def deliver(name: str, order: Order, intent, change=None, **kwargs):
+        event = stored_event(name, ids=stripe_ids(order, intent), change=change)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_event(client, webhook_endpoint, event, **kwargs)
+        return response, event
+
+    deliver.endpoint = webhook_endpoint
+    return deliver
 
 
 @pytest.fixture

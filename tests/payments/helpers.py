@@ -5,7 +5,7 @@ import contextlib
 import stripe
 from django.urls import reverse
 
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from payments.stripe_api import secret_key
 
 ORDER_FORM = {
@@ -77,3 +77,8 @@ def stripe_ids(order: Order, intent) -> dict[str, str]:
 
 def status_url(order) -> str:
     return reverse("payments:api_order_status", args=[order.pk])
+
+
+def event_count(order: Order, action: str) -> int:
+    """How many times the order's history records this action."""
+    return OrderEvent.objects.filter(order=order, action=action).count()

@@ -11,7 +11,6 @@ from orders.models import Order
 from tests.factories import ExpertFactory
 from tests.ops.test_metrics import sample
 from tests.payments.helpers import checkout_order, decline_intent_in_stripe, pay_intent_in_stripe
-from tests.payments.test_webhooks import replay  # noqa: F401 (fixture)
 from tests.stripe_support import post_event, stored_event
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def oriane(db):
 
 
 def test_the_chosen_expert_is_emailed_once_when_the_order_is_paid_even_if_the_event_repeats(
-    client, stripe_account, intuitive_premium, oriane, replay, webhook_endpoint,  # noqa: F811
+    client, stripe_account, intuitive_premium, oriane, replay, webhook_endpoint,
     django_capture_on_commit_callbacks,
 ):
     order, _ = checkout_order(client, expertId=oriane.pk)
@@ -44,7 +43,7 @@ def test_the_chosen_expert_is_emailed_once_when_the_order_is_paid_even_if_the_ev
 
 
 def test_without_a_chosen_expert_only_the_client_is_emailed(client, stripe_account, intuitive_premium, oriane,
-                                                             replay):  # noqa: F811
+                                                             replay):
     order, _ = checkout_order(client)
 
     replay("payment_intent.succeeded", order, pay_intent_in_stripe(order))
@@ -53,7 +52,7 @@ def test_without_a_chosen_expert_only_the_client_is_emailed(client, stripe_accou
 
 
 def test_a_paid_webhook_counts_one_payment_and_one_processed_event_and_a_repeat_no_payment(
-    client, stripe_account, intuitive_premium, replay,  # noqa: F811
+    client, stripe_account, intuitive_premium, replay,
 ):
     order, _ = checkout_order(client)
     intent = pay_intent_in_stripe(order)
@@ -68,7 +67,7 @@ def test_a_paid_webhook_counts_one_payment_and_one_processed_event_and_a_repeat_
     assert counter("lumira_webhook_events_total", type="payment_intent.succeeded", outcome="processed") == processed + 2
 
 
-def test_a_declined_card_counts_a_failed_payment(client, stripe_account, intuitive_premium, replay):  # noqa: F811
+def test_a_declined_card_counts_a_failed_payment(client, stripe_account, intuitive_premium, replay):
     order, _ = checkout_order(client)
     failed = counter("lumira_payments_total", outcome="failed")
 
