@@ -16,3 +16,9 @@ def _empty_cache():
 def _view_cache_only_where_writes_commit():
     """The root conftest's fixture of that name, overridden: these tests play the commits (tests of the cache,
     the bench's query counts), so the cache stays on."""
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit():` runs the on-commit hooks of the writes in the block at its end, as a COMMIT would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
