@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from engine.schema import validate_content
@@ -37,11 +38,18 @@ from .writers import GenerationError, PermanentGenerationError, TransientGenerat
 logger = logging.getLogger(__name__)
 
 GENERATION_TASK = "experts.generation_request"
-# Shown to the expert (desk panel, API `lastError`) when the task queue refused the request.
-QUEUE_UNAVAILABLE = (
-    "File de génération indisponible : la commande reste « en cours » et sera envoyée automatiquement "
-    "dès le retour du service (balayage des commandes bloquées)."
+# Shown to the expert (desk panel, API `lastError`) when the task queue refused the request. Stored as is (the
+# English source) in `Order.last_error`, where it is compared; translated when shown (`last_error_display`).
+QUEUE_UNAVAILABLE = gettext_noop(
+    "Generation queue unavailable: the order stays “in progress” and will be sent automatically "
+    "as soon as the service is back (sweep of stuck orders)."
 )
+
+
+def last_error_display(error: str) -> str:
+    """An order's `last_error` as the expert reads it: QUEUE_UNAVAILABLE in the active language; the other
+    errors are stored as written (the generator's and the workers', in French) and shown as they are."""
+    return gettext(QUEUE_UNAVAILABLE) if error == QUEUE_UNAVAILABLE else error
 
 
 __all__ = ["GenerationError", "PermanentGenerationError", "TransientGenerationError"]
@@ -58,7 +66,7 @@ class InvalidContent(OrderServiceError):
 
     def __init__(self, reasons: list[str]):
         self.reasons = reasons
-        super().__init__("Contenu invalide : " + " ; ".join(reasons[:5]))
+        super().__init__(gettext("Invalid content: {reasons}").format(reasons=gettext("; ").join(reasons[:5])))
 
 
 def retry_delay(retries: int) -> float:
@@ -148,7 +156,7 @@ def _summary(order: Order, attempt: GenerationAttempt | None) -> dict:
 def _lock_attempt(order_id, attempt_id) -> GenerationAttempt:
     attempt = GenerationAttempt.objects.select_for_update().filter(pk=attempt_id, order_id=order_id).first()
     if attempt is None:
-        raise StaleGenerationAttempt("Ce rappel ne concerne aucune génération connue de cette commande.")
+        raise StaleGenerationAttempt(gettext("This callback is not about any known generation of this order."))
     return attempt
 
 
@@ -252,10 +260,10 @@ def _callback_invalid(*, order_id, attempt_id, reasons: list[str], usage: dict |
     with transaction.atomic():
         attempt = _lock_attempt(order_id, attempt_id)
         if attempt.answered_at is not None:
-            raise CallbackReplayed("Ce rappel a déjà été reçu pour cette tentative.")
+            raise CallbackReplayed(gettext("This callback was already received for this attempt."))
         order = Order.objects.get(pk=order_id)
         if not _is_live(order, attempt):
-            raise StaleGenerationAttempt("Ce rappel ne concerne pas la génération en cours.")
+            raise StaleGenerationAttempt(gettext("This callback is not about the current generation."))
         ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.INVALID, error=" ; ".join(reasons))
         tries = max(attempt.sends, 1)  # the request reached n8n at least once, since it answered
         if tries >= settings.GENERATION_MAX_ATTEMPTS:
@@ -279,7 +287,7 @@ def generation_deliver(*, order_id, attempt_id, content: dict) -> TransitionResu
     with transaction.atomic():
         attempt = _lock_attempt(order_id, attempt_id)
         if attempt.answered_at is not None:
-            raise CallbackReplayed("Ce rappel a déjà été reçu pour cette tentative.")
+            raise CallbackReplayed(gettext("This callback was already received for this attempt."))
         result = order_receive_content(order_id=order_id, attempt_id=attempt_id, content=content)
         attempt.answered_at = timezone.now()
         attempt.outcome = AttemptOutcome.DELIVERED
@@ -317,7 +325,7 @@ def generation_fail(*, order_id, attempt_id, error: str, usage: dict | None = No
     with transaction.atomic():
         attempt = _lock_attempt(order_id, attempt_id)
         if attempt.answered_at is not None:
-            raise CallbackReplayed("Ce rappel a déjà été reçu pour cette tentative.")
+            raise CallbackReplayed(gettext("This callback was already received for this attempt."))
         order = Order.objects.get(pk=order_id)
         result, _ = attempt_give_up(
             order, attempt, reason=DeadLetterReason.GENERATOR_FAILURE, error=error, task="n8n-callback", tries=attempt.sends

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Expert, ExpertRole
 from orders.models import Order, OrderStatus
@@ -94,8 +95,8 @@ def expert_create(*, email: str, name: str, password: str, role: str = ExpertRol
     email = User.objects.normalize_email(email).strip().lower()
     with transaction.atomic():
         if User.objects.with_email(email).exists():
-            raise ExpertAlreadyExists(f"Un compte existe déjà pour {email}.")
-        first_name, _, last_name = name.partition(" ")
+            raise ExpertAlreadyExists(_("An account already exists for {email}.").format(email=email))
+        first_name, _space, last_name = name.partition(" ")
         user = User.objects.create_user(
             email=email, password=password, first_name=first_name, last_name=last_name,
             is_staff=True, is_superuser=role == ExpertRole.ADMIN,
@@ -134,15 +135,15 @@ def expert_record_login(*, expert: Expert) -> None:
 def order_take(*, order_id, expert: Expert) -> TransitionResult:
     """The expert takes an order from the queue: the first one wins, another expert gets AlreadyAssigned,
     and the winner's own repeat AlreadyDone."""
-    return _done_now(order_assign(order_id=order_id, expert=expert, actor=expert.user), "Cette commande est déjà à vous.")
+    return _done_now(order_assign(order_id=order_id, expert=expert, actor=expert.user), _("This order is already yours."))
 
 
 def order_assign_to(*, order_id, expert: Expert, by: Expert) -> TransitionResult:
     """An admin gives an unassigned order to an expert, who is told by email."""
     if not by.is_admin:
-        raise OrderServiceError("Seul un administrateur peut attribuer une commande à un autre expert.")
+        raise OrderServiceError(_("Only an administrator can assign an order to another expert."))
     if not expert.can_sign_in:
-        raise OrderServiceError("Cet expert est inactif.")
+        raise OrderServiceError(_("This expert is inactive."))
     with transaction.atomic():
         result = order_assign(order_id=order_id, expert=expert, actor=by.user)
         if result.changed and expert.pk != by.pk:
@@ -162,14 +163,14 @@ def generation_start(*, order_id, expert: Expert, prompt: str, instructions: str
     Repeating it while the order is already processing changes nothing, sends nothing and raises AlreadyDone."""
     prompt, instructions = (prompt or "").strip(), (instructions or "").strip()
     if not prompt:
-        raise OrderServiceError("Le prompt est obligatoire.")
+        raise OrderServiceError(_("The prompt is required."))
     with transaction.atomic():
         result = order_start_generation(
             order_id=order_id, expert=expert, prompt=prompt, instructions=instructions, actor=actor or expert.user
         )
         if result.changed:
             attempt_open(result.order)
-    return _done_now(result, "Cette commande est déjà en cours de génération.")
+    return _done_now(result, _("This order is already being generated."))
 
 
 def content_validate(
@@ -190,7 +191,7 @@ def content_validate(
                 from .tasks import reading_ready_email
 
                 transaction.on_commit(lambda: reading_ready_email.delay(str(order_id)), robust=True)
-        return _done_now(result, "Cette lecture est déjà approuvée et livrée.")
+        return _done_now(result, _("This reading is already approved and delivered."))
     if action == "reject":
         # The holder rule, and which rejection is a repeat, are the transition's (orders.services.TRANSITIONS).
         with transaction.atomic():
@@ -199,8 +200,8 @@ def content_validate(
             )
             if result.changed:
                 attempt_open(result.order)
-        return _done_now(result, "Ce rejet est déjà pris en compte : la révision est en cours de génération.")
-    raise OrderServiceError("Action inconnue : choisissez approuver ou rejeter.")
+        return _done_now(result, _("This rejection is already taken into account: the revision is being generated."))
+    raise OrderServiceError(_("Unknown action: choose approve or reject."))
 
 
 def content_edit(*, order_id, expert: Expert, content: dict, base_revision: int) -> TransitionResult:
@@ -263,27 +264,31 @@ def generation_relaunch(*, order_id, expert: Expert, now=None) -> Order:
         holder_check(order, expert)
         if order.status == OrderStatus.PROCESSING:
             if order.generation_attempt_id != attempt_id:
-                raise AlreadyDone("La génération vient d'être relancée : rien n'a été renvoyé.")
+                raise AlreadyDone(_("Generation was just relaunched: nothing was sent again."))
             waited = (now - (attempt_started_at(order, attempt) or now)).total_seconds()
             attempt = attempt or attempt_adopt(order, deadline_at=now)
             if waited < settings.GENERATION_OVERDUE_SECONDS:
                 raise AlreadyDone(
-                    f"La génération en cours a commencé il y a {elapsed_label(waited)} : rien n'a été renvoyé "
-                    f"(relance possible après {elapsed_label(settings.GENERATION_OVERDUE_SECONDS)} sans réponse)."
+                    _(
+                        "The current generation started {elapsed} ago: nothing was sent again "
+                        "(a relaunch is possible after {overdue} without an answer)."
+                    ).format(elapsed=elapsed_label(waited), overdue=elapsed_label(settings.GENERATION_OVERDUE_SECONDS))
                 )
             letter = generation_dead_letter(
                 order_id=order.pk, attempt_id=attempt.pk, reason=DeadLetterReason.NO_ANSWER, tries=attempt.sends,
                 error=f"pas de contenu après {elapsed_label(waited)} : relancée depuis le desk", task="desk-relaunch",
             )
             if letter is None:  # answered or replaced meanwhile
-                raise AlreadyDone("La génération vient de changer d'état : rien n'a été renvoyé.")
+                raise AlreadyDone(_("Generation has just changed state: nothing was sent again."))
             letters.insert(0, letter.pk)
             note = f"tentative abandonnée après {elapsed_label(waited)}"
         elif order.status == OrderStatus.PAID and letters:
             note = "après l'échec de la génération"
         else:
             raise NothingToRelaunch(
-                f"La commande {order.number} est « {order.get_status_display()} » : il n'y a pas de génération à relancer."
+                _("Order {number} is “{status}”: there is no generation to relaunch.").format(
+                    number=order.number, status=order.get_status_display()
+                )
             )
         # The newest letter (the failure at hand) replays; older ones find the order sent again: obsolete.
         outcomes = [dead_letter_replay(dead_letter_id=pk, actor=expert.user) for pk in letters]

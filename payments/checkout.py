@@ -14,6 +14,7 @@ from uuid import uuid4
 import stripe
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 from djstripe.models import Customer
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
@@ -63,7 +64,7 @@ def payment_intent_mirror(intent: Mapping) -> None:
 
 def _stripe_customer(client) -> Customer:
     # One Stripe Customer per client: a SetupIntent's card is attached to it, so the PaymentIntent can use it.
-    customer, _ = Customer.get_or_create(subscriber=client, api_key=secret_key())
+    customer, _created = Customer.get_or_create(subscriber=client, api_key=secret_key())
     return customer
 
 
@@ -137,7 +138,7 @@ def checkout_start(
 
 def _check_payable(order: Order) -> None:
     if order.status != OrderStatus.PENDING or not order.stripe_payment_intent_id:
-        raise OrderNotPayable("Cette commande ne peut plus être payée.")
+        raise OrderNotPayable(_("This order can no longer be paid."))
 
 
 def checkout_setup_renew(*, order: Order) -> str:
@@ -201,14 +202,14 @@ def checkout_confirm(*, order: Order, setup_intent_id: str) -> Confirmation:
     try:
         setup = stripe.SetupIntent.retrieve(setup_intent_id, api_key=key)
     except stripe.InvalidRequestError as error:
-        raise InvalidPaymentRequest("Les informations de carte sont introuvables : rechargez la page.") from error
+        raise InvalidPaymentRequest(_("The card details cannot be found: reload the page.")) from error
     except stripe.StripeError as error:
         raise PaymentUnavailable(UNAVAILABLE_MESSAGE) from error
     if (setup.get("metadata") or {}).get(ORDER_ID_KEY) != str(order.pk):
-        raise InvalidPaymentRequest("Ces informations de carte ne correspondent pas à cette commande.")
+        raise InvalidPaymentRequest(_("These card details do not belong to this order."))
     payment_method = object_id(setup.get("payment_method"))
     if setup.status != "succeeded" or not payment_method:
-        raise InvalidPaymentRequest("La carte n'a pas encore été validée.")
+        raise InvalidPaymentRequest(_("The card has not been validated yet."))
 
     try:
         intent = _payable_intent(order, key)

@@ -9,8 +9,10 @@ here, so a payment heals the same way whichever comes first.
 import logging
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from djstripe.models import Charge as StripeCharge
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
@@ -135,7 +137,9 @@ def payment_failed(*, order: Order, intent: Mapping, current: Mapping | None, so
     retry with another card. Only an intent that can no longer be paid fails the order.
     """
     error_data = intent.get("last_payment_error") or {}
-    error = decline_message(error_data.get("code"), error_data.get("decline_code"))
+    # Stored on the order (`last_error`) whoever triggers the report: in the site's language, as before.
+    with translation.override(settings.LANGUAGE_CODE):
+        error = decline_message(error_data.get("code"), error_data.get("decline_code"))
     status = (current or intent).get("status", "")
     if status in RETRYABLE_INTENT_STATUSES or status == "succeeded":
         if order_services.order_payment_attempt_failed(order_id=order.pk, error=error, intent_id=intent.get("id", "")):

@@ -39,7 +39,7 @@ class AudioError(Exception):
 def _espeak_ogg(text: str) -> tuple[bytes, str]:
     espeak, ffmpeg = shutil.which("espeak-ng"), shutil.which("ffmpeg")
     if not espeak or not ffmpeg:
-        raise AudioError("espeak-ng et ffmpeg sont nécessaires (scripts/ensure_media_tools.sh).")
+        raise AudioError("espeak-ng and ffmpeg are required (scripts/ensure_media_tools.sh).")
     timeout = settings.TTS_TIMEOUT_SECONDS
     # The script goes through a file, never the command line (no length limit, nothing in `ps`).
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt") as script:
@@ -57,13 +57,13 @@ def _espeak_ogg(text: str) -> tuple[bytes, str]:
                 stdin=speak.stdout, capture_output=True, timeout=timeout, check=False,
             )
         except subprocess.TimeoutExpired as error:
-            raise TransientAudioError("la synthèse vocale a dépassé le temps imparti") from error
+            raise TransientAudioError("speech synthesis ran out of time") from error
         finally:
             speak.stdout.close()
             if speak.wait(timeout=timeout) != 0:
                 logger.warning("espeak-ng ended with an error", extra={"returncode": speak.returncode})
     if encoded.returncode != 0 or not encoded.stdout:
-        raise AudioError(f"ffmpeg n'a pas encodé l'audio (code {encoded.returncode})")
+        raise AudioError(f"ffmpeg did not encode the audio (code {encoded.returncode})")
     return encoded.stdout, "ogg"
 
 
@@ -95,19 +95,19 @@ def _openai_mp3(text: str) -> tuple[bytes, str]:
             )
         except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
                 openai.InternalServerError) as error:
-            raise TransientAudioError(f"API vocale indisponible ({error.__class__.__name__})") from error
+            raise TransientAudioError(f"speech API unavailable ({error.__class__.__name__})") from error
         except openai.APIStatusError as error:
-            raise AudioError(f"API vocale : requête refusée ({error.status_code})") from error
+            raise AudioError(f"speech API: request refused ({error.status_code})") from error
         audio += response.content  # MP3 frames concatenate into one playable stream
     if not audio:
-        raise AudioError("API vocale : réponse vide")
+        raise AudioError("speech API: empty answer")
     return audio, "mp3"
 
 
 def audio_synthesize(text: str) -> tuple[bytes, str]:
     """The text spoken in French: (audio bytes, file extension)."""
     if not text.strip():
-        raise AudioError("rien à lire")
+        raise AudioError("nothing to read")
     if settings.TTS_BACKEND == "openai":
         return _openai_mp3(text)
     return _espeak_ogg(text)

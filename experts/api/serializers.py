@@ -30,6 +30,15 @@ class ExpertProfileSerializer(ExpertSummarySerializer):
     role = serializers.CharField()
 
 
+class LastErrorField(serializers.CharField):
+    """`Order.last_error` as the expert reads it (`experts.generation.last_error_display`)."""
+
+    def to_representation(self, value):
+        from ..generation import last_error_display
+
+        return last_error_display(super().to_representation(value))
+
+
 class OrderListSerializer(serializers.ModelSerializer):
     statusLabel = serializers.CharField(source="get_status_display")
     level = serializers.CharField(source="level_slug")
@@ -37,7 +46,7 @@ class OrderListSerializer(serializers.ModelSerializer):
     clientName = serializers.CharField(source="client_name")
     expert = ExpertSummarySerializer(allow_null=True)
     revisionCount = serializers.IntegerField(source="revision_count")
-    lastError = serializers.CharField(source="last_error")
+    lastError = LastErrorField(source="last_error")
     createdAt = serializers.DateTimeField(source="created_at")
     paidAt = serializers.DateTimeField(source="paid_at", allow_null=True)
     assignedAt = serializers.DateTimeField(source="assigned_at", allow_null=True)

@@ -27,7 +27,7 @@ from orders.services import OrderServiceError
 from .. import services, signing
 from ..auth import EXPERTS_ONLY, INACTIVE_MESSAGE, ExpertJWTAuthentication, IsActiveExpert
 from ..caching import DESK_GENERATION, request_parts
-from ..generation import QUEUE_UNAVAILABLE, InvalidContent, generation_callback_content, generation_fail
+from ..generation import QUEUE_UNAVAILABLE, InvalidContent, generation_callback_content, generation_fail, last_error_display
 from ..selectors import order_for_action, order_for_expert, order_for_holder, order_queue, order_stats, validation_queue
 from . import serializers as s
 from .authentication import N8nSignatureAuthentication
@@ -57,7 +57,7 @@ def _accepted_response(request: Request, order: Order) -> Response:
     waits in `processing` and the sweep sends it when the queue is back."""
     response = _order_response(request, order.pk, status.HTTP_202_ACCEPTED)
     if order.last_error == QUEUE_UNAVAILABLE:
-        response.data["warning"] = QUEUE_UNAVAILABLE
+        response.data["warning"] = last_error_display(order.last_error)
     return response
 
 

@@ -19,6 +19,14 @@ def svg_data_uri(svg: str | None) -> str:
 
 
 @register.filter
+def last_error(error: str) -> str:
+    """An order's `last_error` as the expert reads it (`experts.generation.last_error_display`)."""
+    from ..generation import last_error_display
+
+    return last_error_display(error)
+
+
+@register.filter
 def event_label(action: str) -> str:
     """What an OrderEvent.action means, for the history shown to experts (orders.events)."""
     return action_label(action)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import ContentVersion, Order, OrderStatus, VersionOutcome
 from ..signals import order_approved
@@ -27,8 +28,10 @@ def _check_judged_version(version: int | None) -> Callable[[Order], None] | None
     def check(order: Order) -> None:
         if order.revision_count != version:
             raise StaleVersion(
-                f"La version {version} de la commande {order.number} n'est plus celle à valider "
-                f"(version actuelle : {order.revision_count}). Rechargez la commande."
+                _(
+                    "Version {version} of order {number} is no longer the one to validate "
+                    "(current version: {current}). Reload the order."
+                ).format(version=version, number=order.number, current=order.revision_count)
             )
 
     return check
@@ -112,9 +115,11 @@ def order_content_edit(*, order_id, content: dict, base_revision: int, actor, ex
         order = lock(order_id)
         holder_check(order, expert)
         if order.status != S.AWAITING_VALIDATION:
-            raise ContentNotEditable(f"La commande {order.number} n'attend pas de validation : rien à corriger.")
+            raise ContentNotEditable(
+                _("Order {number} is not awaiting validation: nothing to correct.").format(number=order.number)
+            )
         if order.revision_count != base_revision:
-            raise ContentNotEditable("Le contenu a changé depuis l'ouverture du formulaire : rechargez la page.")
+            raise ContentNotEditable(_("The content has changed since the form was opened: reload the page."))
         current = _current_version(order)
         if content == current.content:
             return TransitionResult(order, changed=False)

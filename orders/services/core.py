@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..events import action_check
 from ..models import Order, OrderEvent, OrderStatus
@@ -47,7 +49,7 @@ class Transition:
     target: str
     holder_only: bool = False
     repeat: RepeatRule | None = field(default=None, compare=False)
-    refusal: str = ""
+    refusal: str = ""  # translatable (gettext_lazy), formatted when raised
 
     def is_repeat(self, order: Order, call: Mapping) -> bool:
         return (self.repeat or _in_target(self.target))(order, call)
@@ -88,7 +90,7 @@ TRANSITIONS: dict[str, Transition] = {
         S.PROCESSING,
         holder_only=True,
         repeat=_same_rejection,
-        refusal="La commande {number} est en cours de génération : il n'y a rien à rejeter.",
+        refusal=gettext_lazy("Order {number} is being generated: there is nothing to reject."),
     ),
     "refunded": Transition(frozenset({S.PAID, S.PROCESSING, S.AWAITING_VALIDATION, S.COMPLETED}), S.REFUNDED),
 }
@@ -111,7 +113,7 @@ def holds(order: Order, expert) -> bool:
 
 def holder_check(order: Order, expert) -> None:
     if expert is not None and not holds(order, expert):
-        raise AlreadyAssigned("Cette commande est prise par un autre expert.")
+        raise AlreadyAssigned(_("This order is held by another expert."))
 
 
 def lock(order_id) -> Order:

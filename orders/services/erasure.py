@@ -1,6 +1,7 @@
 """A client's erasure request, order by order: what accounting keeps stays, everything else about them goes."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import OrderStatus
 from .core import TransitionResult, lock, record_event
@@ -40,7 +41,7 @@ def order_erase_personal_data(*, order_id, actor=None) -> TransitionResult:
         if order.events.filter(action="personal_data_erased").exists():
             return TransitionResult(order, changed=False)
         if order.status in ERASURE_BLOCKING_STATUSES:
-            raise OrderServiceError(f"La commande {order.number} n'est pas encore livrée : elle ne peut pas être effacée.")
+            raise OrderServiceError(_("Order {number} is not delivered yet: it cannot be erased.").format(number=order.number))
         for field, value in ERASED_ORDER_VALUES.items():
             setattr(order, field, value)
         order.save(update_fields=[*ERASED_ORDER_VALUES, "updated_at"])

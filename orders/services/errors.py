@@ -1,16 +1,19 @@
-"""The refusals of the order services. Each carries a `message` safe to show (French)."""
+"""The refusals of the order services. Each carries a `message` safe to show, translated into the language active
+when it is raised (English source, French catalogue)."""
+
+from django.utils.translation import gettext as _
 
 from ..models import INTAKE_LABELS, Order, OrderStatus
 
 
 class OrderServiceError(Exception):
-    """Base class: a business rule refused the request. `message` is safe to show (French)."""
+    """Base class: a business rule refused the request. `message` is safe to show (translated)."""
 
     code = "order_error"
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(str(message))
+        self.message = str(message)
 
 
 class InvalidTransition(OrderServiceError):
@@ -22,8 +25,9 @@ class InvalidTransition(OrderServiceError):
     def __init__(self, order: Order, to_status: str, message: str = "") -> None:
         super().__init__(
             message
-            or f"La commande {order.number} est « {order.get_status_display()} » : "
-            f"passage à « {OrderStatus(to_status).label} » impossible."
+            or _("Order {number} is “{status}”: it cannot move to “{target}”.").format(
+                number=order.number, status=order.get_status_display(), target=OrderStatus(to_status).label
+            )
         )
         self.order = order
         self.from_status = order.status
@@ -44,9 +48,11 @@ class IntakeIncomplete(OrderServiceError):
     code = "intake_incomplete"
 
     def __init__(self, missing: list[str]) -> None:
-        labels = " et ".join(str(INTAKE_LABELS[name]) for name in missing)
+        labels = _(" and ").join(str(INTAKE_LABELS[name]) for name in missing)
         super().__init__(
-            f"Impossible d'envoyer en génération : il manque {labels} (le client est invité à compléter son profil)."
+            _("Cannot send to generation: {missing} is missing (the client is invited to complete their profile).").format(
+                missing=labels
+            )
         )
         self.missing = missing
 
@@ -67,5 +73,5 @@ class InvalidContent(OrderServiceError):
     code = "invalid_content"
 
     def __init__(self, errors: list[str]) -> None:
-        super().__init__("Correction refusée : " + " ; ".join(errors))
+        super().__init__(_("Correction refused: {errors}").format(errors=_("; ").join(errors)))
         self.errors = errors

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import ContentVersion, Order, OrderEvent, OrderStatus
 from .core import TransitionResult, changed, lock, record_event, transition
@@ -20,9 +21,9 @@ def order_assign(*, order_id, expert, actor=None) -> TransitionResult:
         if order.expert_id == expert.pk:
             return TransitionResult(order, changed=False)
         if order.expert_id is not None:
-            raise AlreadyAssigned("Cette commande est déjà prise par un autre expert.")
+            raise AlreadyAssigned(_("This order is already taken by another expert."))
         if order.status not in (S.PAID, S.PROCESSING, S.AWAITING_VALIDATION):
-            raise OrderServiceError("Seule une commande payée peut être prise.")
+            raise OrderServiceError(_("Only a paid order can be taken."))
         order.expert = expert
         order.assigned_at = timezone.now()
         order.save(update_fields=["expert", "assigned_at", "updated_at"])
@@ -53,7 +54,7 @@ def order_start_generation(*, order_id, expert, prompt: str, instructions: str =
 def _check_current_attempt(attempt_id) -> Callable[[Order], None]:
     def check(order: Order) -> None:
         if str(order.generation_attempt_id) != str(attempt_id):
-            raise StaleGenerationAttempt("Ce rappel ne concerne pas la génération en cours.")
+            raise StaleGenerationAttempt(_("This callback is not about the current generation."))
 
     return check
 

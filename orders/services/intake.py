@@ -6,6 +6,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..charts import chart_for_intake
 from ..intake import INTAKE_FIELDS
@@ -49,7 +50,7 @@ def order_create(
     (the checkout requires it; the event's note keeps the record too).
     """
     if not offer.is_active:
-        raise OrderServiceError("Cette offre n'est plus disponible.")
+        raise OrderServiceError(_("This offer is no longer available."))
     intake = {name: value for name, value in (intake or {}).items() if value}
     with transaction.atomic():
         order = Order(
@@ -111,7 +112,7 @@ def order_intake_reminder_claim(*, order_id) -> bool:
     # Most paid orders have their intake: answered without a lock nor a decryption (an empty encrypted
     # field is stored as NULL), so that the webhook path stays cheap.
     lacking = Q()
-    for field, _ in INTAKE_REQUIRED:
+    for field, _label in INTAKE_REQUIRED:
         lacking |= Q(**{f"{field}__isnull": True})
     waiting = Order.objects.filter(lacking, pk=order_id, paid_at__isnull=False, intake_reminder_sent_at__isnull=True)
     if not waiting.exists():

@@ -1,11 +1,14 @@
 """The desk speaks French by default and English when the expert chooses it in the footer (the same cookie as
 the storefront's switch); the French reads as before."""
 
+import html
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.experts.helpers import in_validation
+from experts.generation import QUEUE_UNAVAILABLE
+from tests.experts.helpers import api_for, in_validation, processing
 from tests.factories import paid_order
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -73,3 +76,60 @@ def test_a_refused_action_answers_in_the_chosen_language(expert):
                                        {"action": "reject", "reason": "", "version": order.revision_count}, **HTMX)
 
     assert "Give the reason for the rejection." in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "expected"), [
+    (None, "La commande {number} est « Payée » : passage à « Livrée » impossible."),
+    ("en", "Order {number} is “Paid”: it cannot move to “Delivered”."),
+])
+def test_an_invalid_transition_on_the_desk_reads_in_the_chosen_language(expert, language, expected):
+    order = paid_order(expert=expert)  # not generated yet: nothing to approve
+
+    response = desk(expert, language).post(reverse("experts:validate", args=[order.pk]),
+                                           {"action": "approve", "version": 0}, **HTMX)
+
+    assert response.status_code == 409
+    assert expected.format(number=order.number) in html.unescape(response.content.decode())
+    order.refresh_from_db()
+    assert order.status == "paid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "expected"), [
+    (None, "Cette commande est déjà prise par un autre expert."),
+    ("en", "This order is already taken by another expert."),
+])
+def test_the_api_refuses_an_order_held_by_another_expert_in_the_chosen_language(expert, other_expert, language,
+                                                                                expected):
+    order = paid_order(expert=expert)
+    api = api_for(other_expert.user)
+    if language:
+        api.cookies["django_language"] = language
+
+    response = api.post(f"/api/expert/orders/{order.pk}/assign")
+
+    assert response.status_code == 409
+    assert response.json()["error"] == {"code": "already_assigned", "message": expected}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "expected"), [
+    (None, "File de génération indisponible : la commande reste « en cours » et sera envoyée automatiquement "
+           "dès le retour du service (balayage des commandes bloquées)."),
+    ("en", "Generation queue unavailable: the order stays “in progress” and will be sent automatically "
+           "as soon as the service is back (sweep of stuck orders)."),
+])
+def test_the_queue_unavailable_error_is_stored_once_and_shown_in_the_chosen_language(expert, language, expected):
+    order = processing(expert)
+    order.last_error = QUEUE_UNAVAILABLE
+    order.save(update_fields=["last_error"])
+
+    page = html.unescape(desk(expert, language).get(reverse("experts:order", args=[order.pk])).content.decode())
+    api = api_for(expert.user)
+    if language:
+        api.cookies["django_language"] = language
+    detail = api.get(f"/api/expert/orders/{order.pk}").json()["order"]
+
+    assert expected in page
+    assert detail["lastError"] == expected

@@ -62,6 +62,20 @@ def test_a_declined_card_gets_a_french_402_and_the_order_stays_pending(client, l
     assert retrieve_intent(order.stripe_payment_intent_id).status == "requires_payment_method"
 
 
+def test_a_declined_card_reads_in_english_for_a_client_who_chose_it(client, localstripe, stripe_account, intuitive_premium):
+    client.cookies["django_language"] = "en"
+    order, body = checkout_order(client)
+    setup_id = _setup_card(localstripe, body["setupClientSecret"], DECLINED)
+
+    response = _confirm(client, order, setup_id)
+
+    assert response.status_code == 402
+    assert response.json()["error"] == {
+        "code": "card_declined",
+        "message": "Your card was refused. No amount was charged: try another card.",
+    }
+
+
 def test_after_a_refusal_another_card_pays_the_same_order(client, localstripe, stripe_account, intuitive_premium):
     order, body = checkout_order(client)
     declined_intent = order.stripe_payment_intent_id

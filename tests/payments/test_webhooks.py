@@ -13,10 +13,12 @@ import stripe
 from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from djstripe.models import Event, PaymentIntent
 
 from orders.models import Order, OrderStatus
 from payments.stripe_api import secret_key
+from payments.stripe_reports import payment_failed
 from tests.payments.helpers import checkout_order, decline_intent_in_stripe, event_count, pay_intent_in_stripe, stripe_ids
 from tests.stripe_support import post_event, stored_event
 
@@ -85,6 +87,17 @@ def test_a_declined_payment_is_recorded_and_the_order_stays_pending_for_another_
     assert order.last_error == "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte."
     assert event_count(order, "payment_attempt_failed") == 1
     assert mail.outbox == []
+
+
+def test_a_declined_payment_is_stored_in_french_whatever_language_is_active(replay, order):
+    intent = decline_intent_in_stripe(order)
+
+    # e.g. the reconciliation run from a page an English-speaking client is looking at
+    with translation.override("en"):
+        payment_failed(order=order, intent=intent, current=None, source="test")
+
+    order.refresh_from_db()
+    assert order.last_error == "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte."
 
 
 def test_a_failure_on_an_intent_that_cannot_be_paid_any_more_fails_the_order(replay, order):

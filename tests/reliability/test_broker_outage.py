@@ -24,6 +24,12 @@ from tests.reliability.helpers import PrivateRedis, celery_worker, publishing_to
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
+# What the French desk and API show: QUEUE_UNAVAILABLE is stored as its English source and translated when shown.
+QUEUE_UNAVAILABLE_FR = (
+    "File de génération indisponible : la commande reste « en cours » et sera envoyée automatiquement "
+    "dès le retour du service (balayage des commandes bloquées)."
+)
+
 
 @pytest.fixture
 def private_redis():
@@ -63,11 +69,12 @@ def test_redis_down_at_send_tells_the_expert_and_the_sweep_delivers_once_redis_i
     # The API accepts the order but says plainly that it has not left yet; so does the desk.
     assert response.status_code == 202 and elapsed < 5
     body = response.json()
-    assert body["warning"] == QUEUE_UNAVAILABLE
-    assert (body["order"]["status"], body["order"]["lastError"]) == (OrderStatus.PROCESSING, QUEUE_UNAVAILABLE)
+    assert body["warning"] == QUEUE_UNAVAILABLE_FR
+    assert (body["order"]["status"], body["order"]["lastError"]) == (OrderStatus.PROCESSING, QUEUE_UNAVAILABLE_FR)
+    assert Order.objects.get(pk=by_api.pk).last_error == QUEUE_UNAVAILABLE  # the stored value the sweep compares
     assert page.status_code == 200
     text = html.unescape(page.content.decode())
-    assert str(QUEUE_DELAYED) in text and QUEUE_UNAVAILABLE in text and "Commande envoyée en génération" not in text
+    assert str(QUEUE_DELAYED) in text and QUEUE_UNAVAILABLE_FR in text and "Commande envoyée en génération" not in text
     # Both orders wait in `processing`, their attempts due now for the sweep (not in GENERATION_DEADLINE_MINUTES).
     for order in (by_api, by_desk):
         attempt = GenerationAttempt.objects.get(order=order)
