@@ -18,10 +18,10 @@ from sesame.utils import get_token
 
 from accounts.models import ClientProfile, PhotoKind
 from orders.intake import INTAKE_FIELDS
+from orders.levels import SECTIONS_BY_KEY
 from orders.models import INTAKE_LABELS, Order, OrderStatus
 from orders.services import order_audio_attach, order_intake_reminder_claim, orders_client_inputs_apply
 
-from .access import SECTIONS_BY_KEY
 from .audio import audio_delete, audio_store, audio_synthesize
 from .deliverables import audio_script
 from .photos import photo_delete, photo_store

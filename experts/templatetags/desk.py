@@ -16,8 +16,6 @@ def svg_data_uri(svg: str | None) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-
-
 @register.filter
 def last_error(error: str) -> str:
     """An order's `last_error` as the expert reads it (`experts.generation.last_error_display`)."""
