@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from playwright.sync_api import expect
 
+from engine.places import resolve_place
 from orders.models import Order, OrderStatus
 from tests.factories import ExpertFactory
 from tests.payments.helpers import NO_INTAKE, checkout_order, pay_intent_in_stripe
@@ -36,15 +37,30 @@ def _reminders() -> list:
     return [email for email in mail.outbox if "complétez votre profil" in email.subject]
 
 
-def test_a_checkout_with_birth_data_reaches_the_desk_with_the_chart_wheel(
-    browser, live_server, live_stripe, intuitive_premium
-):
-    expert = ExpertFactory()
+@pytest.fixture
+def gazetteer():
+    """The gazetteer built before the page is typed into, as in a worker that has already served a place.
+
+    Its first build costs seconds of CPU (34,000 towns, 350,000 alternate names): on a busy machine that
+    alone outlasted the wait for the first suggestion, which is not what these tests are about.
+    """
+    resolve_place("Paris")
+
+
+def _order_page(browser, live_server):
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
     page.goto(f"{live_server.url}/commander/?level=intuitive&service=premium")
     page.get_by_label("Nom complet").fill("Camille Lune")
     page.get_by_label("Adresse e-mail").fill("camille.lune@example.com")
     page.get_by_label("Téléphone").fill("06 12 34 56 78")
+    return page
+
+
+def test_a_checkout_with_birth_data_reaches_the_desk_with_the_chart_wheel(
+    browser, live_server, live_stripe, intuitive_premium, gazetteer
+):
+    expert = ExpertFactory()
+    page = _order_page(browser, live_server)
     page.get_by_label("Date de naissance").fill("1985-03-21")
     page.get_by_label("Heure de naissance").fill("14:30")
     place = page.get_by_label("Lieu de naissance")
@@ -98,3 +114,28 @@ def test_a_checkout_without_birth_data_waits_on_the_desk_and_reminds_the_client_
     time.sleep(1)  # any late or repeated delivery of the payment events has arrived by now
     reminders = _reminders()
     assert len(reminders) == 1 and "/sanctuaire/profil/" in reminders[0].body
+
+
+def test_the_order_form_asks_for_the_birth_date_and_lists_the_towns_of_an_ambiguous_place(
+    browser, live_server, live_stripe, intuitive_premium, gazetteer
+):
+    page = _order_page(browser, live_server)
+    page.get_by_label("Je ne connais pas l'heure").check()
+    page.get_by_label("Lieu de naissance").fill("Saint-Denis")
+    page.get_by_label("Votre question").fill("Quelle voie pour mon travail ?")
+    page.get_by_label("Je demande que ma lecture me soit fournie avant la fin du délai de rétractation").check()
+    pay = page.get_by_role("button", name="Payer ma lecture")
+
+    pay.click()
+    expect(page.locator("#error-birthDate")).to_have_text("Indiquez votre date de naissance.")
+    expect(page.get_by_label("Date de naissance")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("Date de naissance").fill("1985-03-21")
+    pay.click()
+    place_error = page.locator("#error-birthPlace")
+    expect(place_error).to_contain_text("Plusieurs villes portent ce nom")
+    expect(place_error).to_contain_text("« Saint-Denis (La Réunion) »")
+    expect(place_error).to_contain_text("« Saint-Denis (Île-de-France) »")
+    expect(page.locator("#error-birthDate")).to_have_text("")
+    page.screenshot(path=ARTIFACTS / "order_ambiguous_place.png", full_page=True)
+    assert not Order.objects.exists()
