@@ -160,3 +160,21 @@ def test_an_order_paid_with_its_intake_sends_no_reminder(
 
     assert _reminders() == []
     assert len(mail.outbox) == 1  # the "payée" email only
+
+
+def test_a_returning_clients_profile_completes_the_paid_order_with_its_chart_and_no_reminder(
+    client, webhook_endpoint, intuitive_premium, django_capture_on_commit_callbacks
+):
+    from tests.sanctuaire.conftest import complete_profile
+
+    order, _ = checkout_order(client, **NO_INTAKE)
+    complete_profile(order.client, birth_place="Lyon (Auvergne-Rhône-Alpes)")  # 12 April 1990, 08:30
+    intent = pay_intent_in_stripe(order)
+
+    _deliver_success(client, webhook_endpoint, order, intent, django_capture_on_commit_callbacks)
+
+    order.refresh_from_db()
+    assert order.intake_missing == [] and order.birth_place == "Lyon (Auvergne-Rhône-Alpes)"
+    assert order.chart["timeKnown"] is True and order.chart["place"]["timezone"] == "Europe/Paris"
+    assert order.chart["bodies"][0]["sign"] == "Bélier" and len(order.chart["houses"]) == 12
+    assert _reminders() == []
