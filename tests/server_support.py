@@ -1,7 +1,7 @@
 """The app under gunicorn, as in production, for tests that need a real server process."""
 
 import contextlib
-import socket
+import http.client
 import subprocess
 import sys
 import time
@@ -25,17 +25,27 @@ def gunicorn_server(env: dict, *, workers: int = 1, access_log: Path | None = No
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_until_answering(port, deadline=time.monotonic() + 90)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _wait_until_answering(port: int, *, deadline: float) -> None:
+    """Wait until a worker answers HTTP, not only until the master listens: on a loaded machine a worker can take
+    longer to import the app than a test's request timeout. The probe's path is one no test counts in the log."""
+    while time.monotonic() < deadline:
+        probe = http.client.HTTPConnection("127.0.0.1", port, timeout=max(1.0, deadline - time.monotonic()))
+        try:
+            probe.request("GET", "/__server-ready__")
+            probe.getresponse().read()
+            return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.1)
+        finally:
+            probe.close()
+    raise AssertionError(f"gunicorn on port {port} did not answer in time")
 
 
 def wait_for(predicate, *, timeout: float = 20.0, what: str = "condition", log: Path | None = None):

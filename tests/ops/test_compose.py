@@ -43,6 +43,19 @@ def test_n8n_gets_no_env_file_and_none_of_lumiras_settings_but_its_two_signing_s
     assert _lumira_settings() >= LUMIRA_SECRETS  # the names checked are the ones Lumira really reads
 
 
+def test_no_service_running_n8n_gets_lumiras_env_file_or_settings():
+    """The one-shot import runs n8n's image (and its Code-node runtime) too."""
+    n8n_services = {name: service for name, service in SERVICES.items()
+                    if str(service.get("image", "")).startswith("n8nio/n8n")}
+
+    assert {"n8n", "n8n-import"} <= set(n8n_services)
+    for name, service in n8n_services.items():
+        env = _environment(service)
+        interpolated = {var for value in env.values() for var in re.findall(r"\$\{?([A-Za-z_]\w*)", value)}
+        assert "env_file" not in service, name
+        assert (set(env) | interpolated) & (_lumira_settings() - N8N_NEEDS) == set(), name
+
+
 def test_lumiras_own_services_still_get_the_env_file():
     assert all(SERVICES[name].get("env_file") == ".env" for name in ("web", "worker", "beat"))
 

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 from encrypted_fields.fields import EncryptedTextField as LibraryTextField
+from rest_framework.test import APIClient
 from sesame.utils import get_token
 
 from accounts.models import ClientProfile
@@ -119,6 +120,29 @@ def test_a_magic_link_signed_before_a_secret_key_rotation_works_while_the_old_ke
 
     assert refused.status_code == 400
     assert accepted.status_code == 302 and client.session[SESSION_KEY] == str(client_user.pk)
+
+
+@pytest.mark.django_db
+def test_api_tokens_issued_before_a_secret_key_rotation_work_while_the_old_key_is_a_fallback(client_user, settings):
+    """The Sanctuaire's (and the desk's) JWTs: signed with SECRET_KEY, so a rotation must not end them at once."""
+    api = APIClient()
+    pair = api.post(reverse("sanctuaire:api_token"), {"token": get_token(client_user)}, format="json").json()
+    old_secret = settings.SECRET_KEY
+    settings.SECRET_KEY = "rotated-" + "s" * 60
+
+    def profile(access: str) -> int:
+        return api.get(reverse("sanctuaire:api_profile"), HTTP_AUTHORIZATION=f"Bearer {access}").status_code
+
+    settings.SECRET_KEY_FALLBACKS = []
+    refused = profile(pair["access"])
+    settings.SECRET_KEY_FALLBACKS = [old_secret]
+    accepted = profile(pair["access"])
+    renewed = api.post(reverse("sanctuaire:api_token_refresh"), {"refresh": pair["refresh"]}, format="json")
+    settings.SECRET_KEY_FALLBACKS = []  # the old key dropped: what was issued after the rotation still works
+
+    assert (refused, accepted, renewed.status_code) == (401, 200, 200)
+    assert profile(renewed.json()["access"]) == 200
+    assert profile(pair["access"]) == 401
 
 
 def test_secret_key_fallbacks_and_field_keys_are_read_from_the_environment():

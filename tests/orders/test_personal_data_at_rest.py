@@ -81,6 +81,10 @@ def test_after_a_full_desk_flow_no_column_holds_the_birth_place_or_the_question_
     assert _tables_holding(QUESTION) == []
     assert _raw("orders_order", "expert_prompt", order.pk).startswith("gAAAAA")
     assert _raw("orders_order", "generated_content", order.pk).startswith("gAAAAA")
+    # The content and its versions are ciphertext whatever the generator wrote (it need not quote the question).
+    for version in order.versions.all():
+        assert _raw("orders_contentversion", "content", version.pk).startswith("gAAAAA")
+        assert _raw("orders_contentversion", "prompt", version.pk).startswith("gAAAAA")
 
 
 @pytest.mark.django_db
