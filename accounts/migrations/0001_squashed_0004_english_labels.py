@@ -56,6 +56,26 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.CreateModel(
+            name='Expert',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=150, verbose_name='nom')),
+                ('role', models.CharField(choices=[('expert', 'Expert'), ('admin', 'Administrateur')], default='expert', max_length=16, verbose_name='rôle')),
+                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
+                ('specialties', models.JSONField(blank=True, default=list, verbose_name='spécialités')),
+                ('rating', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True, verbose_name='note')),
+                ('last_login_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière connexion')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='expert', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'expert',
+                'verbose_name_plural': 'experts',
+                'db_table': 'experts_expert',
+                'ordering': ('name',),
+            },
+        ),
+        migrations.CreateModel(
             name='ClientProfile',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
@@ -74,26 +94,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'client profile',
                 'verbose_name_plural': 'client profiles',
                 'db_table': 'sanctuaire_clientprofile',
-            },
-        ),
-        migrations.CreateModel(
-            name='Expert',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='nom')),
-                ('role', models.CharField(choices=[('expert', 'Expert'), ('admin', 'Administrateur')], default='expert', max_length=16, verbose_name='rôle')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('specialties', models.JSONField(blank=True, default=list, verbose_name='spécialités')),
-                ('rating', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True, verbose_name='note')),
-                ('last_login_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière connexion')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='expert', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'expert',
-                'verbose_name_plural': 'experts',
-                'db_table': 'experts_expert',
-                'ordering': ('name',),
             },
         ),
         migrations.AddConstraint(
