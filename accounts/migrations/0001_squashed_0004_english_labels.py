@@ -1,8 +1,5 @@
 """accounts from scratch: User (with its case-insensitive e-mail constraint), and Expert and ClientProfile, which
 keep their first apps' tables (`experts_expert`, `sanctuaire_clientprofile`).
-
-`replaces` lets a database that applied the whole former history carry on: it is marked applied and
-nothing runs (README, "Upgrading": a database must be at the last pre-squash migration).
 """
 
 import accounts.models
@@ -17,13 +14,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     replaces = [
-        ('accounts', '0001_initial'),
-        ('accounts', '0002_email_unique_ignoring_case'),
-        ('accounts', '0003_expert_clientprofile_moved_in'),
-        ('accounts', '0004_english_labels'),
+        ("accounts", "0001_initial"), ("accounts", "0002_email_unique_ignoring_case"),
+        ("accounts", "0003_expert_clientprofile_moved_in"), ("accounts", "0004_english_labels"),
     ]
 
     dependencies = [
@@ -48,8 +41,8 @@ class Migration(migrations.Migration):
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                'verbose_name': 'user', 'verbose_name_plural': 'users',
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='accounts_user_email_ci_unique')],
             },
             managers=[
                 ('objects', accounts.models.UserManager()),
@@ -68,12 +61,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='expert', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'verbose_name': 'expert',
-                'verbose_name_plural': 'experts',
-                'db_table': 'experts_expert',
-                'ordering': ('name',),
-            },
+            options={'verbose_name': 'expert', 'verbose_name_plural': 'experts', 'db_table': 'experts_expert', 'ordering': ('name',)},
         ),
         migrations.CreateModel(
             name='ClientProfile',
@@ -90,14 +78,6 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modified')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='client_profile', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'verbose_name': 'client profile',
-                'verbose_name_plural': 'client profiles',
-                'db_table': 'sanctuaire_clientprofile',
-            },
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='accounts_user_email_ci_unique'),
+            options={'verbose_name': 'client profile', 'verbose_name_plural': 'client profiles', 'db_table': 'sanctuaire_clientprofile'},
         ),
     ]

@@ -1,9 +1,6 @@
 """experts from scratch: generation attempts, dead letters and AI runs (Expert lives in accounts); the "Experts"
 group may browse and search orders with their events and versions in the admin (view permissions only; editing
 offers, experts and dead letters stays with admins).
-
-`replaces` lets a database that applied the whole former history carry on: it is marked applied and
-nothing runs (README, "Upgrading": a database must be at the last pre-squash migration).
 """
 
 import django.db.models.deletion
@@ -39,17 +36,11 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     replaces = [
-        ('experts', '0001_initial'),
-        ('experts', '0002_generation_attempts_dead_letters'),
-        ('experts', '0003_experts_group_permissions'),
-        ('experts', '0004_encrypt_generation_errors'),
-        ('experts', '0005_generation_request_and_ai_runs'),
-        ('experts', '0006_expert_moved_to_accounts'),
-        ('experts', '0007_english_labels'),
-        ('experts', '0008_queue_unavailable_english_source'),
+        ("experts", "0001_initial"), ("experts", "0002_generation_attempts_dead_letters"),
+        ("experts", "0003_experts_group_permissions"), ("experts", "0004_encrypt_generation_errors"),
+        ("experts", "0005_generation_request_and_ai_runs"), ("experts", "0006_expert_moved_to_accounts"),
+        ("experts", "0007_english_labels"), ("experts", "0008_queue_unavailable_english_source"),
     ]
 
     dependencies = [
@@ -78,9 +69,8 @@ class Migration(migrations.Migration):
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='last sent')),
             ],
             options={
-                'verbose_name': 'generation attempt',
-                'verbose_name_plural': 'generation attempts',
-                'ordering': ('-created_at',),
+                'verbose_name': 'generation attempt', 'verbose_name_plural': 'generation attempts', 'ordering': ('-created_at',),
+                'indexes': [models.Index(fields=['outcome', 'deadline_at'], name='genattempt_pending_idx')],
             },
         ),
         migrations.CreateModel(
@@ -101,9 +91,8 @@ class Migration(migrations.Migration):
                 ('attempt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='dead_letters', to='experts.generationattempt')),
             ],
             options={
-                'verbose_name': 'dead letter',
-                'verbose_name_plural': 'dead letters',
-                'ordering': ('-created_at',),
+                'verbose_name': 'dead letter', 'verbose_name_plural': 'dead letters', 'ordering': ('-created_at',),
+                'indexes': [models.Index(fields=['status', 'created_at'], name='deadletter_status_created_idx')],
             },
         ),
         migrations.CreateModel(
@@ -123,22 +112,9 @@ class Migration(migrations.Migration):
                 ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ai_runs', to='orders.order')),
             ],
             options={
-                'verbose_name': 'AI call',
-                'verbose_name_plural': 'AI calls',
-                'ordering': ('-created_at',),
+                'verbose_name': 'AI call', 'verbose_name_plural': 'AI calls', 'ordering': ('-created_at',),
+                'indexes': [models.Index(fields=['order', 'created_at'], name='airun_order_created_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='generationattempt',
-            index=models.Index(fields=['outcome', 'deadline_at'], name='genattempt_pending_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='deadletter',
-            index=models.Index(fields=['status', 'created_at'], name='deadletter_status_created_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='airun',
-            index=models.Index(fields=['order', 'created_at'], name='airun_order_created_idx'),
         ),
         migrations.RunPython(grant, revoke),
     ]

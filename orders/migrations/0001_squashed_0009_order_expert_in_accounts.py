@@ -1,8 +1,4 @@
-"""orders from scratch: the offers, orders, their versions and events; the default catalogue is seeded.
-
-`replaces` lets a database that applied the whole former history carry on: it is marked applied and
-nothing runs (README, "Upgrading": a database must be at the last pre-squash migration).
-"""
+"""orders from scratch: the offers, orders, their versions and events; the default catalogue is seeded."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -20,18 +16,11 @@ def seed_default_offers(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     replaces = [
-        ('orders', '0001_initial'),
-        ('orders', '0002_seed_offers'),
-        ('orders', '0003_encrypt_expert_work_copies'),
-        ('orders', '0004_order_chart'),
-        ('orders', '0005_order_audio_name'),
-        ('orders', '0006_order_withdrawal_waived_at'),
-        ('orders', '0007_content_version_edited_by'),
-        ('orders', '0008_english_labels'),
-        ('orders', '0009_order_expert_in_accounts'),
+        ("orders", "0001_initial"), ("orders", "0002_seed_offers"), ("orders", "0003_encrypt_expert_work_copies"),
+        ("orders", "0004_order_chart"), ("orders", "0005_order_audio_name"),
+        ("orders", "0006_order_withdrawal_waived_at"), ("orders", "0007_content_version_edited_by"),
+        ("orders", "0008_english_labels"), ("orders", "0009_order_expert_in_accounts"),
     ]
 
     dependencies = [
@@ -60,9 +49,7 @@ class Migration(migrations.Migration):
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={
-                'verbose_name': 'offer',
-                'verbose_name_plural': 'offers',
-                'ordering': ('level', 'price_cents'),
+                'verbose_name': 'offer', 'verbose_name_plural': 'offers', 'ordering': ('level', 'price_cents'),
                 'constraints': [models.UniqueConstraint(fields=('level', 'service'), name='offer_unique_level_service')],
             },
         ),
@@ -113,9 +100,17 @@ class Migration(migrations.Migration):
                 ('withdrawal_waived_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawal waived on')),
             ],
             options={
-                'verbose_name': 'order',
-                'verbose_name_plural': 'orders',
-                'ordering': ('-created_at',),
+                'verbose_name': 'order', 'verbose_name_plural': 'orders', 'ordering': ('-created_at',),
+                'indexes': [
+                    models.Index(fields=['status', 'expert', 'created_at'], name='order_queue_idx'),
+                    models.Index(fields=['status', 'created_at'], name='order_status_created_idx'),
+                    models.Index(fields=['expert', 'status'], name='order_expert_status_idx'),
+                    models.Index(fields=['client', 'created_at'], name='order_client_created_idx'),
+                    models.Index(fields=['created_at'], name='order_created_idx'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='order_level_1_to_4'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -137,9 +132,10 @@ class Migration(migrations.Migration):
                 ('edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='corrected by')),
             ],
             options={
-                'verbose_name': 'version',
-                'verbose_name_plural': 'versions',
-                'ordering': ('order', 'revision'),
+                'verbose_name': 'version', 'verbose_name_plural': 'versions', 'ordering': ('order', 'revision'),
+                'constraints': [
+                    models.UniqueConstraint(fields=('order', 'revision'), name='contentversion_unique_revision'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -155,42 +151,9 @@ class Migration(migrations.Migration):
                 ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='orders.order')),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ('created_at', 'id'),
+                'verbose_name': 'event', 'verbose_name_plural': 'events', 'ordering': ('created_at', 'id'),
+                'indexes': [models.Index(fields=['order', 'created_at'], name='orderevent_order_created_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', 'expert', 'created_at'], name='order_queue_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', 'created_at'], name='order_status_created_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['expert', 'status'], name='order_expert_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['client', 'created_at'], name='order_client_created_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['created_at'], name='order_created_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 4)), name='order_level_1_to_4'),
-        ),
-        migrations.AddConstraint(
-            model_name='contentversion',
-            constraint=models.UniqueConstraint(fields=('order', 'revision'), name='contentversion_unique_revision'),
-        ),
-        migrations.AddIndex(
-            model_name='orderevent',
-            index=models.Index(fields=['order', 'created_at'], name='orderevent_order_created_idx'),
         ),
         migrations.RunPython(seed_default_offers, migrations.RunPython.noop),
     ]

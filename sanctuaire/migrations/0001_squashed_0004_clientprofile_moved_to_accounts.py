@@ -1,8 +1,4 @@
-"""sanctuaire from scratch: the data requests (ClientProfile lives in accounts).
-
-`replaces` lets a database that applied the whole former history carry on: it is marked applied and
-nothing runs (README, "Upgrading": a database must be at the last pre-squash migration).
-"""
+"""sanctuaire from scratch: the data requests (ClientProfile lives in accounts)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -11,13 +7,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     replaces = [
-        ('sanctuaire', '0001_initial'),
-        ('sanctuaire', '0002_data_request'),
-        ('sanctuaire', '0003_english_labels'),
-        ('sanctuaire', '0004_clientprofile_moved_to_accounts'),
+        ("sanctuaire", "0001_initial"), ("sanctuaire", "0002_data_request"), ("sanctuaire", "0003_english_labels"),
+        ("sanctuaire", "0004_clientprofile_moved_to_accounts"),
     ]
 
     dependencies = [
@@ -35,10 +27,6 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='on')),
                 ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'verbose_name': 'data request',
-                'verbose_name_plural': 'data requests',
-                'ordering': ('-created_at',),
-            },
+            options={'verbose_name': 'data request', 'verbose_name_plural': 'data requests', 'ordering': ('-created_at',)},
         ),
     ]

@@ -1,8 +1,4 @@
-"""storefront from scratch: legal pages (seeded from `storefront/legal_texts/`) and contact messages.
-
-`replaces` lets a database that applied the whole former history carry on: it is marked applied and
-nothing runs (README, "Upgrading": a database must be at the last pre-squash migration).
-"""
+"""storefront from scratch: legal pages (seeded from `storefront/legal_texts/`) and contact messages."""
 
 import django.utils.timezone
 import lumira.encryption
@@ -17,16 +13,12 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     replaces = [
-        ('storefront', '0001_legal_pages_and_contact_messages'),
-        ('storefront', '0002_seed_legal_pages'),
-        ('storefront', '0003_english_labels'),
+        ("storefront", "0001_legal_pages_and_contact_messages"), ("storefront", "0002_seed_legal_pages"),
+        ("storefront", "0003_english_labels"),
     ]
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -40,11 +32,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='received on')),
                 ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='forwarded on')),
             ],
-            options={
-                'verbose_name': 'contact message',
-                'verbose_name_plural': 'contact messages',
-                'ordering': ('-created_at',),
-            },
+            options={'verbose_name': 'contact message', 'verbose_name_plural': 'contact messages', 'ordering': ('-created_at',)},
         ),
         migrations.CreateModel(
             name='LegalPage',
@@ -56,11 +44,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(help_text="Paragraphs separated by a blank line; “## ” at the start of a line for a subheading, “- ” for a list. [[LEGAL_ADDRESS]] and the other [[LEGAL_…]] are replaced by the site's settings.", verbose_name='text')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
             ],
-            options={
-                'verbose_name': 'legal page',
-                'verbose_name_plural': 'legal pages',
-                'ordering': ('title',),
-            },
+            options={'verbose_name': 'legal page', 'verbose_name_plural': 'legal pages', 'ordering': ('title',)},
         ),
         migrations.RunPython(seed, migrations.RunPython.noop),
     ]
