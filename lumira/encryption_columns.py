@@ -1,8 +1,7 @@
-"""Rewriting encrypted columns in place, in batches: the data migrations that encrypt columns which used to
-hold plaintext, and `manage.py reencrypt_fields` after a key rotation.
+"""Rewriting encrypted columns in place, in batches: `manage.py reencrypt_fields` after a key rotation.
 
-Works on the raw column text (every encrypted field lives in a text column), so it serves historical models
-in migrations as well as live ones, and never depends on what a field would do on save.
+Works on the raw column text (every encrypted field lives in a text column), so it never depends on what a
+field would do on save.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from dataclasses import dataclass
 
 from cryptography.fernet import InvalidToken
 from django.db import connections, transaction
-from django.db.migrations.operations import RunPython
 
 from .encryption import field_fernet, is_encrypted_field, newest_fernet
 
@@ -66,23 +64,6 @@ def rewrite_columns(
         yield len(rows)
 
 
-def encrypt_plaintext(value: str) -> str | None:
-    """Plaintext → ciphertext under the newest key; a value that already decrypts is left alone."""
-    fernet = field_fernet()
-    try:
-        fernet.decrypt(value.encode())
-    except InvalidToken:
-        return fernet.encrypt(value.encode()).decode()
-    return None
-
-
-def decrypt_to_plaintext(value: str) -> str | None:
-    try:
-        return field_fernet().decrypt(value.encode()).decode()
-    except InvalidToken:
-        return None
-
-
 def reencrypt_transform(count: RewriteCount) -> Transform:
     """Moves a value to the newest key; counts (and leaves alone) values no configured key decrypts."""
     newest, every = newest_fernet(), field_fernet()
@@ -102,20 +83,3 @@ def reencrypt_transform(count: RewriteCount) -> Transform:
         return None
 
     return transform
-
-
-def encrypt_existing_rows(app_label: str, fields_by_model: dict[str, list[str]]) -> RunPython:
-    """A migration operation that encrypts the plaintext rows of columns that just became encrypted fields
-    (and decrypts them back when the migration is reversed, before the columns lose their encryption)."""
-
-    def run(transform: Transform):
-        def apply(apps, schema_editor) -> None:
-            for model_name, field_names in fields_by_model.items():
-                model = apps.get_model(app_label, model_name)
-                columns = [model._meta.get_field(name).column for name in field_names]
-                for _ in rewrite_columns(model, columns, transform, using=schema_editor.connection.alias):
-                    pass
-
-        return apply
-
-    return RunPython(run(encrypt_plaintext), run(decrypt_to_plaintext), elidable=False)

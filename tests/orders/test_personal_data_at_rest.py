@@ -1,7 +1,5 @@
 """Every copy of a client's inputs is encrypted at rest, not only the intake (issue 11): read with raw SQL."""
 
-import json
-from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -12,8 +10,7 @@ from django.urls import reverse
 from experts.generation import generation_fail
 from experts.models import DeadLetter, GenerationAttempt
 from experts.prompts import prompt_for
-from lumira.encryption_columns import encrypt_existing_rows
-from orders.models import ContentVersion, Order, OrderEvent, OrderStatus
+from orders.models import Order, OrderEvent, OrderStatus
 from tests.experts.helpers import processing
 from tests.factories import paid_order
 
@@ -96,34 +93,3 @@ def test_encrypted_json_keeps_numbers_and_booleans_and_hides_the_keys(expert):
     order.refresh_from_db()
     assert order.generated_content == content
     assert "archetype" not in _raw("orders_order", "generated_content", order.pk)
-
-
-@pytest.mark.django_db
-def test_the_data_migration_encrypts_plaintext_rows_and_its_reverse_restores_them(expert):
-    order = paid_order(expert=expert, question=QUESTION)
-    version = ContentVersion.objects.create(order=order, revision=0, content={"reading": QUESTION, "n": 2})
-    with connection.cursor() as cursor:  # rows as they were before the columns were encrypted
-        cursor.execute("UPDATE orders_order SET expert_prompt = %s, validation_notes = '' WHERE id = %s",
-                       [f"Question : {QUESTION}", order.pk])
-        cursor.execute("UPDATE orders_contentversion SET content = %s WHERE id = %s",
-                       [json.dumps({"reading": QUESTION, "n": 2}), version.pk])
-    operation = encrypt_existing_rows(
-        "orders", {"order": ["expert_prompt", "validation_notes"], "contentversion": ["content"]}
-    )
-    schema_editor = SimpleNamespace(connection=connection)
-    assert _tables_holding(QUESTION) == ["orders_contentversion", "orders_order"]
-
-    operation.code(apps, schema_editor)
-    operation.code(apps, schema_editor)  # a second run changes nothing (already encrypted)
-
-    assert _raw("orders_order", "expert_prompt", order.pk).startswith("gAAAAA")
-    assert _raw("orders_order", "validation_notes", order.pk) == ""
-    assert _tables_holding(QUESTION) == []
-    order.refresh_from_db()
-    version.refresh_from_db()
-    assert order.expert_prompt == f"Question : {QUESTION}" and version.content == {"reading": QUESTION, "n": 2}
-
-    operation.reverse_code(apps, schema_editor)
-
-    assert _raw("orders_order", "expert_prompt", order.pk) == f"Question : {QUESTION}"
-    assert json.loads(_raw("orders_contentversion", "content", version.pk)) == {"reading": QUESTION, "n": 2}
