@@ -239,7 +239,8 @@ class ReadingBuilder:
         if self.facts.expression is not None and str(self.facts.expression) in texts("expression"):
             paragraphs.append(("numbers:expression", f"{self.frames['expression_lead'].format(number=self.facts.expression)} "
                                                      f"{self._fill(texts('expression')[str(self.facts.expression)])}"))
-        title = self.frames["section_titles"]["numbers"].format(number=self.facts.life_path, title=entry["title"])
+        title = self.frames["section_titles"]["numbers"].format(number=self.facts.life_path,
+                                                                title=entry["title"][:1].lower() + entry["title"][1:])
         return Section("numbers", title, paragraphs)
 
     def arcanum_section(self) -> Section | None:
