@@ -276,3 +276,16 @@ def test_the_synthesis_agrees_with_two_missing_elements_and_lowers_the_life_path
     titles = [section["title"] for section in content["reading"]["sections"]]
     assert "Votre chemin de vie 2 : le chemin de l'alliance" in titles
     assert "honorer la Papesse" in " ".join(section["body"] for section in content["reading"]["sections"])
+
+
+def test_a_house_text_is_told_once_when_the_sun_and_the_moon_share_the_house():
+    from engine.chart import BirthData, compute_chart
+    from engine.places import resolve_place
+
+    chart = compute_chart(BirthData(date(1986, 11, 3), time(6, 45), resolve_place("Nantes"), "Élodie Marchand"))
+    houses = {body["key"]: body.get("house") for body in chart["bodies"]}
+    assert houses["sun"] == houses["moon"] == 1
+    content = compose(_request(level=3, chart=chart, first_name="Élodie", duration_minutes=90))
+    bodies = " ".join(section["body"] for section in content["reading"]["sections"])
+    assert bodies.count("s'exprime au premier plan, dans votre manière d'apparaître") == 1
+    assert "Comme votre Soleil, votre Lune se tient en maison I (la personne et l'élan)" in bodies
