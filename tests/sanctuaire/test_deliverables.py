@@ -257,7 +257,7 @@ def test_the_pdf_holds_every_section_of_a_level_4_reading_with_page_numbers_and_
     assert "Votre mandala" in text and "Accueillir la douceur." in text
     assert "Pratique n° 30 : marchez en silence dix minutes." in text and "Focus du jour 30" in text
     assert "Page 1/" in text and f"Page {pages}/{pages}" in text and "Alice · Page" in text
-    assert "la lecture de Alice" in text  # the header from page 2
+    assert "Lumira · lecture pour Alice" in text  # the header from page 2 (no "de Alice")
     assert "« œuvre du cœur »" in text and "d’écoute" in text  # embedded DejaVu: French typography kept
     assert b"/FontFile2" in response.content  # the TrueType font is embedded
 
