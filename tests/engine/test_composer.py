@@ -207,7 +207,7 @@ def test_synthesis_and_mandala_come_from_the_element_balance():
     assert texts("synthesis")["dominant"]["terre"][:50] in content["synthesis"]
     assert content["synthesis"].count("\n\n") >= 2
     assert {"soleil", "lune", "montagne"} <= set(content["mandala"]["symbols"])
-    assert content["archetype"] == {"name": texts("arcana")["3"]["name"], "source": "Arcane de naissance (Tarot de Marseille)"}
+    assert content["archetype"] == {"name": texts("arcana")["3"]["name"], "source": "arcane de naissance, Tarot de Marseille"}
 
 
 def test_the_same_request_gives_the_same_text_and_another_seed_another_one():
