@@ -17,7 +17,7 @@ PROMPT_TEMPLATES: dict[int, str] = {
         "Niveau Intuitive : l'archétype dominant, une lecture approfondie et un rituel simple à pratiquer chez soi."
     ),
     Level.ALCHIMIQUE: _COMMON + (
-        "Niveau Alchimique : archétype, lecture approfondie, rituel, mandala personnel et synthèse des énergies "
+        "Niveau Alchimique : archétype, lecture approfondie, rituel, mandala personnel et synthèse des forces "
         "en présence."
     ),
     Level.INTEGRALE: _COMMON + (

@@ -6,6 +6,7 @@ DejaVu fonts are embedded (subset) so that French typography (’ œ « » …) 
 
 import io
 import logging
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -97,7 +98,41 @@ def _reading_pdf(*, order: Order, entitlements: Entitlements, client_name: str, 
 
 
 def _write(pdf: _ReadingPDF, line_height: float, text: str) -> None:
-    pdf.multi_cell(0, line_height, pdf.text_safe(text), new_x="LMARGIN", new_y="NEXT", align="L")
+    """multi_cell's left-aligned layout, one `cell` per line, each word measured once per font: fpdf2's own line
+    breaking re-measures the line at every character, which made a VIP reading's PDF cost over a second."""
+    text, width = pdf.text_safe(text), pdf.epw
+    lines = _wrapped(pdf, text, width)
+    if lines is None:  # a word wider than the page: fpdf2 breaks it
+        pdf.multi_cell(0, line_height, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        return
+    for line in lines:
+        pdf.cell(width, line_height, line, new_x="LMARGIN", new_y="NEXT", align="L")
+
+
+def _wrapped(pdf: _ReadingPDF, text: str, width: float) -> list[str] | None:
+    measured = pdf.__dict__.setdefault("_word_widths", {})
+    font = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
+
+    def measure(word: str) -> float:
+        key = (font, word)
+        if key not in measured:
+            measured[key] = pdf.get_string_width(word)
+        return measured[key]
+
+    space, lines = measure(" "), []
+    for paragraph in text.split("\n"):
+        line, line_width = [], 0.0
+        for word in paragraph.split(" "):
+            word_width = measure(word)
+            if word_width > width:
+                return None
+            if line and line_width + space + word_width > width:
+                lines.append(" ".join(line))
+                line, line_width = [], 0.0
+            line_width += (space if line else 0.0) + word_width
+            line.append(word)
+        lines.append(" ".join(line))
+    return lines
 
 
 def _paragraphs(pdf: _ReadingPDF, paragraphs: list[str]) -> None:
@@ -180,6 +215,10 @@ def _svg(pdf: _ReadingPDF, svg: str, width_mm: float) -> bool:
     """Lumira's own SVG drawn as vector graphics; False if fpdf2 cannot draw it (the text still prints)."""
     if pdf.get_y() + width_mm > pdf.h - pdf.b_margin:
         pdf.add_page()
+    if pdf.unicode:  # the drawing's text in the embedded DejaVu (its zodiac and planet glyphs too), not Helvetica
+        svg = re.sub(r'font-family="[^"]*"', f'font-family="{pdf.family}"', svg)
+        if not re.match(r'<svg [^>]*font-family=', svg):
+            svg = svg.replace("<svg ", f'<svg font-family="{pdf.family}" ', 1)
     try:
         pdf.image(io.BytesIO(svg.encode("utf-8")), w=width_mm, x=(pdf.w - width_mm) / 2)
     except Exception:  # a drawing fpdf2 cannot read must not cost the client their PDF

@@ -171,8 +171,8 @@ def _with_transitions(sections, picker: Picker) -> list[str]:
 
 def _archetype(facts: ChartFacts) -> dict:
     if facts.arcanum is not None:
-        return {"name": texts("arcana")[str(facts.arcanum)]["name"], "source": "Arcane de naissance (Tarot de Marseille)"}
+        return {"name": texts("arcana")[str(facts.arcanum)]["name"], "source": "arcane de naissance, Tarot de Marseille"}
     sun = facts.body("sun")
     if sun:
-        return {"name": f"Soleil en {sun.sign_name}", "source": "Signe solaire"}
-    return {"name": "Le Voyageur", "source": "Lecture sans thème natal"}
+        return {"name": f"Soleil en {sun.sign_name}", "source": "signe solaire"}
+    return {"name": "Le Voyageur", "source": "lecture sans thème natal"}

@@ -130,7 +130,8 @@ def _personal_points(facts: ChartFacts) -> str:
     absent = [element for element in ELEMENTS if not any(texts("signs")[slug]["element"] == element for slug in points.values())]
     text = frame["synthesis_points"].format(groups=", ".join(groups))
     if absent:
-        text += " ; " + frame["synthesis_absent"].format(element=_join([frame["element_the"][e] for e in absent]))
+        absent_frame = frame["synthesis_absent_plural" if len(absent) > 1 else "synthesis_absent"]
+        text += " ; " + absent_frame.format(element=_join([frame["element_the"][e] for e in absent]))
     return text + "."
 
 

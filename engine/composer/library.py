@@ -34,6 +34,7 @@ _MONTHS = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )
 _FIELDS = {"prenom", "astre", "a", "b"}
+_VOWELS = set("aeiou")
 
 
 @cache
@@ -53,6 +54,8 @@ def fill(text: str, **values: str) -> str:
     unknown = names - _FIELDS
     if unknown:
         raise ValueError(f"unknown placeholder(s) {sorted(unknown)} in text: {text[:60]}…")
+    if plain(values.get("prenom", ""))[:1] in _VOWELS:  # "La lumière de {prenom}" → "La lumière d'Élodie"
+        text = re.sub(r"\b([dD]e|[qQ]ue) \{prenom\}", lambda m: m.group(1)[:-1] + "'{prenom}", text)
     return text.format(**{name: values.get(name, "") for name in names})
 
 

@@ -134,7 +134,7 @@ class ReadingBuilder:
         for key in _HOUSE_ORDER:
             body = self.facts.body(key)
             if body and body.house == house:
-                paragraphs.append((f"house:{key}", self._house_paragraph(key)))
+                paragraphs.append((f"house:{house}", self._house_paragraph(key)))
                 break
         second = next(e for e in self.facts.elements_by_weight() if e != element)
         bridge = self._next("second_element_bridges").format(element=self.frames["element_to"][second])
@@ -161,7 +161,7 @@ class ReadingBuilder:
         lead = self.pick.choice("sun-lead", self.frames["sun_leads"]).format(**self._sign_words(sun.sign, sun.degree))
         paragraphs = [("sun:core", f"{lead} {self._fill(library['core'])}")]
         if sun.house:
-            paragraphs.append(("house:sun", self._house_paragraph("sun")))
+            paragraphs.append((f"house:{sun.house}", self._house_paragraph("sun")))
         paragraphs.append(("sun:don", self._fill(library["don"])))
         if not self.plan.gentler:
             paragraphs.append(("sun:ombre", self._fill(library["ombre"])))
@@ -175,8 +175,12 @@ class ReadingBuilder:
             return None
         lead = self.pick.choice("moon-lead", self.frames["moon_leads"]).format(**self._sign_words(moon.sign, moon.degree))
         paragraphs = [("moon:core", f"{lead} {self._fill(texts('moon')[moon.sign]['core'])}")]
-        if moon.house:
-            paragraphs.append(("house:moon", self._house_paragraph("moon")))
+        sun = self.facts.body("sun")
+        if moon.house and sun and sun.house == moon.house:  # one house text told once: the Sun's, then a reminder
+            paragraphs.append(("moon:shared-house", self.frames["moon_shares_sun_house"].format(
+                house=_ROMAN[moon.house - 1], title=texts("houses")[str(moon.house)]["title"].partition("— ")[2])))
+        elif moon.house:
+            paragraphs.append((f"house:{moon.house}", self._house_paragraph("moon")))
         paragraphs += [(f"moon:{part}", self._fill(texts("moon")[moon.sign][part])) for part in ("besoins", "famille")]
         return Section("moon", self.frames["section_titles"]["moon"].format(sign=moon.sign_name), paragraphs)
 
@@ -239,7 +243,8 @@ class ReadingBuilder:
         if self.facts.expression is not None and str(self.facts.expression) in texts("expression"):
             paragraphs.append(("numbers:expression", f"{self.frames['expression_lead'].format(number=self.facts.expression)} "
                                                      f"{self._fill(texts('expression')[str(self.facts.expression)])}"))
-        title = self.frames["section_titles"]["numbers"].format(number=self.facts.life_path, title=entry["title"])
+        title = self.frames["section_titles"]["numbers"].format(number=self.facts.life_path,
+                                                                title=entry["title"][:1].lower() + entry["title"][1:])
         return Section("numbers", title, paragraphs)
 
     def arcanum_section(self) -> Section | None:
@@ -267,6 +272,9 @@ class ReadingBuilder:
         # Without a chart (not computed yet), the themes are all the reading can stand on.
         spare = [theme for theme in (_SPARE_THEMES if self.facts.bodies else THEMES) if theme not in self.plan.themes]
         return ordered + [self.theme_section(theme, 1) for theme in spare]
+
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 def _join(items: list[str]) -> str:

@@ -110,3 +110,22 @@ def test_a_revision_adds_the_previous_version_the_reason_and_the_notes_to_answer
     revision = messages[3]["content"]
     assert "Parler davantage de la carrière" in revision and "Un rituel plus court" in revision
     assert "SANS les citer ni les mentionner" in revision and "750 mots" in revision
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_the_desks_default_directive_leaves_the_clients_work_question_first_in_the_offline_reading(level):
+    """The pre-filled directive names no theme of its own, so the client's question leads (here: work)."""
+    from datetime import date
+
+    from engine.composer import CompositionRequest, compose
+    from engine.composer.library import texts
+    from experts.prompts import INSTRUCTION_TEMPLATES, PROMPT_TEMPLATES
+
+    content = compose(CompositionRequest(
+        first_name="Élodie", level=level, service="premium", duration_minutes=60, chart=None,
+        question="Je travaille depuis huit ans dans la même agence et je m'y ennuie : quel cap prendre ?",
+        objective="Reprendre confiance en mes choix professionnels.", expert_prompt=PROMPT_TEMPLATES[level],
+        expert_instructions=INSTRUCTION_TEMPLATES[level].format(duration=60), delivery_date=date(2026, 12, 1),
+        seed="order-1:0",
+    ))
+    assert content["reading"]["sections"][0]["title"] == texts("themes")["travail"]["section_title"]

@@ -42,6 +42,8 @@ from tests.reliability.helpers import publishing_to
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journey"
+# What waits on localstripe and the worker (payment, generation): 2 CPUs shared by other jobs can take seconds.
+WORKER_WAIT_MS = 60_000
 # A Redis database of its own (TEST_REDIS_DB keeps parallel test runs on one machine apart).
 BROKER = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}"
 DESKTOP = {"width": 1280, "height": 900}
@@ -177,8 +179,8 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     client.get_by_role("button", name="Payer ma lecture").click()
 
     # 2. localstripe's webhook marks it paid; the confirmation page (htmx polling) says so.
-    client.wait_for_url("**/commande/*/")
-    expect(client.get_by_text("Paiement confirmé")).to_be_visible()
+    client.wait_for_url("**/commande/*/", timeout=WORKER_WAIT_MS)
+    expect(client.get_by_text("Paiement confirmé")).to_be_visible(timeout=WORKER_WAIT_MS)
     order = Order.objects.get()
     assert (order.status, order.amount, order.client_email) == (OrderStatus.PAID, 7900, CLIENT_EMAIL)
     assert order.withdrawal_waived_at is not None
@@ -206,7 +208,7 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
 
     # 4. Generation through Redis and the worker; the desk page polls until the content is there.
     desk.get_by_role("button", name="Envoyer en génération").click()
-    expect(desk.get_by_role("heading", name="Contenu à valider")).to_be_visible()
+    expect(desk.get_by_role("heading", name="Contenu à valider")).to_be_visible(timeout=WORKER_WAIT_MS)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_VALIDATION
     journey.step(desk, "desk-first-version")
 
@@ -215,7 +217,7 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     desk.get_by_role("button", name="Rejeter et demander une révision").click()
     expect(desk.locator("#order-panel")).to_contain_text("révision 1")
     # The revision's content, after polling: it answers the reason (the career first) without quoting it.
-    expect(desk.locator(".reading")).to_contain_text(REVISED)
+    expect(desk.locator(".reading")).to_contain_text(REVISED, timeout=WORKER_WAIT_MS)
     expect(desk.locator(".reading")).not_to_contain_text(REJECTION)
     journey.step(desk, "desk-revision")
     _wait_for(lambda: _emails_to(EXPERT_EMAIL, "Révision 1"), what="the revision email to the expert")

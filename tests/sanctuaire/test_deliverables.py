@@ -239,9 +239,10 @@ def test_the_mandala_on_the_page_holds_no_script_and_only_the_allowed_colours(si
 
 @pytest.mark.django_db
 def test_the_pdf_holds_every_section_of_a_level_4_reading_with_page_numbers_and_the_first_name(
-    signed_in, client_user, with_chart
+    signed_in, client_user, with_chart, caplog
 ):
     content = reading_content(4)
+    content["reading"]["sections"][1]["body"] += "\n" + "x" * 200  # a word wider than the page still prints
     order = completed_order(client=client_user, level=4, content=content)
 
     response = signed_in.get(reverse("sanctuaire:reading_pdf", args=[order.pk]))
@@ -257,9 +258,14 @@ def test_the_pdf_holds_every_section_of_a_level_4_reading_with_page_numbers_and_
     assert "Votre mandala" in text and "Accueillir la douceur." in text
     assert "Pratique n° 30 : marchez en silence dix minutes." in text and "Focus du jour 30" in text
     assert "Page 1/" in text and f"Page {pages}/{pages}" in text and "Alice · Page" in text
-    assert "la lecture de Alice" in text  # the header from page 2
+    assert "Lumira · lecture pour Alice" in text  # the header from page 2 (no "de Alice")
     assert "« œuvre du cœur »" in text and "d’écoute" in text  # embedded DejaVu: French typography kept
     assert b"/FontFile2" in response.content  # the TrueType font is embedded
+    assert "x" * 60 in text.replace(" ", "")
+    fonts = {str(font.get_object()["/BaseFont"]) for page in PdfReader(io.BytesIO(response.content)).pages
+             for font in page["/Resources"].get_object().get("/Font", {}).values()}
+    assert fonts and all("DejaVu" in font for font in fonts), fonts  # the wheel's text too: no unembedded Helvetica
+    assert not [r for r in caplog.records if "drawing left out" in r.getMessage()]  # the wheel and mandala drawn
 
 
 @pytest.mark.django_db
