@@ -182,7 +182,13 @@ class Check:
         self.stop("celery")
         self.start("celery", [str(ROOT / ".venv/bin/celery"), "-A", "lumira", "worker", "-l", "info", "-c", "2",
                               "-Q", "celery", "--without-mingle", "--without-gossip"], {**self.lumira_env, **env})
-        time.sleep(4)
+        # Until it says "ready" (seconds on a busy machine), a task would wait in the queue: the next step's
+        # timing would measure the worker's start, not n8n's answer.
+        deadline = time.monotonic() + 90
+        while " ready." not in self.log_tail("celery", 200) and time.monotonic() < deadline:
+            if self.processes["celery"].poll() is not None:
+                raise RuntimeError(f"celery exited:\n{self.log_tail('celery')}")
+            time.sleep(0.5)
 
     def cleanup(self) -> None:
         for name in list(self.processes):
