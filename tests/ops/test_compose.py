@@ -1,13 +1,29 @@
-"""compose.yaml: n8n gets only what its workflow needs, never Lumira's secrets (issue 11)."""
+"""compose.yaml: n8n gets only what its workflow needs, never Lumira's secrets (issue 11), and what it needs to
+tell Lumira about a request it could not verify (issue 13)."""
 
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+
+from experts import signing
+from tests.experts.helpers import processing
+from tests.experts.n8n_harness import (
+    FAILURE,
+    VERIFY,
+    WEBHOOK,
+    lumira_request,
+    needs_node,
+    output,
+    run_code,
+    signed_by_n8n,
+    webhook_item,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
-N8N_NEEDS = {"N8N_WEBHOOK_SECRET", "N8N_CALLBACK_SECRET"}
+N8N_NEEDS = {"N8N_WEBHOOK_SECRET", "N8N_CALLBACK_SECRET", "LUMIRA_CALLBACK_BASE"}
 LUMIRA_SECRETS = {
     "DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY_FALLBACKS", "STRIPE_LIVE_SECRET_KEY", "STRIPE_TEST_SECRET_KEY",
     "STRIPE_PUBLISHABLE_KEY", "FIELD_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_SALT", "DATABASE_URL", "EMAIL_HOST_PASSWORD",
@@ -71,3 +87,26 @@ def test_n8n_publishes_no_port_and_its_editor_is_reachable_only_on_loopback_unde
     for service in publishing.values():
         assert service.get("profiles") == ["dev"]
         assert all(str(port).startswith("127.0.0.1:") for port in service["ports"])
+
+
+@needs_node
+@pytest.mark.django_db
+def test_in_compose_a_wrong_webhook_secret_is_called_back_to_web_and_good_requests_still_pass(tmp_path, settings, expert):
+    """Without LUMIRA_CALLBACK_BASE the failure branch may not follow an unverified callbackUrl: the order would
+    wait, "processing" with no error, for the sweep. With compose's value both paths work."""
+    settings.N8N_CALLBACK_BASE_URL = _environment(SERVICES["web"])["N8N_CALLBACK_BASE_URL"]
+    n8n_env = {name: value for name, value in _environment(SERVICES["n8n"]).items() if "$" not in value}
+    order = processing(expert)
+    body = lumira_request(order)
+    good = run_code(tmp_path, VERIFY, [webhook_item(body, signing.signed_headers(settings.N8N_WEBHOOK_SECRET, body))],
+                    env=n8n_env)
+    received = webhook_item(body, signing.signed_headers("not the secret Lumira has", body))
+    refused = {"json": {**received["json"], "error": "Signature Lumira invalide"}}
+
+    failure = output(run_code(tmp_path, FAILURE, [refused], nodes={WEBHOOK: [[received]], VERIFY: [[], [refused]]},
+                              env=n8n_env))
+
+    assert output(good)["callbackUrl"] == "http://web:8000/api/expert/n8n-callback"
+    assert failure["callbackUrl"] == "http://web:8000/api/expert/n8n-callback"
+    assert signed_by_n8n(failure) == {"orderId": str(order.pk), "attemptId": str(order.generation_attempt_id),
+                                      "success": False, "error": "Signature Lumira invalide"}
