@@ -23,7 +23,7 @@ from accounts.models import Expert
 from lumira.pagination import BoundedPaginator
 from lumira.view_cache import cached_page
 from orders.chart_display import chart_table, chart_wheel
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from orders.services import OrderServiceError, holds
 
 from . import selectors, services
@@ -231,45 +231,50 @@ def _queue_row(request: HttpRequest, order_id, *, error: str = "", status: int =
     return render(request, "experts/partials/queue_row.html", {"order": order, "row_error": error}, status=status)
 
 
-@_desk_action
-def assign(request: HttpRequest, order_id) -> HttpResponse:
-    order = selectors.order_for_action(order_id=order_id)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        return _after_action(request, order.pk, status=400, assign_form=form)
-    services.order_assign_to(order_id=order.pk, expert=form.cleaned_data["expert"], by=request.expert)
-    return _after_action(request, order.pk, _("Order assigned to %(name)s.") % {"name": form.cleaned_data["expert"].name})
+def _desk_form_action(form_class: type, form_name: str):
+    """A desk action that posts a form about an order: the action runs on the valid form's data; an invalid form
+    shows again, with its errors (400), as the panel's `form_name`."""
+
+    def decorate(act):
+        @_desk_action
+        @wraps(act)
+        def view(request: HttpRequest, order_id) -> HttpResponse:
+            order = selectors.order_for_action(order_id=order_id)
+            form = form_class(request.POST)
+            if not form.is_valid():
+                return _after_action(request, order.pk, status=400, **{form_name: form})
+            return act(request, order, form.cleaned_data)
+
+        return view
+
+    return decorate
 
 
-@_desk_action
-def generate(request: HttpRequest, order_id) -> HttpResponse:
-    order = selectors.order_for_action(order_id=order_id)
-    form = GenerationForm(request.POST)
-    if not form.is_valid():
-        return _after_action(request, order.pk, status=400, generation_form=form)
+@_desk_form_action(AssignForm, "assign_form")
+def assign(request: HttpRequest, order: Order, data: dict) -> HttpResponse:
+    services.order_assign_to(order_id=order.pk, expert=data["expert"], by=request.expert)
+    return _after_action(request, order.pk, _("Order assigned to %(name)s.") % {"name": data["expert"].name})
+
+
+@_desk_form_action(GenerationForm, "generation_form")
+def generate(request: HttpRequest, order: Order, data: dict) -> HttpResponse:
     result = services.generation_start(
-        order_id=order.pk, expert=request.expert, prompt=form.cleaned_data["prompt"],
-        instructions=form.cleaned_data["instructions"],
+        order_id=order.pk, expert=request.expert, prompt=data["prompt"], instructions=data["instructions"],
     )
     if result.order.last_error == QUEUE_UNAVAILABLE:
         return _after_action(request, order.pk, QUEUE_DELAYED, level=messages.ERROR)
     return _after_action(request, order.pk, _("Order sent to generation."))
 
 
-@_desk_action
-def validate(request: HttpRequest, order_id) -> HttpResponse:
-    order = selectors.order_for_action(order_id=order_id)
-    form = ValidationForm(request.POST)
-    if not form.is_valid():
-        return _after_action(request, order.pk, status=400, validation_form=form)
-    action = form.cleaned_data["action"]
+@_desk_form_action(ValidationForm, "validation_form")
+def validate(request: HttpRequest, order: Order, data: dict) -> HttpResponse:
     services.content_validate(
-        order_id=order.pk, expert=request.expert, action=action,
-        notes=form.cleaned_data["notes"], reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
+        order_id=order.pk, expert=request.expert, action=data["action"],
+        notes=data["notes"], reason=data["reason"], version=data["version"],
     )
     message = (
         _("Reading approved: it is delivered and the client is told by e-mail.")
-        if action == "approve"
+        if data["action"] == "approve"
         else _("Content rejected: a revision was requested from the generator.")
     )
     return _after_action(request, order.pk, message)

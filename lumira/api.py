@@ -1,7 +1,9 @@
 """API conventions shared by every app: one JSON error shape (SPEC §9), and how the OpenAPI schema shows it."""
 
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -26,12 +28,21 @@ def error_response(code: str, message: str, http_status: int, fields: dict | Non
     return Response(body, status=http_status)
 
 
-def too_many_requests(request: Request, *, group: str, rate: str, message: str) -> Response | None:
-    """Count the request against `rate` per client IP (django-ratelimit, shared cache): the 429 to answer once
-    over it, None below."""
-    if is_ratelimited(request._request, group=group, key="ip", rate=rate, increment=True):
-        return error_response("rate_limited", message, status.HTTP_429_TOO_MANY_REQUESTS)
-    return None
+def limited_per_ip(*, group: str, rate_setting: str, message: str):
+    """An API method that counts each call against the rate named by `rate_setting`, per client IP
+    (django-ratelimit, shared cache), and answers 429 `rate_limited` with `message` once over it."""
+
+    def decorate(method):
+        @wraps(method)
+        def limited(view, request: Request, *args, **kwargs) -> Response:
+            rate = getattr(settings, rate_setting)
+            if is_ratelimited(request._request, group=group, key="ip", rate=rate, increment=True):
+                return error_response("rate_limited", message, status.HTTP_429_TOO_MANY_REQUESTS)
+            return method(view, request, *args, **kwargs)
+
+        return limited
+
+    return decorate
 
 
 class TooLarge(APIException):

@@ -61,6 +61,15 @@ def _accepted_response(request: Request, order: Order) -> Response:
     return response
 
 
+def _order_action_schema(*, request, summary: str, errors: dict, accepted: bool = False):
+    """The OpenAPI description every order action shares: it answers with the order envelope (202 when the order
+    goes to generation, else 200), or with one of `errors`."""
+    ok = status.HTTP_202_ACCEPTED if accepted else status.HTTP_200_OK
+    return extend_schema(
+        request=request, responses={ok: s.OrderEnvelopeSerializer, **error_responses(errors)}, summary=summary,
+    )
+
+
 class ExpertAPIView(APIView):
     authentication_classes = [ExpertJWTAuthentication]
     permission_classes = [IsActiveExpert]
@@ -213,17 +222,14 @@ class OrderDetailView(ExpertAPIView):
 
 
 class AssignView(ExpertAPIView):
-    @extend_schema(
+    @_order_action_schema(
         request=s.AssignSerializer,
-        responses={
-            200: s.OrderEnvelopeSerializer,
-            **error_responses({
-                400: "Invalid body, unknown expert, or only admins may assign to someone else.",
-                404: "Unknown order.",
-                409: "Another expert holds the order, or its state does not allow it.",
-            }),
-        },
         summary="Take an order (or, for an admin, give it to an expert).",
+        errors={
+            400: "Invalid body, unknown expert, or only admins may assign to someone else.",
+            404: "Unknown order.",
+            409: "Another expert holds the order, or its state does not allow it.",
+        },
     )
     def post(self, request: Request, order_id) -> Response:
         data, order = _action_request(s.AssignSerializer, request.data or {}, order_id)
@@ -238,17 +244,14 @@ class AssignView(ExpertAPIView):
 
 
 class ProcessOrderView(ExpertAPIView):
-    @extend_schema(
-        request=s.ProcessOrderSerializer,
-        responses={
-            202: s.OrderEnvelopeSerializer,
-            **error_responses({
-                404: "Unknown order.",
-                409: "The order is not paid, another expert holds it, or its intake lacks a birth date or a "
-                     "question (`error.code` intake_incomplete; see `intakeMissing`).",
-            }),
-        },
+    @_order_action_schema(
+        request=s.ProcessOrderSerializer, accepted=True,
         summary="Send an order to generation (Celery → n8n or the local generator).",
+        errors={
+            404: "Unknown order.",
+            409: "The order is not paid, another expert holds it, or its intake lacks a birth date or a "
+                 "question (`error.code` intake_incomplete; see `intakeMissing`).",
+        },
     )
     def post(self, request: Request) -> Response:
         data, order = _action_request(s.ProcessOrderSerializer, request.data)
@@ -259,18 +262,15 @@ class ProcessOrderView(ExpertAPIView):
 
 
 class RetryGenerationView(ExpertAPIView):
-    @extend_schema(
-        request=None,
-        responses={
-            202: s.OrderEnvelopeSerializer,
-            **error_responses({
-                404: "Unknown order, or one another expert holds.",
-                409: "Nothing to relaunch: the current attempt is younger than GENERATION_OVERDUE_SECONDS (or was "
-                     "just relaunched), or the order is not in generation nor back from a failed one.",
-                429: "Too many relaunches by this expert (EXPERT_RELAUNCH_RATE).",
-            }),
-        },
+    @_order_action_schema(
+        request=None, accepted=True,
         summary="Relaunch a stuck generation: a new attempt, once the current one is overdue or dead-lettered.",
+        errors={
+            404: "Unknown order, or one another expert holds.",
+            409: "Nothing to relaunch: the current attempt is younger than GENERATION_OVERDUE_SECONDS (or was "
+                 "just relaunched), or the order is not in generation nor back from a failed one.",
+            429: "Too many relaunches by this expert (EXPERT_RELAUNCH_RATE).",
+        },
     )
     def post(self, request: Request, order_id) -> Response:
         order = order_for_holder(expert=request.expert, order_id=order_id)
@@ -282,18 +282,15 @@ class RetryGenerationView(ExpertAPIView):
 
 
 class ValidateContentView(ExpertAPIView):
-    @extend_schema(
+    @_order_action_schema(
         request=s.ValidateContentSerializer,
-        responses={
-            200: s.OrderEnvelopeSerializer,
-            **error_responses({
-                400: "Invalid body; a rejection needs its `rejectionReason`.",
-                404: "Unknown order.",
-                409: "No content waits for validation, another expert holds the order, or the judged `version` is "
-                     "no longer current (`stale_version`).",
-            }),
-        },
         summary="Approve (deliver to the client) or reject (start a revision) the generated content.",
+        errors={
+            400: "Invalid body; a rejection needs its `rejectionReason`.",
+            404: "Unknown order.",
+            409: "No content waits for validation, another expert holds the order, or the judged `version` is "
+                 "no longer current (`stale_version`).",
+        },
     )
     def post(self, request: Request) -> Response:
         data, order = _action_request(s.ValidateContentSerializer, request.data)

@@ -1,6 +1,5 @@
 """Public JSON helpers of the order form: birth-place suggestions from the offline gazetteer."""
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from engine.places import suggest_places
-from lumira.api import error_responses, too_many_requests
+from lumira.api import error_responses, limited_per_ip
 
 SUGGESTIONS_LIMIT = 8
 
@@ -39,10 +38,10 @@ class PlaceSuggestView(APIView):
         },
         summary="Birth places whose name starts with what the client typed (offline gazetteer).",
     )
+    @limited_per_ip(
+        group="orders:places", rate_setting="PLACES_SUGGEST_RATE", message=_("Too many requests: try again in a minute.")
+    )
     def get(self, request: Request) -> Response:
-        message = _("Too many requests: try again in a minute.")
-        if limited := too_many_requests(request, group="orders:places", rate=settings.PLACES_SUGGEST_RATE, message=message):
-            return limited
         query = PlaceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         text = " ".join(query.validated_data["q"].split())

@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.sessions import new_account_order_remember, paid_order_remember
-from lumira.api import error_response, error_responses, too_many_requests
+from lumira.api import error_response, error_responses, limited_per_ip
 from lumira.view_cache import cached_json
 from orders.models import Order
 from orders.services import OrderServiceError
@@ -79,10 +78,11 @@ class CreatePaymentIntentView(PublicAPIView):
         },
         summary="Create a pending order and its PaymentIntent (amount from the offer).",
     )
+    @limited_per_ip(
+        group="payments:create", rate_setting="PAYMENTS_CREATE_RATE",
+        message=_("Too many orders in a short time: try again in a minute."),
+    )
     def post(self, request: Request) -> Response:
-        message = _("Too many orders in a short time: try again in a minute.")
-        if limited := too_many_requests(request, group="payments:create", rate=settings.PAYMENTS_CREATE_RATE, message=message):
-            return limited
         serializer = CreatePaymentIntentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
