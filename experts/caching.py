@@ -7,12 +7,11 @@ of them. So does a change of an expert (their name is shown) or of an AI run (th
 Entries are per expert (their role decides what they see) and per URL.
 """
 
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from accounts.models import Expert
-from lumira.view_cache import retire
+from lumira.view_cache import on_save_and_delete, retire
 from orders.models import Order
 from orders.signals import order_changed
 
@@ -45,5 +44,4 @@ def connect() -> None:
     # post_save receiver on Order also covers saves made elsewhere (admin, shell, data migrations).
     order_changed.connect(_desk_changed, dispatch_uid="experts-desk-cache-order-changed")
     for model in (Order, Expert, AIRun):
-        post_save.connect(_desk_changed, sender=model, dispatch_uid=f"experts-desk-cache-{model.__name__}-save")
-        post_delete.connect(_desk_changed, sender=model, dispatch_uid=f"experts-desk-cache-{model.__name__}-delete")
+        on_save_and_delete(_desk_changed, model, f"experts-desk-cache-{model.__name__}")

@@ -45,6 +45,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
@@ -61,6 +62,13 @@ def retire(*names: str) -> None:
     """Retire every cached entry that depends on one of `names`, once the current transaction commits."""
     if settings.VIEW_CACHE_SECONDS and names:
         transaction.on_commit(partial(_replace_tokens, names))
+
+
+def on_save_and_delete(receiver: Callable, model: type, dispatch_uid: str) -> None:
+    """Connect a retiring `receiver` to `model`'s saves and deletes alike: either may change what a cached page
+    shows (the `-save`/`-delete` suffixes keep the two connections apart)."""
+    post_save.connect(receiver, sender=model, dispatch_uid=f"{dispatch_uid}-save")
+    post_delete.connect(receiver, sender=model, dispatch_uid=f"{dispatch_uid}-delete")
 
 
 def _replace_tokens(names: tuple[str, ...]) -> None:

@@ -1,10 +1,9 @@
 """The order status API's cached answer (polled by the confirmation page while a payment settles): per order,
 rebuilt once the order or its PaymentIntent mirror has changed (on commit: see lumira/view_cache.py)."""
 
-from django.db.models.signals import post_delete, post_save
 from djstripe.models import PaymentIntent as StripePaymentIntent
 
-from lumira.view_cache import retire
+from lumira.view_cache import on_save_and_delete, retire
 from orders.models import Order
 from orders.signals import order_changed
 
@@ -35,7 +34,5 @@ def _payment_intent_changed(sender, instance: StripePaymentIntent, **kwargs) -> 
 
 def connect() -> None:
     order_changed.connect(_order_changed, dispatch_uid="payments-status-cache-order-changed")
-    post_save.connect(_order_saved, sender=Order, dispatch_uid="payments-status-cache-order-save")
-    post_delete.connect(_order_saved, sender=Order, dispatch_uid="payments-status-cache-order-delete")
-    post_save.connect(_payment_intent_changed, sender=StripePaymentIntent, dispatch_uid="payments-status-cache-pi-save")
-    post_delete.connect(_payment_intent_changed, sender=StripePaymentIntent, dispatch_uid="payments-status-cache-pi-delete")
+    on_save_and_delete(_order_saved, Order, "payments-status-cache-order")
+    on_save_and_delete(_payment_intent_changed, StripePaymentIntent, "payments-status-cache-pi")

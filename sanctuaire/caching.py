@@ -2,10 +2,9 @@
 rebuilt once one of the client's orders or their profile has changed (one generation per client, retired on
 commit: see lumira/view_cache.py). The profile counts because the page is only built for a complete one."""
 
-from django.db.models.signals import post_delete, post_save
 
 from accounts.models import ClientProfile
-from lumira.view_cache import retire
+from lumira.view_cache import on_save_and_delete, retire
 from orders.models import Order
 from orders.signals import order_changed
 
@@ -30,7 +29,5 @@ def _client_profile_changed(sender, instance: ClientProfile, **kwargs) -> None:
 
 def connect() -> None:
     order_changed.connect(_client_order_changed, dispatch_uid="sanctuaire-dashboard-cache-order-changed")
-    post_save.connect(_client_order_saved, sender=Order, dispatch_uid="sanctuaire-dashboard-cache-save")
-    post_delete.connect(_client_order_saved, sender=Order, dispatch_uid="sanctuaire-dashboard-cache-delete")
-    post_save.connect(_client_profile_changed, sender=ClientProfile, dispatch_uid="sanctuaire-dashboard-profile-save")
-    post_delete.connect(_client_profile_changed, sender=ClientProfile, dispatch_uid="sanctuaire-dashboard-profile-delete")
+    on_save_and_delete(_client_order_saved, Order, "sanctuaire-dashboard-cache")
+    on_save_and_delete(_client_profile_changed, ClientProfile, "sanctuaire-dashboard-profile")
