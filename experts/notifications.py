@@ -1,10 +1,10 @@
 """Emails about orders: to the client when the reading is ready, to the expert about their work."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from lumira.emails import email_send
 from orders.levels import AUDIO_LEVEL
 from orders.models import Order, OrderStatus
 
@@ -12,9 +12,7 @@ from orders.models import Order, OrderStatus
 def _send(template: str, context: dict, to: str) -> None:
     context = {**context, "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"emails/{template}_body.txt", context), to=[to])
-    message.attach_alternative(render_to_string(f"emails/{template}_body.html", context), "text/html")
-    message.send()
+    email_send(subject=subject, template=f"emails/{template}_body", context=context, to=to)
 
 
 def _desk_url(order: Order) -> str:

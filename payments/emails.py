@@ -1,11 +1,10 @@
 """The client's "commande payée" email."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lumira.emails import email_send
 from orders.models import Order
 
 
@@ -14,12 +13,6 @@ def order_paid_email_send(*, order_id) -> None:
     context = {
         "order": order,
         "confirmation_url": settings.SITE_URL + reverse("payments:confirmation", args=[order.pk]),
-        "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=_("Lumira — your order %(number)s is paid") % {"number": order.number},
-        body=render_to_string("emails/payments_order_paid.txt", context),
-        to=[order.client_email],
-    )
-    message.attach_alternative(render_to_string("emails/payments_order_paid.html", context), "text/html")
-    message.send()
+    subject = _("Lumira — your order %(number)s is paid") % {"number": order.number}
+    email_send(subject=subject, template="emails/payments_order_paid", context=context, to=order.client_email)

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +16,7 @@ from sesame import settings as sesame_settings
 from sesame.utils import get_token
 
 from accounts.models import ClientProfile, PhotoKind
+from lumira.emails import email_send
 from orders.intake import INTAKE_FIELDS
 from orders.levels import SECTIONS_BY_KEY
 from orders.models import INTAKE_LABELS, Order, OrderStatus
@@ -98,15 +98,11 @@ def intake_reminder_send(*, order_id) -> None:
         "order": order,
         "missing": [str(INTAKE_LABELS[name]) for name in order.intake_missing],
         "url": f"{settings.SITE_URL}{reverse('sanctuaire:profile')}",
-        "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=gettext("Lumira — complete your profile for order %(number)s") % {"number": order.number},
-        body=render_to_string("emails/sanctuaire_intake_reminder_body.txt", context),
-        to=[order.client_email],
+    subject = gettext("Lumira — complete your profile for order %(number)s") % {"number": order.number}
+    email_send(
+        subject=subject, template="emails/sanctuaire_intake_reminder_body", context=context, to=order.client_email
     )
-    message.attach_alternative(render_to_string("emails/sanctuaire_intake_reminder_body.html", context), "text/html")
-    message.send()
     logger.info("intake reminder sent", extra={"order": order.number})
 
 
@@ -168,13 +164,7 @@ def magic_link_send(*, user_id: int) -> bool:
         "site_url": settings.SITE_URL,
     }
     subject = render_to_string("emails/sanctuaire_magic_link_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/sanctuaire_magic_link_body.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("emails/sanctuaire_magic_link_body.html", context), "text/html")
-    message.send()
+    email_send(subject=subject, template="emails/sanctuaire_magic_link_body", context=context, to=user.email)
     logger.info("magic link sent", extra={"user_id": user.pk})
     return True
 
