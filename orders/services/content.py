@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..models import ContentVersion, Order, OrderStatus, VersionOutcome
 from ..signals import order_approved
-from .core import TransitionResult, after_commit, holder_check, lock, record_event, transition
+from .core import TransitionResult, after_commit, content_version_store, holder_check, lock, record_event, transition
 from .errors import ContentNotEditable, InvalidContent, OrderServiceError, StaleVersion
 
 S = OrderStatus
@@ -140,16 +140,10 @@ def order_content_edit(*, order_id, content: dict, base_revision: int, actor, ex
         current.outcome, current.reviewed_by, current.reviewed_at = VersionOutcome.EDITED, actor, now
         current.save(update_fields=["outcome", "reviewed_by", "reviewed_at"])
         order.revision_count += 1
-        ContentVersion.objects.create(
-            order=order,
-            revision=order.revision_count,
-            content=content,
-            prompt=current.prompt,
-            instructions=current.instructions,
-            attempt_id=current.attempt_id,
+        content_version_store(
+            order, content, prompt=current.prompt, instructions=current.instructions, attempt_id=current.attempt_id,
             edited_by=actor,
         )
-        order.generated_content = content
         order.save(update_fields=["revision_count", "generated_content", "updated_at"])
         record_event(
             order, from_status=order.status, action="content_edited", actor=actor, note=f"version {order.revision_count + 1}"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..events import action_check
-from ..models import Order, OrderEvent, OrderStatus
+from ..models import ContentVersion, Order, OrderEvent, OrderStatus
 from ..signals import order_changed
 from .errors import AlreadyAssigned, InvalidTransition
 
@@ -141,6 +141,18 @@ def after_commit(signal, order: Order) -> None:
     """Send `order_paid` or `order_approved` for this order once the transaction commits."""
     order_id = order.pk
     transaction.on_commit(lambda: _send_robust(signal, order_id=order_id))
+
+
+def content_version_store(
+    order: Order, content: dict, *, prompt: str, instructions: str, attempt_id, edited_by=None
+) -> ContentVersion:
+    """`content` becomes the order's current content, kept as the version numbered by its `revision_count`
+    (caller holds the order's lock and saves the order)."""
+    order.generated_content = content
+    return ContentVersion.objects.create(
+        order=order, revision=order.revision_count, content=content, prompt=prompt, instructions=instructions,
+        attempt_id=attempt_id, edited_by=edited_by,
+    )
 
 
 def record_event(order: Order, *, from_status: str, action: str, actor=None, note: str = "") -> OrderEvent:

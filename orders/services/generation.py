@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ContentVersion, Order, OrderEvent, OrderStatus
-from .core import TransitionResult, changed, lock, record_event, transition
+from ..models import Order, OrderEvent, OrderStatus
+from .core import TransitionResult, changed, content_version_store, lock, record_event, transition
 from .errors import AlreadyAssigned, IntakeIncomplete, OrderServiceError, StaleGenerationAttempt
 
 S = OrderStatus
@@ -63,15 +63,9 @@ def order_receive_content(*, order_id, attempt_id, content: dict) -> TransitionR
     """`processing` → `awaiting_validation`: store the generated version (current attempt only)."""
 
     def apply(order: Order) -> None:
-        order.generated_content = content
         order.last_error = ""
-        ContentVersion.objects.create(
-            order=order,
-            revision=order.revision_count,
-            content=content,
-            prompt=order.expert_prompt,
-            instructions=order.expert_instructions,
-            attempt_id=attempt_id,
+        content_version_store(
+            order, content, prompt=order.expert_prompt, instructions=order.expert_instructions, attempt_id=attempt_id
         )
 
     return transition(
