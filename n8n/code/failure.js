@@ -2,15 +2,7 @@
 // records the failed attempt): never silence. Reached from the error outputs of the signature check, the chain
 // (model error, refused connection, timeout) and the answer's check.
 const crypto = require('crypto');
-// scheme://host[:port] of a URL, or null. n8n's Code sandbox has no URL class, hence this; a URL with user info
-// ("http://lumira@elsewhere") has no origin here, so it never matches.
-function originOf(url) {
-  const match = /^(https?):\/\/([^/?#\\]+)/i.exec(String(url || ''));
-  if (!match || match[2].includes('@')) return null;
-  const scheme = match[1].toLowerCase();
-  const host = match[2].toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, '');
-  return `${scheme}://${host}`;
-}
+// originOf(): n8n/code/origin.js, which scripts/n8n_workflow.py puts ahead of this code.
 const secret = $env.N8N_CALLBACK_SECRET || '';
 if (!secret) throw new Error("N8N_CALLBACK_SECRET manque dans l'environnement de n8n : échec non signalé à Lumira.");
 

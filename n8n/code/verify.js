@@ -6,15 +6,7 @@ const MAX_AGE_SECONDS = 300;
 const DEFAULT_MODEL = 'gpt-4o-mini';
 const REQUIRED = ['orderId', 'attemptId', 'callbackUrl', 'messages', 'responseSchema'];
 const LABELS = { user: 'Demande', assistant: 'Votre version précédente (JSON)' };
-// scheme://host[:port] of a URL, or null. n8n's Code sandbox has no URL class, hence this; a URL with user info
-// ("http://lumira@elsewhere") has no origin here, so it never matches.
-function originOf(url) {
-  const match = /^(https?):\/\/([^/?#\\]+)/i.exec(String(url || ''));
-  if (!match || match[2].includes('@')) return null;
-  const scheme = match[1].toLowerCase();
-  const host = match[2].toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, '');
-  return `${scheme}://${host}`;
-}
+// originOf(): n8n/code/origin.js, which scripts/n8n_workflow.py puts ahead of this code.
 
 const item = $input.first();
 const secret = $env.N8N_WEBHOOK_SECRET || '';
