@@ -63,8 +63,9 @@ def _accepted_response(request: Request, order: Order) -> Response:
 
 def _order_action_schema(*, request, summary: str, errors: dict, accepted: bool = False):
     """The OpenAPI description every order action shares: it answers with the order envelope (202 when the order
-    goes to generation, else 200), or with one of `errors`."""
+    goes to generation, else 200), or with one of `errors` (404 for an unknown order unless said otherwise)."""
     ok = status.HTTP_202_ACCEPTED if accepted else status.HTTP_200_OK
+    errors = dict(sorted({404: "Unknown order.", **errors}.items()))
     return extend_schema(
         request=request, responses={ok: s.OrderEnvelopeSerializer, **error_responses(errors)}, summary=summary,
     )
@@ -227,7 +228,6 @@ class AssignView(ExpertAPIView):
         summary="Take an order (or, for an admin, give it to an expert).",
         errors={
             400: "Invalid body, unknown expert, or only admins may assign to someone else.",
-            404: "Unknown order.",
             409: "Another expert holds the order, or its state does not allow it.",
         },
     )
@@ -248,7 +248,6 @@ class ProcessOrderView(ExpertAPIView):
         request=s.ProcessOrderSerializer, accepted=True,
         summary="Send an order to generation (Celery → n8n or the local generator).",
         errors={
-            404: "Unknown order.",
             409: "The order is not paid, another expert holds it, or its intake lacks a birth date or a "
                  "question (`error.code` intake_incomplete; see `intakeMissing`).",
         },
@@ -287,7 +286,6 @@ class ValidateContentView(ExpertAPIView):
         summary="Approve (deliver to the client) or reject (start a revision) the generated content.",
         errors={
             400: "Invalid body; a rejection needs its `rejectionReason`.",
-            404: "Unknown order.",
             409: "No content waits for validation, another expert holds the order, or the judged `version` is "
                  "no longer current (`stale_version`).",
         },

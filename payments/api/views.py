@@ -35,6 +35,12 @@ from .serializers import (
 )
 
 ORDER_NOT_FOUND = _("Order not found.")
+# What a payment step on an existing order may answer besides its own errors (OpenAPI descriptions).
+PAYMENT_STEP_ERRORS = {
+    404: "Unknown order.",
+    409: "The order can no longer be paid.",
+    503: "Stripe is unavailable: try again.",
+}
 
 
 class PublicAPIView(APIView):
@@ -107,9 +113,7 @@ class ConfirmPaymentView(PublicAPIView):
                 400: "Invalid request, or the SetupIntent is not this order's, or not confirmed.",
                 402: "Card declined (`error.code` card_declined, French message): the order stays pending, "
                      "another card may be tried.",
-                404: "Unknown order.",
-                409: "The order can no longer be paid.",
-                503: "Stripe is unavailable: try again.",
+                **PAYMENT_STEP_ERRORS,
             }),
         },
         summary="Pay the order with the card set up in the browser (server-side confirmation).",
@@ -132,12 +136,7 @@ class SetupIntentView(PublicAPIView):
         request=OrderIdSerializer,
         responses={
             201: SetupIntentResponseSerializer,
-            **error_responses({
-                400: None,
-                404: "Unknown order.",
-                409: "The order can no longer be paid.",
-                503: "Stripe is unavailable: try again.",
-            }),
+            **error_responses({400: None, **PAYMENT_STEP_ERRORS}),
         },
         summary="A fresh SetupIntent for a pending order, to try another card after a refusal.",
     )
