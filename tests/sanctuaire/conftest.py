@@ -9,6 +9,7 @@ from django.core.cache import cache
 from PIL import Image
 
 from accounts.models import ClientProfile
+from accounts.sessions import new_account_order_remember, paid_order_remember
 from orders import services
 from tests.content import MARKS as MARKS_BY_PART
 from tests.content import reading_content
@@ -51,6 +52,16 @@ def completed_order(*, client, level: int = 2, expert=None, content: dict | None
     """A delivered reading, walked through the real order services."""
     order = awaiting_order(client=client, level=level, expert=expert, content=content)
     return services.order_approve(order_id=order.pk, expert=order.expert, notes="Belle lecture.").order
+
+
+def checkout_in_this_browser(client, order, *, created_account: bool = True) -> None:
+    """What create-payment-intent leaves in the paying browser's session: the order, and (when the checkout
+    created the client's account) the right to enter that account once paid."""
+    session = client.session
+    paid_order_remember(session, order.pk)
+    if created_account:
+        new_account_order_remember(session, order.pk)
+    session.save()
 
 
 def complete_profile(user, **overrides) -> ClientProfile:
