@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.stripe_support import free_port
+from bench.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

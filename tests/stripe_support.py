@@ -8,7 +8,6 @@ import contextlib
 import hashlib
 import hmac
 import json
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from bench.processes import free_port
 
 EVENTS_DIR = Path(__file__).parent / "payments" / "events"
 
@@ -30,12 +31,6 @@ STORED_IDS = {
     "order_id": "5f0c6a3e-8b1d-4e51-9c1a-2d7f4b9e0a11",
     "order_number": "LU2026112500001",
 }
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -11,13 +11,13 @@ import requests
 from django.test import Client
 
 from bench import webhooks
+from bench.processes import free_port
 from bench.stripe_standin import payment_intent, payment_intent_id
 from orders.models import OrderEvent, OrderStatus
 from orders.services import order_payment_intent_attach
 from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
 from tests.factories import create_order
-from tests.stripe_support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,6 @@
 """Races on PostgreSQL through the API: one effect, the loser gets a 409."""
 
 import random
-import threading
 import time
 from collections import Counter
 
@@ -11,28 +10,9 @@ from django.db import connection
 from experts.writers import Written
 from experts.writers import local as local_writer
 from orders.models import Order, OrderStatus
+from tests.concurrency import all_at_once
 from tests.experts.helpers import CONTENT, api_for, event_actions, in_validation
 from tests.factories import paid_order
-
-
-def race(*calls) -> list:
-    """Run each call in its own thread, released together; return their results in call order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +21,7 @@ def test_two_experts_taking_the_same_order_one_wins_the_other_gets_409(expert, o
     order = paid_order()
     apis = [api_for(expert.user), api_for(other_expert.user)]
 
-    responses = race(*[lambda api=api: api.post(f"/api/expert/orders/{order.pk}/assign") for api in apis])
+    responses = all_at_once([lambda api=api: api.post(f"/api/expert/orders/{order.pk}/assign") for api in apis])
 
     codes = sorted(response.status_code for response in responses)
     assert codes == [200, 409]
@@ -57,10 +37,10 @@ def test_approve_and_reject_at_the_same_time_have_exactly_one_effect(expert):
     api, api_too = api_for(expert.user), api_for(expert.user)
     url = "/api/expert/validate-content"
 
-    responses = race(
+    responses = all_at_once([
         lambda: api.post(url, {"orderId": str(order.pk), "action": "approve"}, format="json"),
         lambda: api_too.post(url, {"orderId": str(order.pk), "action": "reject", "rejectionReason": "Non"}, format="json"),
-    )
+    ])
 
     assert sorted(response.status_code for response in responses) == [200, 409]
     order.refresh_from_db()
@@ -80,7 +60,7 @@ def test_two_rejections_at_the_same_time_count_one_revision_and_the_second_gets_
     # arrive after revision 1 landed would judge that revision (the +2 this test once saw in 612 runs).
     body = {"orderId": str(order.pk), "action": "reject", "rejectionReason": "Trop court", "version": 0}
 
-    responses = race(*[lambda api=api: api.post("/api/expert/validate-content", body, format="json") for api in apis])
+    responses = all_at_once([lambda api=api: api.post("/api/expert/validate-content", body, format="json") for api in apis])
 
     assert sorted(response.status_code for response in responses) == [200, 409]
     order.refresh_from_db()
@@ -131,8 +111,9 @@ def test_a_rejection_repeated_200_times_against_its_own_revision_never_counts_tw
                 time.sleep(random.uniform(0, 0.01))
             return api.post("/api/expert/validate-content", body, format="json")
 
-        responses = race(lambda api=api, body=body: api.post("/api/expert/validate-content", body, format="json"),
-                         late_reject)
+        responses = all_at_once([
+            lambda api=api, body=body: api.post("/api/expert/validate-content", body, format="json"), late_reject
+        ])
 
         codes = sorted(response.status_code for response in responses)
         order.refresh_from_db()

@@ -1,6 +1,5 @@
 """The order lifecycle (SPEC §2): every allowed move, every forbidden one, repeats, and races."""
 
-import threading
 import uuid
 
 import pytest
@@ -9,6 +8,7 @@ from django.db import connection
 from orders import services
 from orders.models import ContentVersion, Order, OrderEvent, OrderStatus, VersionOutcome
 from orders.services import TRANSITIONS, InvalidTransition, StaleGenerationAttempt
+from tests.concurrency import all_at_once
 from tests.factories import ExpertFactory, create_order, paid_order
 
 S = OrderStatus
@@ -199,34 +199,12 @@ def test_refund_removes_the_order_from_access():
     assert not Order.objects.with_access().filter(pk=order.pk).exists()
 
 
-def _race(target, count: int = 2) -> list:
-    """Run `target` in `count` threads started together; collect results or exceptions."""
-    barrier = threading.Barrier(count)
-    outcomes: list = []
-
-    def run():
-        try:
-            barrier.wait()
-            outcomes.append(target())
-        except Exception as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_racing_the_same_payment_write_one_event():
     assert connection.vendor == "postgresql"
     order = create_order()
 
-    outcomes = _race(lambda: services.order_mark_paid(order_id=order.pk, payment_intent_id="pi_race"))
+    outcomes = all_at_once([lambda: services.order_mark_paid(order_id=order.pk, payment_intent_id="pi_race")] * 2)
 
     assert sorted(outcome.changed for outcome in outcomes) == [False, True]
     assert order.events.filter(action="payment_succeeded").count() == 1
@@ -237,18 +215,10 @@ def test_approve_and_reject_racing_have_exactly_one_effect(expert):
     order = paid_order()
     attempt = services.order_start_generation(order_id=order.pk, expert=expert, prompt="p").order.generation_attempt_id
     services.order_receive_content(order_id=order.pk, attempt_id=attempt, content=CONTENT)
-    calls = iter([
+    outcomes = all_at_once([
         lambda: services.order_approve(order_id=order.pk, expert=expert),
         lambda: services.order_reject(order_id=order.pk, expert=expert, reason="non"),
     ])
-    lock = threading.Lock()
-
-    def next_call():
-        with lock:
-            call = next(calls)
-        return call()
-
-    outcomes = _race(next_call)
 
     assert sum(isinstance(outcome, InvalidTransition) for outcome in outcomes) == 1
     assert order.events.filter(action__in=["approved", "rejected"]).count() == 1

@@ -6,7 +6,6 @@ canceled or refunded there), because dj-stripe re-retrieves them from the API wh
 refuses or flags (signatures, amounts that do not match): test_webhook_trust.py.
 """
 
-import threading
 
 import pytest
 import stripe
@@ -19,6 +18,7 @@ from djstripe.models import Event, PaymentIntent
 from orders.models import Order, OrderStatus
 from payments.stripe_api import secret_key
 from payments.stripe_reports import payment_failed
+from tests.concurrency import all_at_once
 from tests.payments.helpers import checkout_order, decline_intent_in_stripe, event_count, pay_intent_in_stripe, stripe_ids
 from tests.stripe_support import post_event, stored_event
 
@@ -100,27 +100,21 @@ def test_a_declined_payment_is_stored_in_french_whatever_language_is_active(repl
     assert order.last_error == "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte."
 
 
-def test_a_failure_on_an_intent_that_cannot_be_paid_any_more_fails_the_order(replay, order):
-    decline_intent_in_stripe(order)
+@pytest.mark.parametrize(("declined_first", "event_type", "status", "action"), [
+    (True, "payment_intent.payment_failed", OrderStatus.FAILED, "payment_failed"),
+    (False, "payment_intent.canceled", OrderStatus.CANCELED, "canceled"),
+], ids=["a-failure-on-it-fails-the-order", "its-cancellation-cancels-the-order"])
+def test_an_intent_that_cannot_be_paid_any_more_closes_the_order(replay, order, declined_first, event_type, status, action):
+    if declined_first:
+        decline_intent_in_stripe(order)
     intent = stripe.PaymentIntent.cancel(order.stripe_payment_intent_id, api_key=secret_key())
 
-    response, _ = replay("payment_intent.payment_failed", order, intent)
+    response, _ = replay(event_type, order, intent)
 
     assert response.status_code == 200
     order.refresh_from_db()
-    assert order.status == OrderStatus.FAILED and order.closed_at is not None
-    assert event_count(order, "payment_failed") == 1
-
-
-def test_a_canceled_payment_intent_cancels_the_order(replay, order):
-    intent = stripe.PaymentIntent.cancel(order.stripe_payment_intent_id, api_key=secret_key())
-
-    response, _ = replay("payment_intent.canceled", order, intent)
-
-    assert response.status_code == 200
-    order.refresh_from_db()
-    assert order.status == OrderStatus.CANCELED and order.closed_at is not None
-    assert event_count(order, "canceled") == 1
+    assert order.status == status and order.closed_at is not None
+    assert event_count(order, action) == 1
 
 
 def test_the_cancellation_of_a_replaced_payment_intent_leaves_the_order_alone(replay, order):
@@ -203,23 +197,9 @@ def test_two_deliveries_of_the_same_event_racing_mark_the_order_paid_once(locals
     order = checkout_order(Client())[0]
     intent = pay_intent_in_stripe(order)
     event = stored_event("payment_intent.succeeded", ids=stripe_ids(order, intent))
-    barrier = threading.Barrier(2)
-    statuses: list = []
+    responses = all_at_once([lambda: post_event(Client(), endpoint, event)] * 2)
 
-    def deliver():
-        try:
-            barrier.wait()
-            statuses.append(post_event(Client(), endpoint, event).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(statuses) == [200, 200]
+    assert sorted(response.status_code for response in responses) == [200, 200]
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
     assert event_count(order, "payment_succeeded") == 1
     assert len(mail.outbox) == 1

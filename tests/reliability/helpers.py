@@ -4,7 +4,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import kombu.pools
@@ -17,8 +16,8 @@ from django.test import Client
 from django.utils.crypto import get_random_string
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from bench.processes import free_port
 from tests.server_support import wait_for
-from tests.stripe_support import free_port
 
 
 def api_session(user) -> requests.Session:
@@ -40,26 +39,6 @@ def browser_session(user=None) -> requests.Session:
     http.cookies.set(settings.CSRF_COOKIE_NAME, secret)
     http.headers["X-CSRFToken"] = secret
     return http
-
-
-def all_at_once(calls) -> list:
-    """Run each call in its own thread, released together by a barrier; results in call order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # reported to the test as a result
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 # --- Celery workers and brokers for outage tests --------------------------------------------------------
@@ -122,6 +101,23 @@ def celery_worker(*, broker: str, name: str, env: dict[str, str]) -> tuple[subpr
              what=f"the worker {name}", log=log_path)
     assert process.poll() is None, log_path.read_text()
     return process, log_path
+
+
+def generation_worker(
+    *, broker: str, name: str, n8n_url: str, site_url: str, n8n_timeout: float, max_attempts: int, backoff: float
+) -> tuple[subprocess.Popen, Path]:
+    """A worker (see celery_worker) sending generations to an n8n stand-in at `n8n_url`, on an emptied `broker`:
+    `max_attempts` tries, `backoff` seconds before a retry (at most 1 s), `n8n_timeout` per request."""
+    redis.Redis.from_url(broker).flushdb()  # nothing left over from an earlier run
+    return celery_worker(broker=broker, name=name, env={
+        "GENERATION_BACKEND": "n8n",
+        "N8N_WEBHOOK_URL": n8n_url,
+        "N8N_TIMEOUT_SECONDS": str(n8n_timeout),
+        "SITE_URL": site_url,
+        "GENERATION_MAX_ATTEMPTS": str(max_attempts),
+        "GENERATION_RETRY_BACKOFF_SECONDS": str(backoff),
+        "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "1",
+    })
 
 
 def stop(process: subprocess.Popen) -> None:

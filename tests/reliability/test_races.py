@@ -8,10 +8,11 @@ from django.core import mail
 
 from experts.models import GenerationAttempt
 from orders.models import Order, OrderStatus
+from tests.concurrency import all_at_once
 from tests.experts.helpers import event_actions, in_validation
 from tests.experts.n8n_stub import n8n_stub_running
 from tests.factories import ExpertFactory, paid_order
-from tests.reliability.helpers import all_at_once, api_session, browser_session
+from tests.reliability.helpers import api_session, browser_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

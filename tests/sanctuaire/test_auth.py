@@ -1,5 +1,4 @@
 import re
-import threading
 import time
 from unittest import mock
 
@@ -9,10 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from sesame.utils import get_token
 
-from accounts.sessions import NEW_ACCOUNT_ORDERS_SESSION_KEY
+from tests.concurrency import all_at_once
 from tests.factories import create_order, paid_order
 
-from .conftest import complete_profile
+from .conftest import checkout_in_this_browser, complete_profile
 
 LOGIN = reverse("sanctuaire:login")
 LINK = reverse("sanctuaire:magic_link")
@@ -183,9 +182,7 @@ def test_sign_out_ends_the_session_and_only_accepts_post(client, client_user):
 @pytest.mark.django_db
 def test_the_browser_that_paid_enters_from_the_confirmation_page(client, client_user):
     order = paid_order(client=client_user)
-    session = client.session
-    session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [str(order.pk)]
-    session.save()
+    checkout_in_this_browser(client, order)
 
     response = client.get(reverse("sanctuaire:enter_from_order", args=[order.pk]))
 
@@ -206,9 +203,7 @@ def test_another_browser_cannot_enter_with_an_order_id_alone(client, client_user
 @pytest.mark.django_db
 def test_an_unpaid_order_does_not_open_the_sanctuaire_yet(client, client_user):
     order = create_order(client=client_user)
-    session = client.session
-    session[NEW_ACCOUNT_ORDERS_SESSION_KEY] = [str(order.pk)]
-    session.save()
+    checkout_in_this_browser(client, order)
 
     response = client.get(reverse("sanctuaire:enter_from_order", args=[order.pk]), follow=True)
 
@@ -235,22 +230,6 @@ def test_two_requests_racing_with_the_same_link_let_only_one_in(client_user):
 
     assert connection.vendor == "postgresql"
     token = get_token(client_user)
-    barrier = threading.Barrier(2)
-    outcomes: list = []
-
-    def run():
-        try:
-            barrier.wait()
-            outcomes.append(magic_link_consume(token=token))
-        except Exception as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = all_at_once([lambda: magic_link_consume(token=token)] * 2)
 
     assert sorted(outcome is None for outcome in outcomes) == [False, True]

@@ -1,5 +1,4 @@
 import datetime
-import threading
 
 import pytest
 from django.core.files.storage import default_storage
@@ -11,6 +10,7 @@ from accounts.models import ClientProfile
 from orders import services as order_services
 from orders.models import Order, OrderStatus
 from sanctuaire import services
+from tests.concurrency import all_at_once
 from tests.factories import ExpertFactory, paid_order
 
 from .conftest import complete_profile, image_bytes, processing_order
@@ -154,29 +154,12 @@ def test_a_profile_saved_while_an_expert_starts_generation_never_changes_the_ord
     assert connection.vendor == "postgresql"
     order = paid_order(client=client_user)
     expert = ExpertFactory()
-    barrier = threading.Barrier(2)
-    errors: list = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    calls = [
+    outcomes = all_at_once([
         lambda: services.profile_update(user=client_user, data={**VALID, "birth_date": datetime.date(1990, 4, 12)}),
         lambda: order_services.order_start_generation(order_id=order.pk, expert=expert, prompt="p"),
-    ]
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    ])
 
-    assert errors == []
+    assert [outcome for outcome in outcomes if isinstance(outcome, Exception)] == []
     order.refresh_from_db()
     assert order.status == OrderStatus.PROCESSING
     changed_after_start = order.events.filter(
