@@ -68,13 +68,19 @@ def dead_letter(expert):
     )
 
 
+def callback_post(client, raw: bytes, *, timestamp: str, signature: str):
+    """The n8n callback with its signature headers exactly as given (forged, tampered or replayed ones)."""
+    return client.post(
+        "/api/expert/n8n-callback", data=raw, content_type="application/json",
+        HTTP_X_LUMIRA_TIMESTAMP=timestamp, HTTP_X_LUMIRA_SIGNATURE=signature,
+    )
+
+
 def signed_callback(client, body: dict | bytes, *, secret: str | None = None, timestamp: float | None = None):
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     signed = signing.signed_headers(secret or settings.N8N_CALLBACK_SECRET, raw, now=timestamp)
-    return client.post(
-        "/api/expert/n8n-callback", data=raw, content_type="application/json",
-        HTTP_X_LUMIRA_TIMESTAMP=signed[signing.TIMESTAMP_HEADER],
-        HTTP_X_LUMIRA_SIGNATURE=signed[signing.SIGNATURE_HEADER],
+    return callback_post(
+        client, raw, timestamp=signed[signing.TIMESTAMP_HEADER], signature=signed[signing.SIGNATURE_HEADER]
     )
 
 

@@ -13,7 +13,7 @@ from experts.models import AIRunOutcome, DeadLetter, DeadLetterReason, Generatio
 from experts.services import content_validate
 from orders.models import ContentVersion, OrderStatus
 from orders.services import order_refund
-from tests.experts.helpers import CONTENT, in_validation, processing, signed_callback, success_body
+from tests.experts.helpers import CONTENT, callback_post, in_validation, processing, signed_callback, success_body
 from tests.factories import paid_order
 
 
@@ -60,10 +60,7 @@ def test_a_signature_with_only_its_last_hex_digit_changed_is_a_401_and_changes_n
     good = headers[signing.SIGNATURE_HEADER]
     almost = good[:-1] + ("0" if good[-1] != "0" else "1")
 
-    response = Client().post(
-        "/api/expert/n8n-callback", data=raw, content_type="application/json",
-        HTTP_X_LUMIRA_TIMESTAMP=headers[signing.TIMESTAMP_HEADER], HTTP_X_LUMIRA_SIGNATURE=almost,
-    )
+    response = callback_post(Client(), raw, timestamp=headers[signing.TIMESTAMP_HEADER], signature=almost)
 
     assert response.status_code == 401 and response.json()["error"]["code"] == "bad_signature"
     assert snapshot(order) == before
@@ -100,10 +97,9 @@ def test_a_malformed_signature_or_timestamp_is_a_401_never_a_500(expert, timesta
     if signature == "ü":
         signature = headers[signing.SIGNATURE_HEADER][:-1] + "ü"
 
-    response = Client().post(
-        "/api/expert/n8n-callback", data=body, content_type="application/json",
-        HTTP_X_LUMIRA_TIMESTAMP=timestamp or headers[signing.TIMESTAMP_HEADER],
-        HTTP_X_LUMIRA_SIGNATURE=signature or headers[signing.SIGNATURE_HEADER],
+    response = callback_post(
+        Client(), body, timestamp=timestamp or headers[signing.TIMESTAMP_HEADER],
+        signature=signature or headers[signing.SIGNATURE_HEADER],
     )
 
     assert response.status_code == 401
@@ -120,9 +116,8 @@ def test_the_signature_must_cover_the_whole_body(expert):
     headers = signing.signed_headers("dev-n8n-callback-secret", signed_body)
     tampered = json.dumps(success_body(order, content={**CONTENT, "reading": "Autre chose."})).encode()
 
-    response = Client().post(
-        "/api/expert/n8n-callback", data=tampered, content_type="application/json",
-        HTTP_X_LUMIRA_TIMESTAMP=headers[signing.TIMESTAMP_HEADER], HTTP_X_LUMIRA_SIGNATURE=headers[signing.SIGNATURE_HEADER],
+    response = callback_post(
+        Client(), tampered, timestamp=headers[signing.TIMESTAMP_HEADER], signature=headers[signing.SIGNATURE_HEADER]
     )
 
     assert response.status_code == 401
@@ -135,11 +130,8 @@ def test_the_signature_covers_the_timestamp(expert):
     body = json.dumps(success_body(order)).encode()
     headers = signing.signed_headers("dev-n8n-callback-secret", body)
 
-    response = Client().post(
-        "/api/expert/n8n-callback", data=body, content_type="application/json",
-        HTTP_X_LUMIRA_TIMESTAMP=str(int(headers[signing.TIMESTAMP_HEADER]) + 1),
-        HTTP_X_LUMIRA_SIGNATURE=headers[signing.SIGNATURE_HEADER],
-    )
+    later = str(int(headers[signing.TIMESTAMP_HEADER]) + 1)
+    response = callback_post(Client(), body, timestamp=later, signature=headers[signing.SIGNATURE_HEADER])
 
     assert response.status_code == 401
 
@@ -163,9 +155,8 @@ def test_a_replayed_callback_is_a_409_and_stores_nothing_more(expert):
     order = processing(expert)
     body = json.dumps(success_body(order)).encode()
     headers = signing.signed_headers("dev-n8n-callback-secret", body)
-    send = lambda: Client().post(  # noqa: E731
-        "/api/expert/n8n-callback", data=body, content_type="application/json",
-        HTTP_X_LUMIRA_TIMESTAMP=headers[signing.TIMESTAMP_HEADER], HTTP_X_LUMIRA_SIGNATURE=headers[signing.SIGNATURE_HEADER],
+    send = lambda: callback_post(  # noqa: E731
+        Client(), body, timestamp=headers[signing.TIMESTAMP_HEADER], signature=headers[signing.SIGNATURE_HEADER]
     )
     assert send().status_code == 200
     after_first = snapshot(order)

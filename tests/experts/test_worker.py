@@ -11,7 +11,6 @@ import time
 from io import StringIO
 
 import pytest
-import redis
 from django.core.management import call_command
 
 from experts.models import AttemptOutcome, DeadLetter, DeadLetterStatus, GenerationAttempt
@@ -19,7 +18,7 @@ from orders.models import Order, OrderStatus, VersionOutcome
 from tests.experts.helpers import api_for, event_actions, version_rows
 from tests.experts.n8n_stub import n8n_stub_running
 from tests.factories import paid_order
-from tests.reliability.helpers import ARTIFACTS, celery_worker, publishing_to, stop
+from tests.reliability.helpers import ARTIFACTS, generation_worker, publishing_to, stop
 from tests.server_support import wait_for as server_wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -47,17 +46,11 @@ def n8n_stub():
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, live_server, n8n_stub):
     """`celery -A lumira worker` in a subprocess, on the test database, with short backoffs."""
-    redis.Redis.from_url(BROKER).flushdb()  # nothing left over from an earlier run
     with django_db_blocker.unblock():
-        process, _ = celery_worker(broker=BROKER, name=WORKER_NAME, env={
-            "GENERATION_BACKEND": "n8n",
-            "N8N_WEBHOOK_URL": n8n_stub.url,
-            "N8N_TIMEOUT_SECONDS": "2",
-            "SITE_URL": f"http://127.0.0.1:{live_server.thread.port}",
-            "GENERATION_MAX_ATTEMPTS": "3",
-            "GENERATION_RETRY_BACKOFF_SECONDS": "0.2",
-            "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "1",
-        })
+        process, _ = generation_worker(
+            broker=BROKER, name=WORKER_NAME, n8n_url=n8n_stub.url, site_url=f"http://127.0.0.1:{live_server.thread.port}",
+            n8n_timeout=2, max_attempts=3, backoff=0.2,
+        )
     yield process
     stop(process)
 

@@ -50,10 +50,11 @@ def order(client, stripe_account, intuitive_premium) -> Order:
 
 @pytest.fixture
 def replay(client, webhook_endpoint, django_capture_on_commit_callbacks):
-    """POST a stored event about `order` through the webhook endpoint; on-commit work (emails) runs."""
+    """POST a stored event about `order` through the webhook endpoint (`ids`: other object ids put in it);
+    on-commit work (emails) runs."""
 
-    def deliver(name: str, order: Order, intent, change=None, **kwargs):
-        event = stored_event(name, ids=stripe_ids(order, intent), change=change)
+    def deliver(name: str, order: Order, intent, change=None, ids: dict | None = None, **kwargs):
+        event = stored_event(name, ids={**stripe_ids(order, intent), **(ids or {})}, change=change)
         with django_capture_on_commit_callbacks(execute=True):
             response = post_event(client, webhook_endpoint, event, **kwargs)
         return response, event

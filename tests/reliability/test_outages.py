@@ -11,7 +11,6 @@ from io import StringIO
 from itertools import pairwise
 
 import pytest
-import redis
 from django.core.management import call_command
 
 from experts.models import AttemptOutcome, DeadLetter, DeadLetterReason, DeadLetterStatus, GenerationAttempt
@@ -19,7 +18,7 @@ from orders.models import Order, OrderStatus
 from tests.experts.helpers import api_for, event_actions
 from tests.experts.n8n_stub import n8n_stub_running
 from tests.factories import paid_order
-from tests.reliability.helpers import celery_worker, publishing_to, stop, wait_for
+from tests.reliability.helpers import generation_worker, publishing_to, stop, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -50,17 +49,11 @@ def n8n():
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, live_server, n8n):
-    redis.Redis.from_url(BROKER).flushdb()  # nothing left over from an earlier run
     with django_db_blocker.unblock():
-        process, log = celery_worker(broker=BROKER, name="reliability-worker", env={
-            "GENERATION_BACKEND": "n8n",
-            "N8N_WEBHOOK_URL": n8n.url,
-            "N8N_TIMEOUT_SECONDS": str(N8N_TIMEOUT),
-            "SITE_URL": live_server.url,
-            "GENERATION_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
-            "GENERATION_RETRY_BACKOFF_SECONDS": str(BACKOFF),
-            "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "1",
-        })
+        process, log = generation_worker(
+            broker=BROKER, name="reliability-worker", n8n_url=n8n.url, site_url=live_server.url,
+            n8n_timeout=N8N_TIMEOUT, max_attempts=MAX_ATTEMPTS, backoff=BACKOFF,
+        )
     yield log
     stop(process)
 
