@@ -27,7 +27,6 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connections
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from accounts.models import ClientProfile
 from experts.services import expert_create
@@ -35,7 +34,7 @@ from lumira.celery import app as celery_app
 from orders.models import Order, OrderStatus, VersionOutcome
 from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
-from tests.browser_support import chromium
+from tests.browser_support import chromium, reading_pdf_download
 from tests.factories import offer
 from tests.reliability.helpers import publishing_to
 
@@ -291,13 +290,8 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     answer = reader.context.request.get(site.url + audio.get_attribute("src"))
     assert answer.status == 200 and answer.headers["content-type"] in ("audio/ogg", "audio/mpeg")
     assert len(answer.body()) > 1000
-    with reader.expect_download() as download_info:
-        reader.get_by_role("link", name="Télécharger le PDF").click()
-    download = download_info.value
-    assert download.suggested_filename == f"lecture-lumira-{order.number}.pdf"
-    pdf_path = tmp_path / download.suggested_filename
-    download.save_as(pdf_path)
-    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages).split())
+    filename, text = reading_pdf_download(reader, tmp_path)
+    assert filename == f"lecture-lumira-{order.number}.pdf"
     assert "Camille Lune" in text and order.number in text and REVISED in text and REJECTION not in text
     assert order.generated_content["archetype"]["name"] in text
 

@@ -1,6 +1,5 @@
 """The client's journey in headless Chromium: magic link from the outbox → profile → reading → PDF."""
 
-import io
 import os
 import re
 from pathlib import Path
@@ -8,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from pypdf import PdfReader
 
 from accounts.models import ClientProfile
+from tests.browser_support import CHROMIUM_ARGS, reading_pdf_download
 from tests.factories import paid_order
 
 from .conftest import CONTENT, MARKS, completed_order, content_with_intro, image_bytes
@@ -18,10 +17,6 @@ from .conftest import CONTENT, MARKS, completed_order, content_with_intro, image
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "sanctuaire"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 LONG_READING = content_with_intro(
@@ -123,14 +118,8 @@ def test_a_client_signs_in_by_email_fills_the_profile_reads_and_downloads_the_re
     _shoot(page, "04-reading")
     _no_serious_accessibility_violations(page)
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Télécharger le PDF").click()
-    download = download_info.value
-    assert download.suggested_filename == f"lecture-lumira-{delivered.number}.pdf"
-    pdf_path = tmp_path / download.suggested_filename
-    download.save_as(pdf_path)
-    reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
-    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    filename, text = reading_pdf_download(page, tmp_path)
+    assert filename == f"lecture-lumira-{delivered.number}.pdf"
     assert "La Prêtresse" in text and MARKS["synthesis"] in text and MARKS["guidance"] not in text
     assert "Claire Martin" in text
 
