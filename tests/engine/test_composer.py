@@ -50,6 +50,16 @@ def _strings(value):
             yield from _strings(item)
 
 
+def _valid_reading_of_full_length(*, service: str, level: int = 4, **changes) -> dict:
+    """The content composed for `service`'s length: valid for `level`, within 80–130 % of the target words."""
+    duration = DURATIONS[service]
+    content = compose(_request(level=level, service=service, duration_minutes=duration, **changes))
+    assert validate_content(content, level=level, duration_minutes=duration) == []
+    words = reading_word_count(content)
+    assert 0.8 * target_words(duration) <= words <= 1.3 * target_words(duration), words
+    return content
+
+
 def _section(content: dict, theme: str) -> dict | None:
     title = texts("themes")[theme]["section_title"]
     return next((s for s in content["reading"]["sections"] if s["title"] == title), None)
@@ -58,21 +68,14 @@ def _section(content: dict, theme: str) -> dict | None:
 @pytest.mark.parametrize("service", DURATIONS)
 @pytest.mark.parametrize("level", [1, 2, 3, 4])
 def test_each_level_and_tier_gets_valid_complete_content_of_the_right_length(level, service):
-    duration = DURATIONS[service]
-    content = compose(_request(level=level, service=service, duration_minutes=duration))
-    assert validate_content(content, level=level, duration_minutes=duration) == []
+    content = _valid_reading_of_full_length(service=service, level=level)
     assert tuple(content) == SECTIONS_BY_LEVEL[level]
-    words = reading_word_count(content)
-    assert 0.8 * target_words(duration) <= words <= 1.3 * target_words(duration), words
     assert "Camille" in content["reading"]["intro"] and "Camille" in content["reading"]["closing"]
 
 
 @pytest.mark.parametrize("service", DURATIONS)
 def test_a_chart_without_birth_time_says_so_gently_and_still_reaches_its_length(service):
-    duration = DURATIONS[service]
-    content = compose(_request(chart=CHART_NO_TIME, duration_minutes=duration, service=service))
-    assert validate_content(content, level=4, duration_minutes=duration) == []
-    assert 0.8 * target_words(duration) <= reading_word_count(content) <= 1.3 * target_words(duration)
+    content = _valid_reading_of_full_length(service=service, chart=CHART_NO_TIME)
     assert "heure de naissance ne nous est pas connue" in content["reading"]["intro"]
     assert not any("Ascendant" in section["title"] for section in content["reading"]["sections"])
     assert "occupe la maison" not in " ".join(section["body"] for section in content["reading"]["sections"])
@@ -236,10 +239,7 @@ def test_even_a_basic_reading_answers_the_clients_question_when_the_expert_stres
 
 @pytest.mark.parametrize("service", DURATIONS)
 def test_an_order_without_a_computed_chart_still_gets_a_full_reading_that_says_why(service):
-    duration = DURATIONS[service]
-    content = compose(_request(chart=None, duration_minutes=duration, service=service))
-    assert validate_content(content, level=4, duration_minutes=duration) == []
-    assert 0.8 * target_words(duration) <= reading_word_count(content) <= 1.3 * target_words(duration)
+    content = _valid_reading_of_full_length(service=service, chart=None)
     assert "thème natal n'a pas encore été calculé" in content["reading"]["intro"]
 
 

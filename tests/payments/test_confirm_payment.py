@@ -46,34 +46,25 @@ def test_a_valid_card_pays_the_order_payment_intent(client, localstripe, stripe_
     assert order.status == OrderStatus.PENDING
 
 
-def test_a_declined_card_gets_a_french_402_and_the_order_stays_pending(client, localstripe, stripe_account, intuitive_premium):
+@pytest.mark.parametrize(("language", "message"), [
+    (None, "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte."),
+    ("en", "Your card was refused. No amount was charged: try another card."),
+], ids=["french-by-default", "english-when-chosen"])
+def test_a_declined_card_gets_a_402_in_the_clients_language_and_the_order_stays_pending(
+    client, localstripe, stripe_account, intuitive_premium, language, message
+):
+    if language:
+        client.cookies["django_language"] = language
     order, body = checkout_order(client)
     setup_id = _setup_card(localstripe, body["setupClientSecret"], DECLINED)
 
     response = _confirm(client, order, setup_id)
 
     assert response.status_code == 402
-    assert response.json()["error"] == {
-        "code": "card_declined",
-        "message": "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte.",
-    }
+    assert response.json()["error"] == {"code": "card_declined", "message": message}
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING and order.paid_at is None
     assert retrieve_intent(order.stripe_payment_intent_id).status == "requires_payment_method"
-
-
-def test_a_declined_card_reads_in_english_for_a_client_who_chose_it(client, localstripe, stripe_account, intuitive_premium):
-    client.cookies["django_language"] = "en"
-    order, body = checkout_order(client)
-    setup_id = _setup_card(localstripe, body["setupClientSecret"], DECLINED)
-
-    response = _confirm(client, order, setup_id)
-
-    assert response.status_code == 402
-    assert response.json()["error"] == {
-        "code": "card_declined",
-        "message": "Your card was refused. No amount was charged: try another card.",
-    }
 
 
 def test_after_a_refusal_another_card_pays_the_same_order(client, localstripe, stripe_account, intuitive_premium):
