@@ -256,7 +256,17 @@ def generation_callback_content(*, order_id, attempt_id, content: object, usage:
 
 
 def _callback_invalid(*, order_id, attempt_id, reasons: list[str], usage: dict | None) -> None:
-    message = _invalid_message(reasons)
+    _callback_failed_try(
+        order_id=order_id, attempt_id=attempt_id, error=_invalid_message(reasons), usage=usage,
+        run_outcome=AIRunOutcome.INVALID, run_error=" ; ".join(reasons),
+        attempt_outcome=AttemptOutcome.DEAD, dead_reason=DeadLetterReason.RETRIES_EXHAUSTED,
+    )
+
+
+def _callback_failed_try(*, order_id, attempt_id, error: str, usage: dict | None, run_outcome: str, run_error: str,
+                         attempt_outcome: str, dead_reason: str) -> TransitionResult | None:
+    """A try n8n answered without usable content (invalid content, or a model error, timeout or unusable answer
+    it reported): retried with backoff like a 5xx (SPEC §4), dead-lettered after the last try."""
     with transaction.atomic():
         attempt = _lock_attempt(order_id, attempt_id)
         if attempt.answered_at is not None:
@@ -264,20 +274,21 @@ def _callback_invalid(*, order_id, attempt_id, reasons: list[str], usage: dict |
         order = Order.objects.get(pk=order_id)
         if not _is_live(order, attempt):
             raise StaleGenerationAttempt(gettext("This callback is not about the current generation."))
-        ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.INVALID, error=" ; ".join(reasons))
+        ai_run_from_callback(attempt, usage, outcome=run_outcome, error=run_error)
         tries = max(attempt.sends, 1)  # the request reached n8n at least once, since it answered
+        result = None
         if tries >= settings.GENERATION_MAX_ATTEMPTS:
-            attempt_give_up(order, attempt, reason=DeadLetterReason.RETRIES_EXHAUSTED, error=message,
-                     task="n8n-callback", tries=tries)
-            attempt.outcome, attempt.answered_at = AttemptOutcome.DEAD, timezone.now()
+            result, _ = attempt_give_up(order, attempt, reason=dead_reason, error=error, task="n8n-callback", tries=tries)
+            attempt.outcome, attempt.answered_at = attempt_outcome, timezone.now()
         else:
-            generation_retry_scheduled(order_id=order_id, attempt_id=attempt_id, next_try=tries + 1, error=message)
+            generation_retry_scheduled(order_id=order_id, attempt_id=attempt_id, next_try=tries + 1, error=error)
             delay = retry_delay(tries - 1)
             transaction.on_commit(
                 lambda: attempt_enqueue(order_id, attempt_id, previous_tries=tries, countdown=delay), robust=True
             )
-        attempt.last_error = message[:2000]
+        attempt.last_error = error[:2000]
         attempt.save(update_fields=["outcome", "answered_at", "last_error"])
+        return result
 
 
 def generation_deliver(*, order_id, attempt_id, content: dict) -> TransitionResult:
@@ -319,23 +330,14 @@ def attempt_give_up(
     return result, letter
 
 
-def generation_fail(*, order_id, attempt_id, error: str, usage: dict | None = None) -> TransitionResult:
-    """The generator reported a failure for an attempt: recorded like a final failed attempt."""
-    error = (error or "erreur non précisée").strip()[:2000]
-    with transaction.atomic():
-        attempt = _lock_attempt(order_id, attempt_id)
-        if attempt.answered_at is not None:
-            raise CallbackReplayed(gettext("This callback was already received for this attempt."))
-        order = Order.objects.get(pk=order_id)
-        result, _ = attempt_give_up(
-            order, attempt, reason=DeadLetterReason.GENERATOR_FAILURE, error=error, task="n8n-callback", tries=attempt.sends
-        )
-        ai_run_from_callback(attempt, usage, outcome=AIRunOutcome.FAILED, error=error)
-        attempt.answered_at = timezone.now()
-        attempt.outcome = AttemptOutcome.FAILED
-        attempt.last_error = error
-        attempt.save(update_fields=["answered_at", "outcome", "last_error"])
-        return result
+def generation_fail(*, order_id, attempt_id, error: str, usage: dict | None = None) -> TransitionResult | None:
+    """The generator reported a failure for an attempt (model error, timeout, unusable answer): a failed try,
+    retried like invalid content; after the last one, a dead letter and the order back in the queue."""
+    return _callback_failed_try(
+        order_id=order_id, attempt_id=attempt_id, error=(error or "erreur non précisée").strip()[:2000], usage=usage,
+        run_outcome=AIRunOutcome.FAILED, run_error=(error or "").strip()[:2000],
+        attempt_outcome=AttemptOutcome.FAILED, dead_reason=DeadLetterReason.GENERATOR_FAILURE,
+    )
 
 
 def generation_dead_letter(*, order_id, attempt_id, reason: str, error: str, tries: int, task: str) -> DeadLetter | None:

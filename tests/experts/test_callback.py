@@ -245,22 +245,44 @@ def test_success_without_content_is_a_400(expert):
     assert snapshot(order)[0] == OrderStatus.PROCESSING
 
 
+def failure_body(order, error: str = "OpenAI: quota dépassé") -> dict:
+    return {"orderId": str(order.pk), "attemptId": str(order.generation_attempt_id), "success": False, "error": error}
+
+
 @pytest.mark.django_db
-def test_a_failure_from_n8n_puts_the_order_back_in_the_queue_with_a_dead_letter(expert):
+def test_a_failure_n8n_reports_is_retried_and_the_expert_sees_the_next_try_and_why(
+    n8n, expert, django_capture_on_commit_callbacks
+):
+    order = sent_once(expert)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_callback(Client(), failure_body(order))
+
+    assert response.status_code == 200 and response.json() == {"status": "failure_recorded"}
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PROCESSING and not DeadLetter.objects.filter(order=order).exists()
+    assert order.last_error == "tentative 2/3 — OpenAI: quota dépassé"
+    assert order.ai_runs.filter(outcome=AIRunOutcome.FAILED).count() == 1
+    assert [request["attemptId"] for request in n8n.received] == [str(order.generation_attempt_id)]  # sent again
+
+
+@pytest.mark.django_db
+def test_a_failure_on_the_last_try_puts_the_order_back_in_the_queue_with_a_dead_letter(n8n, expert):
     order = processing(expert)
-    body = {"orderId": str(order.pk), "attemptId": str(order.generation_attempt_id), "success": False,
-            "error": "OpenAI: quota dépassé"}
+    GenerationAttempt.objects.filter(pk=order.generation_attempt_id).update(sends=3)  # GENERATION_MAX_ATTEMPTS
+
+    body = failure_body(order)
 
     response = signed_callback(Client(), body)
 
-    assert response.status_code == 200
-    assert response.json() == {"status": "failure_recorded"}
+    assert response.status_code == 200 and response.json() == {"status": "failure_recorded"}
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert "quota dépassé" in order.last_error
     letter = DeadLetter.objects.get(order=order)
-    assert letter.reason == DeadLetterReason.GENERATOR_FAILURE and letter.status == "pending"
+    assert letter.reason == DeadLetterReason.GENERATOR_FAILURE and letter.status == "pending" and letter.tries == 3
     assert "client" not in letter.payload  # no personal data in dead letters
+    assert GenerationAttempt.objects.get(order=order).outcome == "failed"
     assert signed_callback(Client(), body).status_code == 409  # and not twice
 
 

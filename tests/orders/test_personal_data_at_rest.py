@@ -3,6 +3,7 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -62,6 +63,7 @@ def test_after_a_full_desk_flow_no_column_holds_the_birth_place_or_the_question_
         desk.post(reverse("experts:validate", args=[order.pk]), {"action": "approve", "notes": f"Bien, {PLACE}"}, **HTMX)
     # And a generator failure that quotes the question (errors land on the order, attempt, dead letter, event).
     failed = processing(expert, birth_place=PLACE, question=QUESTION)
+    GenerationAttempt.objects.filter(order=failed).update(sends=settings.GENERATION_MAX_ATTEMPTS)  # its last try
     generation_fail(order_id=failed.pk, attempt_id=failed.generation_attempt_id, error=f"Refus : {QUESTION}")
 
     order.refresh_from_db()
