@@ -1,17 +1,14 @@
 """GENERATION_BACKEND=local: the offline writer (demo, browser tests), no network.
 
-It uses the engine's composer (`engine.composer.compose`, SPEC §11) when that package is installed, else
-the built-in stand-in `experts.local_generator`; both take the same fields (engine/INTERFACE.md).
+It is the engine's composer (`engine.composer.compose`, SPEC §11): it writes from the order's chart and the
+library of French interpretation texts.
 """
-
-import importlib
-import importlib.util
 
 from django.utils import timezone
 
+from engine.composer import CompositionRequest, compose
 from orders.models import ContentVersion, Order
 
-from .. import local_generator
 from ..prompts import instructions_for, prompt_for
 from .base import Written
 
@@ -47,17 +44,5 @@ def _composition_request(order: Order) -> dict:
     }
 
 
-def _engine_composer():
-    """`engine.composer` once part 3 has landed (a package defining `compose`), else None."""
-    if importlib.util.find_spec("engine.composer") is None:
-        return None
-    module = importlib.import_module("engine.composer")
-    return module if hasattr(module, "compose") else None
-
-
 def write(*, order, attempt, request) -> Written:
-    fields = _composition_request(order)
-    composer = _engine_composer()
-    if composer is not None:
-        return Written(content=composer.compose(composer.CompositionRequest(**fields)), model=MODEL)
-    return Written(content=local_generator.compose_reading(fields, birth_date=order.birth_date), model=MODEL)
+    return Written(content=compose(CompositionRequest(**_composition_request(order))), model=MODEL)

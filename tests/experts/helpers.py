@@ -2,25 +2,29 @@
 signed callbacks."""
 
 import json
+from datetime import date
 
 from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from engine.composer import CompositionRequest, compose
 from experts import services, signing
 from experts.generation import generation_dead_letter, generation_deliver
-from experts.local_generator import compose_reading
 from experts.models import DeadLetterReason
 from orders.models import ContentVersion, Order, OrderStatus
 from tests.factories import paid_order
 
 
 def sample_content(level: int = 2, duration: int = 60, *, seed: str = "test") -> dict:
-    """Content valid for a level and a duration (engine.schema), written by the built-in local writer."""
-    fields = {"seed": seed, "level": level, "first_name": "Camille", "duration_minutes": duration,
-              "question": "", "objective": "", "expert_prompt": "", "chart": None}
-    return compose_reading(fields)
+    """Content valid for a level and a duration (engine.schema), written by the offline composer."""
+    tiers = {30: "basic", 60: "premium", 90: "vip"}
+    return compose(CompositionRequest(
+        first_name="Camille", level=level, service=tiers.get(duration, "premium"), duration_minutes=duration,
+        chart=None, question="", objective="", expert_prompt="", expert_instructions="",
+        delivery_date=date(2026, 1, 15), seed=seed,
+    ))
 
 
 # Valid for the factories' default order (level 2, premium: 60 minutes).

@@ -13,8 +13,8 @@ from experts.generation import generation_deliver
 from experts.models import AttemptOutcome, DeadLetter, DeadLetterStatus, GenerationAttempt
 from orders.models import OrderEvent, OrderStatus
 from orders.services import OrderServiceError
+from tests.concurrency import all_at_once
 from tests.experts.helpers import CONTENT, api_for, dead_letter, event_actions, processing, version_rows
-from tests.experts.test_concurrency import race
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 RELAUNCH = "Relancer la génération"
@@ -285,7 +285,7 @@ def test_two_relaunches_at_the_same_moment_send_one_new_attempt_to_n8n(expert, n
     assert len(n8n.received) == 1
     apis = [api_for(expert.user), api_for(expert.user)]
 
-    responses = race(*[lambda api=api: api.post(f"/api/expert/orders/{order.pk}/retry-generation") for api in apis])
+    responses = all_at_once([lambda api=api: api.post(f"/api/expert/orders/{order.pk}/retry-generation") for api in apis])
 
     assert sorted(response.status_code for response in responses) == [202, 409]
     order.refresh_from_db()
