@@ -30,6 +30,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import ClientProfile
+from engine.places import resolve_place
 from experts.services import expert_create
 from lumira.celery import app as celery_app
 from orders.models import Order, OrderStatus, VersionOutcome
@@ -51,6 +52,7 @@ EXPERT_EMAIL, EXPERT_PASSWORD = "oriane@lumira.local", "expert-password-123"
 REJECTION = "Parler davantage de la carrière"
 REVISED = "Votre vocation et votre travail"  # the composer's section on work, first in a revision asking for it
 EXPERT_EDIT = "Ajout de votre experte : respirez trois fois avant de commencer."
+GENERATION_WAIT = 60_000  # ms: a generation through Redis, the worker and the local writer
 NOWHERE = "http://127.0.0.1:9"  # where localstripe's later webhooks go once the live server is gone
 
 
@@ -59,6 +61,9 @@ def site(live_server, stripe_api, settings):
     """The live site, registered with localstripe: its webhooks reach the site for real."""
     settings.SITE_URL = live_server.url  # links in emails (the magic link) point at the live site
     settings.GENERATION_BACKEND = "local"
+    # The place gazetteer is built once per process (seconds, a quarter of a minute on a busy machine): built
+    # here, not inside the first checkout, whose page would otherwise outwait the browser's timeout.
+    resolve_place("Lyon")
     local_account_ensure()
     registration = webhook_endpoint_register(base_url=live_server.url)
     offer()  # the catalogue
@@ -206,7 +211,8 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
 
     # 4. Generation through Redis and the worker; the desk page polls until the content is there.
     desk.get_by_role("button", name="Envoyer en génération").click()
-    expect(desk.get_by_role("heading", name="Contenu à valider")).to_be_visible()
+    # The local writer takes seconds, a quarter of a minute on a busy machine: more than expect's 5 s.
+    expect(desk.get_by_role("heading", name="Contenu à valider")).to_be_visible(timeout=GENERATION_WAIT)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.AWAITING_VALIDATION
     journey.step(desk, "desk-first-version")
 
@@ -215,7 +221,7 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     desk.get_by_role("button", name="Rejeter et demander une révision").click()
     expect(desk.locator("#order-panel")).to_contain_text("révision 1")
     # The revision's content, after polling: it answers the reason (the career first) without quoting it.
-    expect(desk.locator(".reading")).to_contain_text(REVISED)
+    expect(desk.locator(".reading")).to_contain_text(REVISED, timeout=GENERATION_WAIT)
     expect(desk.locator(".reading")).not_to_contain_text(REJECTION)
     journey.step(desk, "desk-revision")
     _wait_for(lambda: _emails_to(EXPERT_EMAIL, "Révision 1"), what="the revision email to the expert")
