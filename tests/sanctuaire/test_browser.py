@@ -11,6 +11,7 @@ from django.core import mail
 from pypdf import PdfReader
 
 from accounts.models import ClientProfile
+from engine.places import resolve_place
 from tests.factories import paid_order
 
 from .conftest import CONTENT, MARKS, completed_order, content_with_intro, image_bytes
@@ -34,6 +35,9 @@ def browser_page():
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian's Chromium is not installed")
+    # The place gazetteer is built once per process (seconds, more on a busy machine): here, not inside the
+    # first profile save, whose navigation would otherwise outwait the page's 10 s.
+    resolve_place("Lyon")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=PHONE, locale="fr-FR", accept_downloads=True)
