@@ -28,9 +28,15 @@ class QueueFilterForm(forms.Form):
 
 
 class GenerationForm(forms.Form):
-    prompt = forms.CharField(label=_("Prompt"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
+    # Editable, and said to be part of what leaves for the writer (shown in full under "What will be sent").
+    prompt = forms.CharField(
+        label=_("Prompt: sent to the AI writer as written"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+    )
     instructions = forms.CharField(
-        label=_("Instructions"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Instructions: sent to the AI writer as written"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

@@ -158,5 +158,13 @@ def test_the_queue_is_cards_on_a_phone_and_a_table_on_a_desktop(live_server, bro
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 44  # whole and easy to tap
     phone.screenshot(path=QUEUE_SHOTS / "queue-390.png", full_page=True)
     assert serious_violations(phone) == []
+    # The desk's header ("Offres", "File d'attente", sign-out…): each target at least 24 px high, none touching.
+    targets = [target.bounding_box() for target in phone.locator(".site-header a, .site-header button").all()]
+    assert len(targets) >= 3 and all(target["height"] >= 24 for target in targets)
+    for index, one in enumerate(targets):
+        for other in targets[index + 1:]:
+            apart_x = one["x"] + one["width"] <= other["x"] or other["x"] + other["width"] <= one["x"]
+            apart_y = one["y"] + one["height"] <= other["y"] or other["y"] + other["height"] <= one["y"]
+            assert apart_x or apart_y
     take.click()
     expect(phone.locator(f"#order-row-{vip.pk}")).to_contain_text("À vous")

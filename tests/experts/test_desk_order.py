@@ -201,6 +201,9 @@ def test_the_order_page_shows_the_exact_messages_that_will_be_sent(expert):
     assert "Ce qui sera envoyé" in block and "Consignes générales (système)" in block
     assert "Où va ma vie ?" in block and "vouvoiement" in block and "1500 mots" in block
     assert "Secret-Nom" not in block and html.escape(order.client_email) not in block
+    # The editable boxes above it say they leave as written.
+    assert "Prompt : envoyé tel quel à l'IA rédactrice" in html.unescape(page)
+    assert "Consignes : envoyées telles quelles à l'IA rédactrice" in html.unescape(page)
 
 
 @pytest.mark.django_db

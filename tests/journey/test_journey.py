@@ -29,6 +29,7 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from accounts.models import ClientProfile
+from engine.places import resolve_place
 from experts.services import expert_create
 from lumira.celery import app as celery_app
 from orders.models import Order, OrderStatus, VersionOutcome
@@ -60,6 +61,9 @@ def site(live_server, stripe_api, settings):
     """The live site, registered with localstripe: its webhooks reach the site for real."""
     settings.SITE_URL = live_server.url  # links in emails (the magic link) point at the live site
     settings.GENERATION_BACKEND = "local"
+    # The place gazetteer is built once per process (seconds, a quarter of a minute on a busy machine): built
+    # here, not inside the first checkout, whose page would otherwise outwait the browser's timeout.
+    resolve_place("Lyon")
     local_account_ensure()
     registration = webhook_endpoint_register(base_url=live_server.url)
     offer()  # the catalogue

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from accounts.models import ClientProfile
+from engine.places import resolve_place
 from tests.browser_support import CHROMIUM_ARGS, reading_pdf_download
 from tests.factories import paid_order
 
@@ -29,6 +30,9 @@ def browser_page():
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian's Chromium is not installed")
+    # The place gazetteer is built once per process (seconds, more on a busy machine): here, not inside the
+    # first profile save, whose navigation would otherwise outwait the page's 10 s.
+    resolve_place("Lyon")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=PHONE, locale="fr-FR", accept_downloads=True)

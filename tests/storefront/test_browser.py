@@ -78,7 +78,11 @@ def test_the_error_summary_links_to_each_field_in_error_and_nothing_is_ordered(b
     page.get_by_label("Adresse e-mail").fill("camille-sans-arobase")
     # The birth date and time are checked in the page before anything is sent; the rest by the server.
     page.get_by_label("Date de naissance").fill("1985-03-21")
-    page.get_by_label("Je ne connais pas l'heure").check()
+    unknown_time = page.get_by_label("Je ne connais pas l'heure")
+    unknown_time.check()
+    # The box and its label on one line, the label beside the box (not bold, alone on the next line).
+    box, label = unknown_time.bounding_box(), page.locator("label[for=birthTimeUnknown]").bounding_box()
+    assert label["x"] > box["x"] + box["width"] and abs((label["y"] + label["height"] / 2) - (box["y"] + box["height"] / 2)) < 4
 
     page.get_by_role("button", name="Payer ma lecture").click()
 
