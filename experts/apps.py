@@ -1,16 +1,14 @@
-from django.apps import AppConfig
+from lumira.app_config import LumiraAppConfig
 
 
-class ExpertsConfig(AppConfig):
+class ExpertsConfig(LumiraAppConfig):
     name = "experts"
     verbose_name = "Experts"
+    default = True  # apps.py also holds LumiraAppConfig: this is the app's config
+    connect_modules = ("caching", "receivers")
+    gauges = "metrics.generation_gauges"
 
     def ready(self) -> None:
-        from lumira.metrics import gauges_register
+        from . import schema  # noqa: F401 - schema registers the OpenAPI extension
 
-        from . import caching, receivers, schema  # noqa: F401 - schema registers the OpenAPI extension
-        from .metrics import generation_gauges
-
-        caching.connect()
-        receivers.connect()
-        gauges_register(generation_gauges)
+        super().ready()

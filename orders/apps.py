@@ -1,13 +1,8 @@
-from django.apps import AppConfig
+from lumira.app_config import LumiraAppConfig
 
 
-class OrdersConfig(AppConfig):
+class OrdersConfig(LumiraAppConfig):
     name = "orders"
     verbose_name = "Commandes"
-
-    def ready(self) -> None:
-        from lumira.metrics import gauges_register
-
-        from .metrics import order_gauges
-
-        gauges_register(order_gauges)
+    default = True  # apps.py also holds LumiraAppConfig: this is the app's config
+    gauges = "metrics.order_gauges"

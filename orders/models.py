@@ -50,6 +50,25 @@ def delivery_target_hours(service: str) -> int | None:
     return settings.DELIVERY_TARGET_HOURS.get(service)
 
 
+class LevelServiceMixin:
+    """What an offer and an order derive alike from their `level` and `service` (tier) fields."""
+
+    level: int
+    service: str
+
+    @property
+    def level_name(self) -> str:
+        return Level(self.level).label
+
+    @property
+    def level_slug(self) -> str:
+        return Level(self.level).slug
+
+    @property
+    def delivery_hours(self) -> int | None:
+        return delivery_target_hours(self.service)
+
+
 class OfferQuerySet(models.QuerySet):
     def active(self) -> "OfferQuerySet":
         return self.filter(is_active=True)
@@ -61,7 +80,7 @@ class OfferQuerySet(models.QuerySet):
         return self.active().filter(level=level, service=service).first()
 
 
-class Offer(models.Model):
+class Offer(LevelServiceMixin, models.Model):
     """What a client can buy: a (level, service) pair with its price. Copied onto the order at creation."""
 
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
@@ -82,14 +101,6 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def level_slug(self) -> str:
-        return Level(self.level).slug
-
-    @property
-    def delivery_hours(self) -> int | None:
-        return delivery_target_hours(self.service)
 
     @property
     def target_words(self) -> int:
@@ -121,7 +132,7 @@ class OrderQuerySet(models.QuerySet):
         return self.filter(paid_at__isnull=False).exclude(status=OrderStatus.REFUNDED)
 
 
-class Order(models.Model):
+class Order(LevelServiceMixin, models.Model):
     # The UUID is the public id: it is the only id that appears in URLs and the API.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
@@ -216,21 +227,9 @@ class Order(models.Model):
         return self.number
 
     @property
-    def level_name(self) -> str:
-        return Level(self.level).label
-
-    @property
-    def level_slug(self) -> str:
-        return Level(self.level).slug
-
-    @property
     def intake_missing(self) -> list[str]:
         """The intake fields generation needs and this order lacks, by their API names (SPEC §9)."""
         return [api_name for field, api_name in INTAKE_REQUIRED if not getattr(self, field)]
-
-    @property
-    def delivery_hours(self) -> int | None:
-        return delivery_target_hours(self.service)
 
     @property
     def delivery_due_at(self) -> datetime | None:

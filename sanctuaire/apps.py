@@ -1,12 +1,8 @@
-from django.apps import AppConfig
+from lumira.app_config import LumiraAppConfig
 
 
-class SanctuaireConfig(AppConfig):
+class SanctuaireConfig(LumiraAppConfig):
     name = "sanctuaire"
     verbose_name = "Sanctuaire"
-
-    def ready(self) -> None:
-        from . import caching, receivers
-
-        caching.connect()
-        receivers.connect()
+    default = True  # apps.py also holds LumiraAppConfig: this is the app's config
+    connect_modules = ("caching", "receivers")
