@@ -162,17 +162,19 @@ def event_body(event: dict) -> bytes:
 
 
 def post_event(client, endpoint, event: dict, *, secret: str | None = None, timestamp: int | None = None,
-               signature: str | None = None):
-    """POST an event to dj-stripe's real webhook view for `endpoint`, signed with its secret."""
+               signature: str | None = None, endpoint_uuid: str | None = None, **headers):
+    """POST an event to dj-stripe's real webhook view for `endpoint` (or the one of `endpoint_uuid`), signed with
+    its secret; `headers`: more request headers (HTTP_...)."""
     from payments.webhooks import webhook_path
 
     body = event_body(event)
-    headers = {}
     if signature is None:
         signature = sign(body, secret or endpoint.secret, timestamp)
     if signature:
         headers["HTTP_STRIPE_SIGNATURE"] = signature
-    return client.post(webhook_path(endpoint.djstripe_uuid), data=body, content_type="application/json", **headers)
+    return client.post(
+        webhook_path(endpoint_uuid or endpoint.djstripe_uuid), data=body, content_type="application/json", **headers
+    )
 
 
 class StripeStyle404Proxy:
