@@ -9,6 +9,7 @@ import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from django.conf import settings
 
 from experts import signing
@@ -34,6 +35,13 @@ def n8n_stub_running(*, call_back: bool = True) -> Iterator["N8nStub"]:
         yield stub
     finally:
         stub.stop()
+
+
+@pytest.fixture(scope="module")
+def n8n_stub() -> Iterator["N8nStub"]:
+    """A test module's n8n stand-in that calls back, for its Celery worker (a fixture: the conftests import it)."""
+    with n8n_stub_running() as stub:
+        yield stub
 
 
 class N8nStub:
