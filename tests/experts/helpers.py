@@ -103,6 +103,15 @@ def success_body(order: Order, attempt_id=None, content: dict | None = None) -> 
     }
 
 
+def assert_desk_refused(response, status: int, message: str, order: Order, unchanged: str) -> None:
+    """The desk refused the action with `status`, saying `message` (French, in the page or the panel); the order's
+    status is still `unchanged`."""
+    assert response.status_code == status
+    assert message in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == unchanged
+
+
 def event_actions(order: Order) -> list[str]:
     return list(order.events.order_by("created_at", "id").values_list("action", flat=True))
 
