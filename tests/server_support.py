@@ -1,12 +1,16 @@
-"""The app under gunicorn, as in production, for tests that need a real server process."""
+"""The app under gunicorn, as in production, for tests that need a real server process; and what the tests'
+stand-in HTTP servers (n8n, OpenAI, Stripe) share: a quiet handler that answers in one call, served in a thread."""
 
 import contextlib
 import http.client
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 from bench.processes import free_port
 
@@ -59,3 +63,60 @@ def wait_for(predicate, *, timeout: float = 20.0, what: str = "condition", log: 
         time.sleep(0.05)
     tail = log.read_text()[-4000:] if log is not None and log.exists() else ""
     raise AssertionError(f"timed out waiting for {what}\n{tail}")
+
+
+class StandInHandler(BaseHTTPRequestHandler):
+    """A stand-in server's request handler: `reply` answers in one call; nothing is logged."""
+
+    def reply(self, status: int, payload: bytes, content_type: str = "application/json") -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class StandInServer:
+    """A stand-in HTTP server on 127.0.0.1: a subclass gives `handler()`, its StandInHandler class (which reads the
+    stand-in's state). stop() frees the port (connections are refused); start() again listens on the same one."""
+
+    def __init__(self) -> None:
+        self.port = 0  # any free one at the first start()
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def handler(self) -> type[StandInHandler]:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        self._server = serve_in_thread(self.handler(), self.port)
+        self.port = self._server.server_address[1]
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            stop_serving(self._server)
+            self._server = None
+
+
+def serve_in_thread(handler: type[BaseHTTPRequestHandler], port: int = 0) -> ThreadingHTTPServer:
+    """A threaded HTTP server on 127.0.0.1 (port 0: any free one), serving in a daemon thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
+
+
+def stop_serving(server: ThreadingHTTPServer) -> None:
+    """Stop `server` and free its port."""
+    server.shutdown()
+    server.server_close()

@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from bench.processes import free_port
+from tests.server_support import StandInHandler, StandInServer
 
 EVENTS_DIR = Path(__file__).parent / "payments" / "events"
 
@@ -162,39 +163,38 @@ def event_body(event: dict) -> bytes:
 
 
 def post_event(client, endpoint, event: dict, *, secret: str | None = None, timestamp: int | None = None,
-               signature: str | None = None):
-    """POST an event to dj-stripe's real webhook view for `endpoint`, signed with its secret."""
+               signature: str | None = None, endpoint_uuid: str | None = None, **headers):
+    """POST an event to dj-stripe's real webhook view for `endpoint` (or the one of `endpoint_uuid`), signed with
+    its secret; `headers`: more request headers (HTTP_...)."""
     from payments.webhooks import webhook_path
 
     body = event_body(event)
-    headers = {}
     if signature is None:
         signature = sign(body, secret or endpoint.secret, timestamp)
     if signature:
         headers["HTTP_STRIPE_SIGNATURE"] = signature
-    return client.post(webhook_path(endpoint.djstripe_uuid), data=body, content_type="application/json", **headers)
+    return client.post(
+        webhook_path(endpoint_uuid or endpoint.djstripe_uuid), data=body, content_type="application/json", **headers
+    )
 
 
-class StripeStyle404Proxy:
+class StripeStyle404Proxy(StandInServer):
     """A Stripe API stand-in in front of localstripe that answers Stripe's own 404 (`resource_missing`) for
     the object ids in `missing`, and relays every other request to localstripe."""
 
     def __init__(self, upstream: str, missing: set[str]) -> None:
         self.upstream = upstream.rstrip("/")
         self.missing = missing
-        self.server = None
+        super().__init__()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.origin
 
-    def start(self) -> "StripeStyle404Proxy":
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
+    def handler(self) -> type[StandInHandler]:
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(StandInHandler):
             def _answer(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 gone = next((object_id for object_id in proxy.missing if object_id in self.path), None)
@@ -210,22 +210,8 @@ class StripeStyle404Proxy:
                     answer = requests.request(self.command, proxy.upstream + self.path, data=body, headers=headers,
                                               timeout=10)
                     status, content_type, payload = answer.status_code, answer.headers.get("Content-Type"), answer.content
-                self.send_response(status)
-                self.send_header("Content-Type", content_type or "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                self.reply(status, payload, content_type or "application/json")
 
             do_GET = do_POST = do_DELETE = _answer
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
+        return Handler

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.experts.helpers import api_for
-from tests.experts.n8n_stub import n8n_stub_running
+from tests.experts.n8n_stub import n8n_stub, n8n_stub_running  # noqa: F401 (n8n_stub: a fixture)
 from tests.experts.openai_stub import OpenAIStub
 
 

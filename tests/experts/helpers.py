@@ -88,11 +88,28 @@ def signed_callback(client, body: dict | bytes, *, secret: str | None = None, ti
     )
 
 
+def signed_success(order: Order) -> tuple[bytes, str, str]:
+    """The success callback for `order` as n8n sends it: its raw body, timestamp and signature (the site's secret),
+    for the tests that change one of them before posting."""
+    raw = json.dumps(success_body(order)).encode()
+    headers = signing.signed_headers(settings.N8N_CALLBACK_SECRET, raw)
+    return raw, headers[signing.TIMESTAMP_HEADER], headers[signing.SIGNATURE_HEADER]
+
+
 def success_body(order: Order, attempt_id=None, content: dict | None = None) -> dict:
     return {
         "orderId": str(order.pk), "attemptId": str(attempt_id or order.generation_attempt_id), "success": True,
         "content": content or CONTENT,
     }
+
+
+def assert_desk_refused(response, status: int, message: str, order: Order, unchanged: str) -> None:
+    """The desk refused the action with `status`, saying `message` (French, in the page or the panel); the order's
+    status is still `unchanged`."""
+    assert response.status_code == status
+    assert message in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == unchanged
 
 
 def event_actions(order: Order) -> list[str]:

@@ -7,21 +7,14 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from django.conf import settings
 
 from experts import signing
 from orders.models import LEVEL_BY_SLUG
 from tests.experts.helpers import sample_content
-
-
-def serve_in_thread(handler: type[BaseHTTPRequestHandler], port: int = 0) -> ThreadingHTTPServer:
-    """A threaded HTTP server on 127.0.0.1 (port 0: any free one), serving in a daemon thread."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    return server
+from tests.server_support import StandInHandler, StandInServer
 
 
 @contextlib.contextmanager
@@ -36,7 +29,14 @@ def n8n_stub_running(*, call_back: bool = True) -> Iterator["N8nStub"]:
         stub.stop()
 
 
-class N8nStub:
+@pytest.fixture(scope="module")
+def n8n_stub() -> Iterator["N8nStub"]:
+    """A test module's n8n stand-in that calls back, for its Celery worker (a fixture: the conftests import it)."""
+    with n8n_stub_running() as stub:
+        yield stub
+
+
+class N8nStub(StandInServer):
     def __init__(self, *, webhook_secret: str, callback_secret: str, call_back: bool = True) -> None:
         self.webhook_secret = webhook_secret
         self.callback_secret = callback_secret
@@ -45,18 +45,17 @@ class N8nStub:
         self.received: list[dict] = []
         self.bad_signatures = 0
         self.callbacks: list[int] = []  # Lumira's answers to our callbacks
-        self.port = 0
-        self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
+        super().__init__()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/webhook/lumira-generation"
+        return f"{self.origin}/webhook/lumira-generation"
 
-    def start(self) -> "N8nStub":
+    def handler(self) -> type[StandInHandler]:
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(StandInHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 try:
@@ -80,27 +79,9 @@ class N8nStub:
                     threading.Thread(target=stub._call_back, args=(json.loads(body),), daemon=True).start()
 
             def _answer(self, status: int) -> None:
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.end_headers()
-                    self.wfile.write(b'{"message":"Workflow was started"}')
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout)
+                self.reply(status, b'{"message":"Workflow was started"}')
 
-            def log_message(self, *args):
-                pass
-
-        self._server = serve_in_thread(Handler, self.port)
-        self.port = self._server.server_address[1]
-        return self
-
-    def stop(self) -> None:
-        """n8n down: the port refuses connections until start() again (same port)."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        return Handler
 
     def _call_back(self, payload: dict) -> None:
         revision = sum(message["role"] == "assistant" for message in payload["messages"])

@@ -5,14 +5,13 @@ match the schema, a slow answer, a 500, or a 400 to JSON-Schema structured outpu
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.experts.n8n_stub import serve_in_thread
+from tests.server_support import StandInHandler, StandInServer
 
 USAGE = {"prompt_tokens": 1800, "completion_tokens": 3200, "total_tokens": 5000}
 
 
-class OpenAIStub:
+class OpenAIStub(StandInServer):
     def __init__(self) -> None:
         self.content: dict = {}  # what a "valid" answer carries
         self.script: list = []  # per request: "valid", "bad_json", "invalid_schema", "slow", or an HTTP status
@@ -20,12 +19,12 @@ class OpenAIStub:
         self.slow_seconds = 1.5
         self.received: list[dict] = []
         self.authorizations: list[str] = []
-        self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
+        super().__init__()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"{self.origin}/v1"
 
     def _answer_for(self, request: dict) -> tuple[int, dict]:
         if self.refuse_json_schema and request.get("response_format", {}).get("type") == "json_schema":
@@ -47,33 +46,16 @@ class OpenAIStub:
             "usage": USAGE,
         }
 
-    def start(self) -> "OpenAIStub":
+    def handler(self) -> type[StandInHandler]:
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(StandInHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 with stub._lock:
                     stub.received.append(body)
                     stub.authorizations.append(self.headers.get("Authorization", ""))
                 status, answer = stub._answer_for(body) if self.path == "/v1/chat/completions" else (404, {})
-                try:
-                    data = json.dumps(answer).encode()
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout)
+                self.reply(status, json.dumps(answer).encode())
 
-            def log_message(self, *args):
-                pass
-
-        self._server = serve_in_thread(Handler)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        return Handler

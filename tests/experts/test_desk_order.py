@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from orders.models import OrderStatus, VersionOutcome
-from tests.experts.helpers import HTMX, desk, in_validation, processing, version_rows
+from tests.experts.helpers import HTMX, assert_desk_refused, desk, in_validation, processing, version_rows
 from tests.factories import create_order, paid_order
 
 # --- one order ----------------------------------------------------------------------------------------------
@@ -115,20 +115,14 @@ def test_while_generation_runs_the_panel_polls_and_htmx_gets_the_fragment(expert
 def test_generating_without_a_prompt_shows_the_form_error(expert):
     order = paid_order(expert=expert)
     response = desk(expert).post(reverse("experts:generate", args=[order.pk]), {"prompt": "  "})
-    assert response.status_code == 400
-    assert "Ce champ est obligatoire." in response.content.decode()
-    order.refresh_from_db()
-    assert order.status == OrderStatus.PAID
+    assert_desk_refused(response, 400, "Ce champ est obligatoire.", order, OrderStatus.PAID)
 
 
 @pytest.mark.django_db
 def test_rejecting_without_a_reason_shows_an_error_in_the_panel(expert):
     order = in_validation(expert)
     response = desk(expert).post(reverse("experts:validate", args=[order.pk]), {"action": "reject", "reason": ""}, **HTMX)
-    assert response.status_code == 400
-    assert "Indiquez le motif du rejet." in response.content.decode()
-    order.refresh_from_db()
-    assert order.status == OrderStatus.AWAITING_VALIDATION
+    assert_desk_refused(response, 400, "Indiquez le motif du rejet.", order, OrderStatus.AWAITING_VALIDATION)
 
 
 @pytest.mark.django_db

@@ -4,21 +4,15 @@ in the API), the client's photos; and the refusal to send an order whose intake 
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ClientProfile
 from orders.models import OrderStatus
 from orders.services import order_chart_apply
+from tests.experts.helpers import assert_desk_refused, desk
 from tests.factories import paid_order
 
 PROCESS = "/api/expert/process-order"
-
-
-def desk(expert) -> Client:
-    client = Client()
-    client.force_login(expert.user)
-    return client
 
 
 def charted_order(**kwargs):
@@ -89,10 +83,7 @@ def test_the_desk_refuses_to_send_an_incomplete_order_with_a_409(expert):
         reverse("experts:generate", args=[order.pk]), {"prompt": "Lis.", "instructions": ""}, HTTP_HX_REQUEST="true"
     )
 
-    assert response.status_code == 409
-    assert "il manque la question" in response.content.decode()
-    order.refresh_from_db()
-    assert order.status == OrderStatus.PAID
+    assert_desk_refused(response, 409, "il manque la question", order, OrderStatus.PAID)
 
 
 @pytest.mark.django_db

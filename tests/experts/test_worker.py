@@ -16,9 +16,8 @@ from django.core.management import call_command
 from experts.models import AttemptOutcome, DeadLetter, DeadLetterStatus, GenerationAttempt
 from orders.models import Order, OrderStatus, VersionOutcome
 from tests.experts.helpers import api_for, event_actions, version_rows
-from tests.experts.n8n_stub import n8n_stub_running
 from tests.factories import paid_order
-from tests.reliability.helpers import ARTIFACTS, generation_worker, publishing_to, stop
+from tests.reliability.helpers import ARTIFACTS, generation_worker, publishing_to
 from tests.server_support import wait_for as server_wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -38,21 +37,13 @@ def status_of(order: Order) -> str:
 
 
 @pytest.fixture(scope="module")
-def n8n_stub():
-    with n8n_stub_running() as stub:
-        yield stub
-
-
-@pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, live_server, n8n_stub):
     """`celery -A lumira worker` in a subprocess, on the test database, with short backoffs."""
-    with django_db_blocker.unblock():
-        process, _ = generation_worker(
-            broker=BROKER, name=WORKER_NAME, n8n_url=n8n_stub.url, site_url=f"http://127.0.0.1:{live_server.thread.port}",
-            n8n_timeout=2, max_attempts=3, backoff=0.2,
-        )
-    yield process
-    stop(process)
+    with generation_worker(
+        django_db_blocker, broker=BROKER, name=WORKER_NAME, n8n_url=n8n_stub.url,
+        site_url=f"http://127.0.0.1:{live_server.thread.port}", n8n_timeout=2, max_attempts=3, backoff=0.2,
+    ) as (process, _):
+        yield process
 
 
 @pytest.fixture

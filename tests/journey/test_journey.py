@@ -35,7 +35,7 @@ from lumira.celery import app as celery_app
 from orders.models import Order, OrderStatus, VersionOutcome
 from payments.stripe_api import local_account_ensure
 from payments.webhooks import webhook_endpoint_register
-from tests.browser_support import chromium, reading_pdf_download
+from tests.browser_support import chromium, fill_order_form, reading_pdf_download, type_card
 from tests.factories import offer
 from tests.reliability.helpers import publishing_to
 
@@ -128,16 +128,6 @@ class Journey:
         self.checked.append(name)
 
 
-def _type_card(page, number: str) -> None:
-    """What a client types into the card element (localstripe's stand-in for Stripe's)."""
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").press_sequentially(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("30")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("75001")
-
-
 def _wait_for(predicate, *, timeout: float = 20.0, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -163,14 +153,11 @@ def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_d
     journey.step(client, "home")
     client.get_by_role("link", name="Commander Intuitive Premium").click()
     expect(client.get_by_role("heading", name="Commander votre lecture")).to_be_visible()
-    client.get_by_label("Nom complet").fill("Camille Lune")
-    client.get_by_label("Adresse e-mail").fill(CLIENT_EMAIL)
-    client.get_by_label("Téléphone").fill("06 12 34 56 78")
-    client.get_by_label("Date de naissance").fill("1990-04-12")
-    client.get_by_label("Heure de naissance").fill("08:30")
-    client.get_by_label("Lieu de naissance").fill("Lyon")
-    client.get_by_label("Votre question").fill("Quelle direction pour ma carrière ?")
-    _type_card(client, "4242424242424242")
+    fill_order_form(
+        client, name="Camille Lune", email=CLIENT_EMAIL, phone="06 12 34 56 78", birth_date="1990-04-12",
+        birth_time="08:30", birth_place="Lyon", question="Quelle direction pour ma carrière ?",
+    )
+    type_card(client, "4242424242424242")
     # Paying without the withdrawal acknowledgement is refused at the checkbox; ticking it lets the payment go.
     waiver = client.get_by_label("Je demande que ma lecture me soit fournie avant la fin du délai de rétractation")
     expect(waiver).not_to_be_checked()

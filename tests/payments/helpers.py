@@ -29,6 +29,12 @@ CONFIRM_URL = "/api/payments/confirm-payment"
 SETUP_URL = "/api/payments/setup-intent"
 
 
+def accepted(response, order: Order) -> None:
+    """The webhook accepted Stripe's event (a 200: anything else and Stripe sends it again); `order` is reloaded."""
+    assert response.status_code == 200
+    order.refresh_from_db()
+
+
 def create_checkout(client, **changes):
     return client.post(CREATE_URL, {**ORDER_FORM, **changes}, content_type="application/json")
 

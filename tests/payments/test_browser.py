@@ -13,6 +13,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from orders.models import Order, OrderStatus
+from tests.browser_support import fill_order_form, type_card
 
 pytestmark = pytest.mark.browser
 
@@ -29,30 +30,15 @@ def page(browser):
     context.close()
 
 
+CLIENT = {
+    "name": "Camille Lune", "email": "camille.lune@example.com", "phone": "06 12 34 56 78", "birth_date": "1985-03-21",
+    "birth_place": "Paris", "question": "Quelle voie pour mon travail ?",
+}
+
+
 def _fill_client(page) -> None:
-    page.get_by_label("Nom complet").fill("Camille Lune")
-    page.get_by_label("Adresse e-mail").fill("camille.lune@example.com")
-    page.get_by_label("Téléphone").fill("06 12 34 56 78")
+    fill_order_form(page, **CLIENT)
     page.get_by_label("Je demande que ma lecture me soit fournie avant la fin du délai de rétractation").check()
-    _fill_birth(page)
-
-
-def _fill_birth(page) -> None:
-    page.get_by_label("Date de naissance").fill("1985-03-21")
-    page.get_by_label("Je ne connais pas l'heure").check()
-    page.get_by_label("Lieu de naissance").fill("Paris")
-    page.get_by_label("Votre question").fill("Quelle voie pour mon travail ?")
-
-
-def _type_card(page, number: str) -> None:
-    """Type into localstripe's card element (what a client types into Stripe's)."""
-    card = page.locator("#card-element")
-    card.locator("input[placeholder=number]").fill("")
-    card.locator("input[placeholder=number]").press_sequentially(number)
-    card.locator("input[placeholder=exp_month]").fill("12")
-    card.locator("input[placeholder=exp_year]").fill("30")
-    card.locator("input[placeholder=cvc]").fill("123")
-    card.locator("input[placeholder=postal_code]").fill("75001")
 
 
 def _wait_for(predicate, timeout: float = 15.0):
@@ -83,7 +69,7 @@ def test_a_client_orders_intuitive_premium_pays_4242_and_sees_the_order_paid(pag
     expect(page.get_by_label("Intuitive Premium")).to_be_checked()
     expect(page.locator("#total")).to_have_text("79\u00a0€")
     _fill_client(page)
-    _type_card(page, VISA)
+    type_card(page, VISA)
     assert _serious_accessibility_violations(page) == []
     page.screenshot(path=ARTIFACTS / "1-order-form-filled.png", full_page=True)
 
@@ -108,7 +94,7 @@ def test_a_declined_card_shows_a_french_error_the_order_stays_pending_and_anothe
 ):
     page.goto(f"{live_server.url}/commander/?level=intuitive&service=premium")
     _fill_client(page)
-    _type_card(page, DECLINED)
+    type_card(page, DECLINED)
 
     page.get_by_role("button", name="Payer ma lecture").click()
 
@@ -126,7 +112,7 @@ def test_a_declined_card_shows_a_french_error_the_order_stays_pending_and_anothe
     expect(page.get_by_label("Nom complet")).to_be_editable()
     expect(page.get_by_label("Intuitive Premium")).to_be_enabled()
 
-    _type_card(page, VISA)
+    type_card(page, VISA)
     page.get_by_role("button", name="Payer avec cette carte").click()
 
     page.wait_for_url(f"**/commande/{order.pk}/", timeout=15000)
@@ -143,10 +129,7 @@ def test_the_order_form_reports_bad_details_in_french_next_to_each_field_at_phon
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/commander/?level=intuitive&service=premium")
-    page.get_by_label("Nom complet").fill("Camille Lune")
-    page.get_by_label("Adresse e-mail").fill("camille-sans-arobase")
-    page.get_by_label("Téléphone").fill("abc")
-    _fill_birth(page)
+    fill_order_form(page, **{**CLIENT, "email": "camille-sans-arobase", "phone": "abc"})
 
     page.get_by_role("button", name="Payer ma lecture").click()
 

@@ -12,9 +12,10 @@ from playwright.sync_api import expect
 
 from engine.places import resolve_place
 from orders.models import Order, OrderStatus
+from tests.browser_support import type_card
 from tests.factories import ExpertFactory
 from tests.payments.helpers import NO_INTAKE, checkout_order, pay_intent_in_stripe
-from tests.payments.test_browser import VISA, _serious_accessibility_violations, _type_card
+from tests.payments.test_browser import VISA, _serious_accessibility_violations
 from tests.server_support import wait_for
 
 pytestmark = pytest.mark.browser
@@ -71,7 +72,7 @@ def test_a_checkout_with_birth_data_reaches_the_desk_with_the_chart_wheel(
     page.get_by_label("Votre question").fill("Quelle voie pour mon travail ?")
     page.get_by_label("Votre objectif").fill("Changer de métier.")
     page.get_by_label("Je demande que ma lecture me soit fournie avant la fin du délai de rétractation").check()
-    _type_card(page, VISA)
+    type_card(page, VISA)
     assert _serious_accessibility_violations(page) == []
     page.get_by_role("button", name="Payer ma lecture").click()
     page.wait_for_url("**/commande/*/", timeout=15000)

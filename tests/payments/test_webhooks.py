@@ -19,7 +19,14 @@ from orders.models import Order, OrderStatus
 from payments.stripe_api import secret_key
 from payments.stripe_reports import payment_failed
 from tests.concurrency import all_at_once
-from tests.payments.helpers import checkout_order, decline_intent_in_stripe, event_count, pay_intent_in_stripe, stripe_ids
+from tests.payments.helpers import (
+    accepted,
+    checkout_order,
+    decline_intent_in_stripe,
+    event_count,
+    pay_intent_in_stripe,
+    stripe_ids,
+)
 from tests.stripe_support import post_event, stored_event
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +37,7 @@ def test_payment_succeeded_marks_the_order_paid_once_and_emails_the_client(repla
 
     response, event = replay("payment_intent.succeeded", order, intent)
 
-    assert response.status_code == 200
-    order.refresh_from_db()
+    accepted(response, order)
     assert order.status == OrderStatus.PAID and order.paid_at is not None
     assert order.amount == 7900 and order.payment_flag == ""
     assert event_count(order, "payment_succeeded") == 1
@@ -81,8 +87,7 @@ def test_a_declined_payment_is_recorded_and_the_order_stays_pending_for_another_
 
     response, _ = replay("payment_intent.payment_failed", order, intent)
 
-    assert response.status_code == 200
-    order.refresh_from_db()
+    accepted(response, order)
     assert order.status == OrderStatus.PENDING and order.paid_at is None
     assert order.last_error == "Votre carte a été refusée. Aucun montant n'a été débité : essayez avec une autre carte."
     assert event_count(order, "payment_attempt_failed") == 1
@@ -111,8 +116,7 @@ def test_an_intent_that_cannot_be_paid_any_more_closes_the_order(replay, order, 
 
     response, _ = replay(event_type, order, intent)
 
-    assert response.status_code == 200
-    order.refresh_from_db()
+    accepted(response, order)
     assert order.status == status and order.closed_at is not None
     assert event_count(order, action) == 1
 
@@ -134,8 +138,7 @@ def test_a_full_refund_refunds_the_paid_order_and_withdraws_its_access(replay, o
 
     response, _ = replay("charge.refunded", order, intent)
 
-    assert response.status_code == 200
-    order.refresh_from_db()
+    accepted(response, order)
     assert order.status == OrderStatus.REFUNDED and order.refunded_at is not None
     assert not Order.objects.with_access().filter(pk=order.pk).exists()
     assert event_count(order, "refunded") == 1
@@ -151,8 +154,7 @@ def test_a_partial_refund_is_flagged_for_staff_and_keeps_the_order_paid(replay, 
 
     response, _ = replay("charge.refunded", order, intent, change=partial)
 
-    assert response.status_code == 200
-    order.refresh_from_db()
+    accepted(response, order)
     assert order.status == OrderStatus.PAID
     assert order.payment_flag == "Remboursement partiel : 1000 eur."
 
@@ -164,8 +166,7 @@ def test_a_late_failure_after_the_success_changes_nothing(replay, order):
 
     response, _ = replay("payment_intent.payment_failed", order, intent)
 
-    assert response.status_code == 200
-    order.refresh_from_db()
+    accepted(response, order)
     assert order.status == OrderStatus.PAID and order.last_error == ""
     assert event_count(order, "payment_succeeded") == 1
     assert event_count(order, "payment_attempt_failed") == 0 and event_count(order, "payment_failed") == 0

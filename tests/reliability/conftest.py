@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from tests.experts.n8n_stub import n8n_stub  # noqa: F401 (fixture)
 from tests.stripe_support import localstripe, stripe_api  # noqa: F401 (fixtures)
 
 

@@ -4,6 +4,7 @@ import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import kombu.pools
@@ -103,21 +104,29 @@ def celery_worker(*, broker: str, name: str, env: dict[str, str]) -> tuple[subpr
     return process, log_path
 
 
+@contextlib.contextmanager
 def generation_worker(
-    *, broker: str, name: str, n8n_url: str, site_url: str, n8n_timeout: float, max_attempts: int, backoff: float
-) -> tuple[subprocess.Popen, Path]:
+    db_blocker, *, broker: str, name: str, n8n_url: str, site_url: str, n8n_timeout: float, max_attempts: int,
+    backoff: float,
+) -> Iterator[tuple[subprocess.Popen, Path]]:
     """A worker (see celery_worker) sending generations to an n8n stand-in at `n8n_url`, on an emptied `broker`:
-    `max_attempts` tries, `backoff` seconds before a retry (at most 1 s), `n8n_timeout` per request."""
+    `max_attempts` tries, `backoff` seconds before a retry (at most 1 s), `n8n_timeout` per request. Started
+    with pytest-django's `db_blocker` lifted (a module fixture's setup), stopped when the block ends."""
     redis.Redis.from_url(broker).flushdb()  # nothing left over from an earlier run
-    return celery_worker(broker=broker, name=name, env={
-        "GENERATION_BACKEND": "n8n",
-        "N8N_WEBHOOK_URL": n8n_url,
-        "N8N_TIMEOUT_SECONDS": str(n8n_timeout),
-        "SITE_URL": site_url,
-        "GENERATION_MAX_ATTEMPTS": str(max_attempts),
-        "GENERATION_RETRY_BACKOFF_SECONDS": str(backoff),
-        "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "1",
-    })
+    with db_blocker.unblock():
+        process, log_path = celery_worker(broker=broker, name=name, env={
+            "GENERATION_BACKEND": "n8n",
+            "N8N_WEBHOOK_URL": n8n_url,
+            "N8N_TIMEOUT_SECONDS": str(n8n_timeout),
+            "SITE_URL": site_url,
+            "GENERATION_MAX_ATTEMPTS": str(max_attempts),
+            "GENERATION_RETRY_BACKOFF_SECONDS": str(backoff),
+            "GENERATION_RETRY_BACKOFF_MAX_SECONDS": "1",
+        })
+    try:
+        yield process, log_path
+    finally:
+        stop(process)
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -16,9 +16,8 @@ from django.core.management import call_command
 from experts.models import AttemptOutcome, DeadLetter, DeadLetterReason, DeadLetterStatus, GenerationAttempt
 from orders.models import Order, OrderStatus
 from tests.experts.helpers import api_for, event_actions
-from tests.experts.n8n_stub import n8n_stub_running
 from tests.factories import paid_order
-from tests.reliability.helpers import generation_worker, publishing_to, stop, wait_for
+from tests.reliability.helpers import generation_worker, publishing_to, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -42,30 +41,22 @@ class TimedList(list):
 
 
 @pytest.fixture(scope="module")
-def n8n():
-    with n8n_stub_running() as stub:
-        yield stub
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker, live_server, n8n):
-    with django_db_blocker.unblock():
-        process, log = generation_worker(
-            broker=BROKER, name="reliability-worker", n8n_url=n8n.url, site_url=live_server.url,
-            n8n_timeout=N8N_TIMEOUT, max_attempts=MAX_ATTEMPTS, backoff=BACKOFF,
-        )
-    yield log
-    stop(process)
+def worker(django_db_setup, django_db_blocker, live_server, n8n_stub):
+    with generation_worker(
+        django_db_blocker, broker=BROKER, name="reliability-worker", n8n_url=n8n_stub.url, site_url=live_server.url,
+        n8n_timeout=N8N_TIMEOUT, max_attempts=MAX_ATTEMPTS, backoff=BACKOFF,
+    ) as (_, log):
+        yield log
 
 
 @pytest.fixture
-def through_worker(worker, n8n, settings, live_server):
+def through_worker(worker, n8n_stub, settings, live_server):
     """This process publishes to the worker's broker; callbacks reach the live server."""
     settings.GENERATION_BACKEND = "n8n"
     settings.SITE_URL = live_server.url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = BROKER
-    n8n.script, n8n.received, n8n.callbacks, n8n.bad_signatures = [], TimedList(), [], 0
+    n8n_stub.script, n8n_stub.received, n8n_stub.callbacks, n8n_stub.bad_signatures = [], TimedList(), [], 0
     with publishing_to(BROKER):
         yield worker
 
@@ -86,23 +77,23 @@ def _dead_letters(orders, log) -> list[DeadLetter]:
 
 
 def test_n8n_refusing_then_timing_out_then_failing_ends_with_every_order_delivered_once_after_replay(
-    through_worker, n8n, expert
+    through_worker, n8n_stub, expert
 ):
     log = through_worker
     # 1. n8n down: its port refuses connections.
-    n8n.stop()
+    n8n_stub.stop()
     refused = _send(expert, 2)
     refused_letters = _dead_letters(refused, log)
     # 2. n8n up but hanging: every request times out.
-    n8n.script = ["timeout"] * (2 * MAX_ATTEMPTS)
-    n8n.start()
+    n8n_stub.script = ["timeout"] * (2 * MAX_ATTEMPTS)
+    n8n_stub.start()
     timed_out = _send(expert, 2)
     timed_out_letters = _dead_letters(timed_out, log)
     # 3. n8n answering 500.
-    n8n.script = [500] * (2 * MAX_ATTEMPTS)
+    n8n_stub.script = [500] * (2 * MAX_ATTEMPTS)
     failing = _send(expert, 2)
     failing_letters = _dead_letters(failing, log)
-    assert len(n8n.received) == 4 * MAX_ATTEMPTS and n8n.callbacks == []  # the refused tries never arrived
+    assert len(n8n_stub.received) == 4 * MAX_ATTEMPTS and n8n_stub.callbacks == []  # the refused tries never arrived
 
     for letters, error in ((refused_letters, "n8n injoignable (ConnectionError)"),
                            (timed_out_letters, "n8n injoignable (ReadTimeout)"),
@@ -114,22 +105,22 @@ def test_n8n_refusing_then_timing_out_then_failing_ends_with_every_order_deliver
     assert set(Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("status", flat=True)) == {OrderStatus.PAID}
     # Backoff with jitter: each retry of an attempt waited at least half its (doubling) step.
     for order in failing:
-        times = [moment for moment, body in zip(n8n.received.times, n8n.received, strict=True)
+        times = [moment for moment, body in zip(n8n_stub.received.times, n8n_stub.received, strict=True)
                  if body["orderId"] == str(order.pk)]
         gaps = [later - earlier for earlier, later in pairwise(times)]
         assert len(gaps) == 2 and gaps[0] >= BACKOFF / 2 and gaps[1] >= BACKOFF, gaps
 
     # 4. n8n is back: staff replay the dead letters, every order is generated once.
-    n8n.script = []
+    n8n_stub.script = []
     out = StringIO()
     call_command("replay_dead_letters", stdout=out)
     wait_for(lambda: Order.objects.filter(pk__in=[o.pk for o in orders], status=OrderStatus.AWAITING_VALIDATION).count()
              == len(orders), timeout=20, what="every order delivered", log=log)
     call_command("replay_dead_letters", stdout=out)  # nothing left to replay
-    wait_for(lambda: len(n8n.callbacks) >= len(orders), what="n8n to see its callbacks answered", log=log)
+    wait_for(lambda: len(n8n_stub.callbacks) >= len(orders), what="n8n to see its callbacks answered", log=log)
     time.sleep(0.3)  # room for a (wrong) second delivery to show up
 
-    assert n8n.callbacks == [200] * len(orders)
+    assert n8n_stub.callbacks == [200] * len(orders)
     assert "Aucune lettre morte à rejouer." in out.getvalue()
     assert set(DeadLetter.objects.filter(order__in=orders).values_list("status", flat=True)) == {DeadLetterStatus.REPLAYED}
     for order in orders:
@@ -137,10 +128,10 @@ def test_n8n_refusing_then_timing_out_then_failing_ends_with_every_order_deliver
         assert order.versions.count() == 1 and order.last_error == ""
         assert event_actions(order).count("content_received") == 1
         assert GenerationAttempt.objects.filter(order=order, outcome=AttemptOutcome.DELIVERED).count() == 1
-    accepted = [body["orderId"] for body in n8n.received[4 * MAX_ATTEMPTS:]]
+    accepted = [body["orderId"] for body in n8n_stub.received[4 * MAX_ATTEMPTS:]]
     assert sorted(accepted) == sorted(str(order.pk) for order in orders)  # one accepted request per order
     print(f"\noutage: 6 orders, {MAX_ATTEMPTS} tries each (refused, timed out, 500), 6 dead letters, replayed: "
-          f"6 delivered once ({len(n8n.received)} requests reached n8n)")
+          f"6 delivered once ({len(n8n_stub.received)} requests reached n8n)")
 
 
 def test_health_reports_ok_when_a_real_celery_worker_answers(through_worker, client):

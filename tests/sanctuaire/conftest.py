@@ -19,6 +19,15 @@ from tests.factories import ExpertFactory, paid_order
 CONTENT = reading_content(4)
 MARKS = {key: MARKS_BY_PART[key] for key in ("reading", "ritual", "synthesis", "guidance")}
 
+# The profile form filled in completely and validly (what complete_profile stores).
+PROFILE_FORM = {
+    "birth_date": "1990-04-12",
+    "birth_time": "08:30",
+    "birth_place": "Lyon, France",
+    "question": "Quelle direction pour ma carrière ?",
+    "objective": "Retrouver confiance.",
+}
+
 
 def content_with_intro(intro: str, base: dict | None = None) -> dict:
     """The test content with another reading intro (to tell versions apart, or to carry hostile text)."""
@@ -65,14 +74,7 @@ def checkout_in_this_browser(client, order, *, created_account: bool = True) -> 
 
 
 def complete_profile(user, **overrides) -> ClientProfile:
-    values = {
-        "birth_date": datetime.date(1990, 4, 12),
-        "birth_time": "08:30",
-        "birth_place": "Lyon, France",
-        "question": "Quelle direction pour ma carrière ?",
-        "objective": "Retrouver confiance.",
-        **overrides,
-    }
+    values = {**PROFILE_FORM, "birth_date": datetime.date.fromisoformat(PROFILE_FORM["birth_date"]), **overrides}
     return ClientProfile.objects.create(user=user, **values)
 
 

@@ -14,16 +14,10 @@ from accounts.models import ClientProfile
 from orders.services import order_chart_apply
 from tests.factories import paid_order
 
-from .conftest import complete_profile, completed_order
+from .conftest import PROFILE_FORM, complete_profile, completed_order
 
 PROFILE = reverse("sanctuaire:profile")
-VALID = {
-    "birth_date": "1985-03-21",
-    "birth_time": "14:30",
-    "birth_place": "Paris",
-    "question": "Quelle direction pour ma carrière ?",
-    "objective": "Retrouver confiance.",
-}
+VALID = {**PROFILE_FORM, "birth_date": "1985-03-21", "birth_time": "14:30", "birth_place": "Paris"}  # a Paris birth
 
 
 @pytest.mark.django_db
@@ -109,13 +103,18 @@ def _charted_reading(client_user, level: int):
     return order
 
 
+def _charted_reading_as_client(client, client_user, level: int, view: str = "sanctuaire:reading_detail"):
+    """`view` (the reading's page or PDF) of a completed, charted order of `level`, got by its client (profile
+    complete)."""
+    complete_profile(client_user)
+    order = _charted_reading(client_user, level=level)
+    client.force_login(client_user)
+    return client.get(reverse(view, args=[order.pk]))
+
+
 @pytest.mark.django_db
 def test_from_level_3_the_reading_shows_the_chart_wheel_and_table(client, client_user):
-    complete_profile(client_user)
-    order = _charted_reading(client_user, level=3)
-    client.force_login(client_user)
-
-    page = client.get(reverse("sanctuaire:reading_detail", args=[order.pk])).content.decode()
+    page = _charted_reading_as_client(client, client_user, level=3).content.decode()
 
     assert "Votre thème astral" in page and 'class="wheel"' in page
     assert '<th scope="row">Soleil</th><td>Bélier</td>' in page
@@ -123,11 +122,7 @@ def test_from_level_3_the_reading_shows_the_chart_wheel_and_table(client, client
 
 @pytest.mark.django_db
 def test_below_level_3_the_reading_has_no_chart(client, client_user):
-    complete_profile(client_user)
-    order = _charted_reading(client_user, level=2)
-    client.force_login(client_user)
-
-    page = client.get(reverse("sanctuaire:reading_detail", args=[order.pk])).content.decode()
+    page = _charted_reading_as_client(client, client_user, level=2).content.decode()
 
     assert "Votre thème astral" not in page and "chart-wheel" not in page
 
@@ -135,11 +130,7 @@ def test_below_level_3_the_reading_has_no_chart(client, client_user):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("level", "shown"), [(2, False), (3, True)])
 def test_the_pdf_has_the_chart_from_level_3(client, client_user, level, shown):
-    complete_profile(client_user)
-    order = _charted_reading(client_user, level=level)
-    client.force_login(client_user)
-
-    response = client.get(reverse("sanctuaire:reading_pdf", args=[order.pk]))
+    response = _charted_reading_as_client(client, client_user, level=level, view="sanctuaire:reading_pdf")
 
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
     assert ("Votre thème astral" in text) is shown

@@ -13,17 +13,11 @@ from sanctuaire import services
 from tests.concurrency import all_at_once
 from tests.factories import ExpertFactory, paid_order
 
-from .conftest import complete_profile, image_bytes, processing_order
+from .conftest import PROFILE_FORM, complete_profile, image_bytes, processing_order
 
 PROFILE = reverse("sanctuaire:profile")
 HOME = reverse("sanctuaire:home")
-VALID = {
-    "birth_date": "1990-04-12",
-    "birth_time": "08:30",
-    "birth_place": "Lyon, France",
-    "question": "Quelle direction pour ma carrière ?",
-    "objective": "Retrouver confiance.",
-}
+VALID = PROFILE_FORM
 
 
 def _photo_url(profile: ClientProfile, kind: str) -> str:
