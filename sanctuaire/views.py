@@ -22,7 +22,7 @@ from lumira.view_cache import cached_page
 from orders.levels import SECTIONS_BY_KEY
 from orders.models import Order
 
-from . import selectors, services
+from . import notices, selectors, services
 from .access import client_entitlements
 from .audio import audio_content_type, audio_open
 from .caching import client_generation
@@ -91,7 +91,8 @@ def login_request(request):
 
 @require_GET
 def link_sent(request):
-    return render(request, "sanctuaire/link_sent.html", {"minutes": int(settings.SESAME_MAX_AGE // 60)})
+    notice = notices.link_sent(minutes=int(settings.SESAME_MAX_AGE // 60))
+    return render(request, "sanctuaire/notice.html", {"notice": notice})
 
 
 def _referrer_policy(response: HttpResponse, policy: str) -> HttpResponse:
@@ -125,7 +126,13 @@ def magic_link(request):
         if user is not None:
             page = render(request, "sanctuaire/link_confirm.html", {"link_user": user})
             return _referrer_policy(page, "same-origin")
-    page = render(request, "sanctuaire/link_invalid.html", {"form": MagicLinkRequestForm()}, status=400)
+    return _link_invalid_page(request)
+
+
+def _link_invalid_page(request) -> HttpResponse:
+    """The link is unknown, expired or spent: say so and offer to send a new one."""
+    context = {"notice": notices.link_invalid(), "form": MagicLinkRequestForm()}
+    page = render(request, "sanctuaire/notice.html", context, status=400)
     return _referrer_policy(page, "same-origin")
 
 
