@@ -212,6 +212,18 @@ def order_detail(request, order_id):
     )
 
 
+# The reading page's parts under the text, in page order, each shown if the client's level unlocks it and
+# offered as an upgrade otherwise. Audio has no part here: its player sits in the page header.
+READING_PARTS = (
+    ("ritual", "sanctuaire/includes/reading_ritual.html"),
+    ("audio", ""),
+    ("synthesis", "sanctuaire/includes/reading_synthesis.html"),
+    ("chart", "sanctuaire/includes/reading_chart.html"),
+    ("mandala", "sanctuaire/includes/reading_mandala.html"),
+    ("guidance", "sanctuaire/includes/reading_guidance.html"),
+)
+
+
 @never_cache
 @client_required
 @require_GET
@@ -229,7 +241,7 @@ def reading_detail(request, order_id):
         "audio_url": reverse("sanctuaire:reading_audio", args=[order.pk]) if audio_ready else "",
         # A reading with an audio part whose file is not rendered yet says so rather than showing nothing.
         "audio_pending": entitlements.unlocks("audio") and order.level >= services.AUDIO_MIN_LEVEL and not audio_ready,
-        "sections": SECTIONS_BY_KEY,
+        "gated_parts": [(SECTIONS_BY_KEY[key], entitlements.unlocks(key), part) for key, part in READING_PARTS],
     }
     return render(request, "sanctuaire/reading_detail.html", context)
 
