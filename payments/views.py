@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Expert
 from orders.models import Order, OrderStatus
@@ -14,9 +15,15 @@ from .selectors import order_form_offers, order_with_payment_status
 # Statuses after which the confirmation page stops polling.
 SETTLED_STATUSES = frozenset(OrderStatus.values) - {OrderStatus.PENDING}
 
+# The order page's head (templates/page.html): its title and its description for search engines.
+ORDER_PAGE = {"title": _("Order your reading"), "description": _(
+    "Order your Lumira spiritual reading: choose level and tier, pay securely by card, receive your reading "
+    "within 12 to 48 h.")}
+
 
 def order_page(request: HttpRequest) -> HttpResponse:
     context = {
+        "page": ORDER_PAGE,
         **order_form_offers(level=request.GET.get("level", ""), service=request.GET.get("service", "")),
         "experts": list(Expert.objects.active().only("id", "name", "specialties", "rating")),
         "stripe_js_url": settings.STRIPE_JS_URL,

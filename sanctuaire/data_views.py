@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import notices
 from .data_rights import ErasureRefused, client_data_export, client_erase
 from .views import client_required
 
@@ -64,7 +65,7 @@ def data_erase(request):
                 status = 409
             else:
                 logout(request)
-                return render(request, "sanctuaire/data_erased.html")
+                return render(request, "sanctuaire/notice.html", {"notice": notices.account_erased()})
         else:
             status = 400
     return render(request, "sanctuaire/data_erase.html", {"nav": "data", "form": form}, status=status)

@@ -22,7 +22,7 @@ from lumira.view_cache import cached_page
 from orders.levels import SECTIONS_BY_KEY
 from orders.models import Order
 
-from . import selectors, services
+from . import notices, selectors, services
 from .access import client_entitlements
 from .audio import audio_content_type, audio_open
 from .caching import client_generation
@@ -91,7 +91,8 @@ def login_request(request):
 
 @require_GET
 def link_sent(request):
-    return render(request, "sanctuaire/link_sent.html", {"minutes": int(settings.SESAME_MAX_AGE // 60)})
+    notice = notices.link_sent(minutes=int(settings.SESAME_MAX_AGE // 60))
+    return render(request, "sanctuaire/notice.html", {"notice": notice})
 
 
 def _referrer_policy(response: HttpResponse, policy: str) -> HttpResponse:
@@ -125,7 +126,13 @@ def magic_link(request):
         if user is not None:
             page = render(request, "sanctuaire/link_confirm.html", {"link_user": user})
             return _referrer_policy(page, "same-origin")
-    page = render(request, "sanctuaire/link_invalid.html", {"form": MagicLinkRequestForm()}, status=400)
+    return _link_invalid_page(request)
+
+
+def _link_invalid_page(request) -> HttpResponse:
+    """The link is unknown, expired or spent: say so and offer to send a new one."""
+    context = {"notice": notices.link_invalid(), "form": MagicLinkRequestForm()}
+    page = render(request, "sanctuaire/notice.html", context, status=400)
     return _referrer_policy(page, "same-origin")
 
 
@@ -205,6 +212,18 @@ def order_detail(request, order_id):
     )
 
 
+# The reading page's parts under the text, in page order, each shown if the client's level unlocks it and
+# offered as an upgrade otherwise. Audio has no part here: its player sits in the page header.
+READING_PARTS = (
+    ("ritual", "sanctuaire/includes/reading_ritual.html"),
+    ("audio", ""),
+    ("synthesis", "sanctuaire/includes/reading_synthesis.html"),
+    ("chart", "sanctuaire/includes/reading_chart.html"),
+    ("mandala", "sanctuaire/includes/reading_mandala.html"),
+    ("guidance", "sanctuaire/includes/reading_guidance.html"),
+)
+
+
 @never_cache
 @client_required
 @require_GET
@@ -222,7 +241,7 @@ def reading_detail(request, order_id):
         "audio_url": reverse("sanctuaire:reading_audio", args=[order.pk]) if audio_ready else "",
         # A reading with an audio part whose file is not rendered yet says so rather than showing nothing.
         "audio_pending": entitlements.unlocks("audio") and order.level >= services.AUDIO_MIN_LEVEL and not audio_ready,
-        "sections": SECTIONS_BY_KEY,
+        "gated_parts": [(SECTIONS_BY_KEY[key], entitlements.unlocks(key), part) for key, part in READING_PARTS],
     }
     return render(request, "sanctuaire/reading_detail.html", context)
 

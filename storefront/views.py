@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -13,6 +14,13 @@ from .forms import ContactForm
 from .markup import render_legal_markup
 from .models import LegalPage
 from .services import contact_message_create
+
+# The head of each page (templates/page.html): its title and its description for search engines.
+EXPERTS_PAGE = {"title": gettext_lazy("Our experts"), "description": gettext_lazy(
+    "The Lumira experts who prepare, review and approve every reading: their specialties and their rating.")}
+CONTACT_PAGE = {"title": gettext_lazy("Contact"), "description": gettext_lazy(
+    "Write to the Lumira team: a question about an order, a reading, a refund or your personal data. "
+    "Answer within two working days.")}
 
 
 @require_GET
@@ -24,11 +32,11 @@ def legal_page(request, slug: str):
 @require_GET
 def experts_page(request):
     experts = Expert.objects.active().only("name", "specialties", "rating")
-    return render(request, "storefront/experts.html", {"experts": experts})
+    return render(request, "storefront/experts.html", {"page": EXPERTS_PAGE, "experts": experts})
 
 
 def _contact_page(request, form: ContactForm, status: int = 200):
-    context = {"form": form, "contact_email": settings.LEGAL_CONTACT_EMAIL}
+    context = {"page": CONTACT_PAGE, "form": form, "contact_email": settings.LEGAL_CONTACT_EMAIL}
     return render(request, "storefront/contact.html", context, status=status)
 
 
