@@ -21,6 +21,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from engine.schema import validate_content
 from orders.models import Order, OrderStatus
 from orders.services import (
+    InvalidContent,
     InvalidTransition,
     OrderServiceError,
     StaleGenerationAttempt,
@@ -57,16 +58,6 @@ __all__ = ["GenerationError", "PermanentGenerationError", "TransientGenerationEr
 
 class CallbackReplayed(OrderServiceError):
     code = "replayed"
-
-
-class InvalidContent(OrderServiceError):
-    """The writer's content does not match the level's schema or length: the attempt failed (and is retried)."""
-
-    code = "invalid_content"
-
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__(gettext("Invalid content: {reasons}").format(reasons=gettext("; ").join(reasons[:5])))
 
 
 def retry_delay(retries: int) -> float:

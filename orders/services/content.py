@@ -135,7 +135,7 @@ def order_content_edit(*, order_id, content: dict, base_revision: int, actor, ex
             if error.partition(":")[0] not in before
         ]
         if errors:
-            raise InvalidContent(errors)
+            raise InvalidContent(errors, correction=True)
         now = timezone.now()
         current.outcome, current.reviewed_by, current.reviewed_at = VersionOutcome.EDITED, actor, now
         current.save(update_fields=["outcome", "reviewed_by", "reviewed_at"])

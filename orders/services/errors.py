@@ -68,10 +68,15 @@ class ContentNotEditable(OrderServiceError):
 
 
 class InvalidContent(OrderServiceError):
-    """The corrected content breaks the level's schema; `errors` lists why (engine.schema)."""
+    """Content that breaks the level's schema or length (engine.schema); `reasons` lists why. Raised for an
+    expert's correction (refused, nothing saved) and for a writer's answer (a failed try, retried)."""
 
     code = "invalid_content"
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__(_("Correction refused: {errors}").format(errors=_("; ").join(errors)))
-        self.errors = errors
+    def __init__(self, reasons: list[str], *, correction: bool = False) -> None:
+        if correction:
+            message = _("Correction refused: {errors}").format(errors=_("; ").join(reasons))
+        else:
+            message = _("Invalid content: {reasons}").format(reasons=_("; ").join(reasons[:5]))
+        super().__init__(message)
+        self.reasons = reasons
