@@ -21,14 +21,22 @@ demo: $(STAMP)
 	PYTHON=$(BIN)/python bash scripts/compile_messages.sh
 	bash scripts/demo.sh
 
-## make test: install, make sure PostgreSQL and Redis are up, then lint, checks and the whole suite.
+## make test: install, make sure PostgreSQL and Redis are up, then lint, checks and the whole suite, in TEST_WORKERS
+## processes (pytest-xdist; a test file stays in one process, so its module fixtures — servers, browser — are built once).
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	bash scripts/ensure_services.sh
 	bash scripts/ensure_chromium.sh
 	bash scripts/ensure_media_tools.sh
 	PYTHON=$(BIN)/python bash scripts/compile_messages.sh
-	$(MAKE) --no-print-directory lint check migrations-check
-	LUMIRA_ENV=test $(BIN)/pytest --create-db $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory lint check
+	@# The fresh migrate (a minute of CPU, nearly all dj-stripe's) runs beside the suite rather than before it.
+	$(MAKE) --no-print-directory -j2 migrations-check suite
+
+## make suite: only the pytest suite (PYTEST_ARGS="tests/orders -x" to narrow it).
+.PHONY: suite
+suite: $(STAMP)
+	LUMIRA_ENV=test $(BIN)/pytest --create-db -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## The processes of the Docker image, run by the same script (scripts/entrypoint.sh) with the virtualenv's tools.
 ENTRYPOINT := PYTHON=$(BIN)/python CELERY=$(BIN)/celery GUNICORN=$(BIN)/gunicorn bash scripts/entrypoint.sh

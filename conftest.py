@@ -1,8 +1,22 @@
 """Personas shared by every test (STYLE §5): clients, experts, staff."""
 
+import os
+
 import pytest
 
 from tests.factories import ExpertFactory, UserFactory
+
+
+def _keep_xdist_workers_apart() -> None:
+    """`make test` runs the suite in pytest-xdist workers (gw0, gw1…). pytest-django gives each its own test
+    database; here each also gets its own two Redis databases (the tests' brokers, emptied as they start)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        first = int(os.environ.get("TEST_REDIS_DB", "2")) + 2 * int(worker.removeprefix("gw"))
+        os.environ["TEST_REDIS_DB"] = str(first)
+
+
+_keep_xdist_workers_apart()
 
 
 def pytest_report_header(config):

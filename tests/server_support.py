@@ -3,6 +3,7 @@ stand-in HTTP servers (n8n, OpenAI, Stripe) share: a quiet handler that answers 
 
 import contextlib
 import http.client
+import os
 import subprocess
 import sys
 import threading
@@ -15,6 +16,12 @@ from typing import Self
 from bench.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def suite_redis_url(spare: bool = False) -> str:
+    """A Redis database of this test process's own, emptied by the tests that use it: TEST_REDIS_DB (2 unless
+    set; conftest.py moves it for each pytest-xdist worker), or the one after it (`spare`) for a second broker."""
+    return f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '2')) + spare}"
 
 
 @contextlib.contextmanager

@@ -1,11 +1,11 @@
 """The bench's own logic: verdicts against the targets, the profile summary, the Redis client reuse."""
 
-import os
 from types import SimpleNamespace
 
 from bench.endpoint import Endpoint, target_verdict
 from bench.profile import ROOT, summarise
 from lumira.redis_cache import RedisCache
+from tests.server_support import suite_redis_url
 
 
 def _result(**values):
@@ -39,7 +39,7 @@ def test_the_profile_summary_splits_cpu_by_library_and_shows_our_share(tmp_path)
 
 
 def test_the_redis_cache_reuses_one_client_and_still_works():
-    cache = RedisCache(f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}",
+    cache = RedisCache(suite_redis_url(),
                        {"KEY_PREFIX": "lumira-bench-test"})
     try:
         cache.set("a", {"x": 1}, 30)

@@ -6,7 +6,6 @@ and the callbacks come back to pytest-django's live server.
 """
 
 import json
-import os
 import time
 from io import StringIO
 
@@ -18,12 +17,12 @@ from orders.models import Order, OrderStatus, VersionOutcome
 from tests.experts.helpers import api_for, event_actions, version_rows
 from tests.factories import paid_order
 from tests.reliability.helpers import ARTIFACTS, generation_worker, publishing_to
+from tests.server_support import suite_redis_url
 from tests.server_support import wait_for as server_wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-# A Redis database of its own (TEST_REDIS_DB lets parallel test runs on one machine stay apart).
-BROKER = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}"
+BROKER = suite_redis_url()
 WORKER_NAME = "experts-test"
 
 

@@ -1,11 +1,12 @@
 """`make demo`'s decisions (scripts/demo_env.py): database, Celery mode and ports, before Django starts."""
 
 import importlib.util
-import os
 import socket
 from pathlib import Path
 
 import pytest
+
+from tests.server_support import suite_redis_url
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "demo_env.py"
 UNREACHABLE_POSTGRES = "postgres://postgres@127.0.0.1:9/lumira"
@@ -103,7 +104,7 @@ def test_without_redis_tasks_run_eagerly_and_it_is_said(demo_env, monkeypatch, c
 
 
 def test_with_redis_a_worker_runs(demo_env, monkeypatch):
-    broker = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}"
+    broker = suite_redis_url()
     monkeypatch.setenv("CELERY_BROKER_URL", broker)
 
     assert demo_env.celery_choose() == ("false", broker)
@@ -137,7 +138,7 @@ def test_a_second_demo_exports_its_queue_and_its_tasks_never_reach_the_first_dem
     import redis
     from celery import Celery
 
-    broker = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
+    broker = suite_redis_url()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         free_port = sock.getsockname()[1]

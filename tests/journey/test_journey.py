@@ -14,7 +14,6 @@ The worker runs in a thread of this process (celery.contrib.testing), so the ema
 
 import io
 import json
-import os
 import re
 import time
 import zipfile
@@ -38,14 +37,14 @@ from payments.webhooks import webhook_endpoint_register
 from tests.browser_support import chromium, fill_order_form, reading_pdf_download, type_card
 from tests.factories import offer
 from tests.reliability.helpers import publishing_to
+from tests.server_support import suite_redis_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journey"
 # What waits on localstripe and the worker (payment, generation): 2 CPUs shared by other jobs can take seconds.
 WORKER_WAIT_MS = 60_000
-# A Redis database of its own (TEST_REDIS_DB keeps parallel test runs on one machine apart).
-BROKER = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '2')}"
+BROKER = suite_redis_url()
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 CLIENT_EMAIL = "camille.lune@example.com"

@@ -5,7 +5,6 @@ backoff, dead letters, replay → every order delivered exactly once. Also /heal
 Redis itself going down is in test_broker_outage.py (a private redis-server that the test kills).
 """
 
-import os
 import time
 from io import StringIO
 from itertools import pairwise
@@ -18,11 +17,11 @@ from orders.models import Order, OrderStatus
 from tests.experts.helpers import api_for, event_actions
 from tests.factories import paid_order
 from tests.reliability.helpers import generation_worker, publishing_to, wait_for
+from tests.server_support import suite_redis_url
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-# A Redis database of this suite's own (TEST_REDIS_DB keeps parallel runs on one machine apart).
-BROKER = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '3')}"
+BROKER = suite_redis_url(spare=True)  # apart from the experts' worker tests' broker
 MAX_ATTEMPTS = 3
 BACKOFF = 0.2  # seconds: the worker waits 0.1-0.2 s before the 2nd try, 0.2-0.4 s before the 3rd
 N8N_TIMEOUT = 0.5  # the stand-in's "timeout" answers after 1 s

@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from tests.factories import ExpertFactory
-from tests.server_support import gunicorn_server
+from tests.server_support import gunicorn_server, suite_redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PREFIX = f"gestion-{secrets.token_hex(4)}/"
@@ -26,7 +26,6 @@ UNSAFE_HERE = {"LUMIRA_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOW_
 
 def _production_env(**extra: str) -> dict[str, str]:
     database = connection.settings_dict
-    redis_db = os.environ.get("TEST_REDIS_DB", "3")
     return {
         **{k: v for k, v in os.environ.items() if k not in UNSAFE_HERE},
         "LUMIRA_ENV": "prod",
@@ -34,8 +33,8 @@ def _production_env(**extra: str) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "CACHE_URL": f"redis://127.0.0.1:6379/{redis_db}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "CACHE_URL": suite_redis_url(spare=True),
+        "REDIS_URL": suite_redis_url(spare=True),
         "STRIPE_TEST_SECRET_KEY": "sk_test_lumiraProductionCheck000000000",
         "DJANGO_ADMIN_URL": ADMIN_PREFIX,
         "GENERATION_BACKEND": "local",
