@@ -49,3 +49,17 @@ def section(content: str, slug: str, title: str, lead: str = "") -> str:
         "{lead}{content}</section>",
         slug=slug, title=title, lead=lead_html, content=content,
     )
+
+
+@register.simple_block_tag
+def checkout_field(content: str, name: str, label: str, input_id: str = "") -> str:
+    """A field of the order form: its label for the input (`input_id`, `name` by default), the input and its
+    help (`content`), then the slot "error-<name>" where order.js writes the API's errors for `name`.
+
+    {% checkout_field "phone" _("Phone") %}<input id="phone" name="phone" …>{% endcheckout_field %}
+    """
+    return format_html(
+        '<p class="field">\n  <label for="{input_id}">{label}</label>\n'
+        '{content}  <span class="error" id="error-{name}" aria-live="polite"></span>\n</p>',
+        input_id=input_id or name, label=label, content=content, name=name,
+    )
