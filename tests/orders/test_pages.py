@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.template import Context, Template
 from django.urls import reverse
 
 from orders.models import Order, OrderStatus
@@ -48,3 +49,23 @@ def test_staff_sees_orders_with_their_history_in_admin(client, staff_user):
 def test_anonymous_visitor_is_sent_to_the_admin_login(client):
     response = client.get(reverse("admin:orders_order_changelist"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_landing_section_names_its_heading_once_and_escapes_what_it_is_given():
+    page = Template('{% load lumira %}{% section "faq" title lead=lead %}<p>Body</p>{% endsection %}').render(
+        Context({"title": "Q & A", "lead": "<b>lead</b>"})
+    )
+
+    assert page.startswith('<section id="faq" class="section" aria-labelledby="faq-titre">')
+    assert '<h2 id="faq-titre">Q &amp; A</h2>' in page and '<p class="section-lead">&lt;b&gt;lead&lt;/b&gt;</p>' in page
+    assert page.endswith("<p>Body</p></section>")
+
+
+def test_a_checkout_field_labels_its_input_and_gives_order_js_the_error_slot_of_its_api_name():
+    page = Template(
+        '{% load lumira %}{% checkout_field "expertId" label input_id="expert" %}<select id="expert"></select>'
+        "{% endcheckout_field %}"
+    ).render(Context({"label": "Expert <b>"}))
+
+    assert page.startswith('<p class="field">\n  <label for="expert">Expert &lt;b&gt;</label>\n<select id="expert">')
+    assert page.endswith('</select>  <span class="error" id="error-expertId" aria-live="polite"></span>\n</p>')

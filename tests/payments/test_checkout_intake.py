@@ -1,6 +1,7 @@
 """The intake at checkout (SPEC §5, §9): optional on the API, validated by the shared intake form, stored
 with the place resolved and the chart computed, both encrypted at rest; a paid order lacking what
-generation needs sends one reminder email."""
+generation needs sends one reminder email. Refused birth data: with the other refused fields, in
+test_create_payment_intent.py."""
 
 import pytest
 from django.core import mail
@@ -61,33 +62,6 @@ def test_the_intake_is_optional_on_the_api_and_the_order_says_what_it_lacks(clie
 
     assert order.chart is None
     assert order.intake_missing == ["birthDate", "question"]
-
-
-@pytest.mark.parametrize(
-    ("changes", "field", "words"),
-    [
-        ({"birthDate": "2999-01-01"}, "birthDate", "futur"),
-        ({"birthDate": "1899-12-31"}, "birthDate", "entre 1900 et 2050"),
-        ({"birthDate": "2051-01-01"}, "birthDate", "futur"),
-        ({"birthDate": "2001-02-30"}, "birthDate", "n'existe pas"),
-        ({"birthDate": "2021-03-28", "birthTime": "02:30"}, "birthTime", "heure d'été"),
-        ({"birthPlace": "Saint-Denis"}, "birthPlace", "« Saint-Denis (La Réunion) »"),
-        ({"birthPlace": "Zzyzxqq"}, "birthPlace", "introuvable"),
-        ({"birthTime": "25:99"}, "birthTime", "HH:MM"),
-        ({"objective": 123}, "objective", "invalide"),  # a number is not text (found by schemathesis)
-        ({"birthDate": 19850321}, "birthDate", "invalide"),
-    ],
-)
-def test_bad_birth_data_is_a_field_error_and_creates_no_order(
-    client, stripe_account, intuitive_premium, changes, field, words
-):
-    response = create_checkout(client, **{**BIRTH, **changes})
-
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["code"] == "invalid" and list(error["fields"]) == [field]
-    assert words in " ".join(error["fields"][field])
-    assert not Order.objects.exists()
 
 
 def test_an_ambiguous_place_lists_every_candidate(client, stripe_account, intuitive_premium):

@@ -114,20 +114,36 @@ def test_an_inactive_offer_is_refused_with_400_and_creates_nothing(client, strip
 
 
 @pytest.mark.parametrize(
-    ("changes", "field", "message"),
+    ("changes", "field", "words"),
     [
+        # The client's details.
         ({"email": "pas-une-adresse"}, "email", "Saisissez une adresse e-mail valide."),
         ({"email": ""}, "email", "Ce champ ne peut être vide."),
         ({"name": ""}, "name", "Ce champ ne peut être vide."),
         ({"phone": "appelez-moi"}, "phone", "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."),
         ({"phone": "12"}, "phone", "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."),
+        # The intake (birth data), checked by the intake form the profile page shares.
+        ({"birthDate": "2999-01-01"}, "birthDate", "futur"),
+        ({"birthDate": "1899-12-31"}, "birthDate", "entre 1900 et 2050"),
+        ({"birthDate": "2051-01-01"}, "birthDate", "futur"),
+        ({"birthDate": "2001-02-30"}, "birthDate", "n'existe pas"),
+        ({"birthDate": "2021-03-28", "birthTime": "02:30"}, "birthTime", "heure d'été"),
+        ({"birthPlace": "Saint-Denis"}, "birthPlace", "« Saint-Denis (La Réunion) »"),
+        ({"birthPlace": "Zzyzxqq"}, "birthPlace", "introuvable"),
+        ({"birthTime": "25:99"}, "birthTime", "HH:MM"),
+        ({"objective": 123}, "objective", "invalide"),  # a number is not text (found by schemathesis)
+        ({"birthDate": 19850321}, "birthDate", "invalide"),
     ],
 )
-def test_bad_client_details_get_a_french_error_on_their_field(client, stripe_account, intuitive_premium, changes, field, message):
+def test_bad_client_details_or_birth_data_are_a_french_error_on_their_field_and_create_no_order(
+    client, stripe_account, intuitive_premium, changes, field, words
+):
     response = create_checkout(client, **changes)
 
     assert response.status_code == 400
-    assert response.json()["error"]["fields"][field] == [message]
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and list(error["fields"]) == [field]
+    assert words in " ".join(error["fields"][field])
     assert not Order.objects.exists()
 
 

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from PIL import Image
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -136,12 +137,31 @@ def signed_in(world: dict, persona: str) -> Client:
     return client
 
 
+def _ids(world: dict) -> dict[str, str]:
+    """The placeholders a row's URL or body may name ("DONE_A"): the world's ids."""
+    objects = ("done_a", "done_b", "paid_a", "review_a", "pending_a", "expert", "client_a", "profile_a", "profile_b")
+    return {
+        **{key.upper(): str(world[key].pk) for key in objects},
+        "LETTER_ORDER": str(world["letter"].order_id), "ENDPOINT_UUID": str(world["endpoint_uuid"]),
+        "ORDER_CT": str(world["order_ct"]),
+    }
+
+
+def url(name: str, *args, query: str = "") -> Callable[[dict], str]:
+    """A row's URL: `name` reversed with `args`, each a placeholder ("DONE_A"), a constant or a function of the
+    world; `query` is appended as is."""
+    def path(world: dict) -> str:
+        ids = _ids(world)
+        return reverse(name, args=[arg(world) if callable(arg) else ids.get(arg, arg) for arg in args]) + query
+
+    return path
+
+
 def _fill(data: dict | None, world: dict) -> dict | None:
     """Placeholders in bodies: the world's ids."""
     if data is None:
         return None
-    ids = {"DONE_A": str(world["done_a"].pk), "PAID_A": str(world["paid_a"].pk), "REVIEW_A": str(world["review_a"].pk),
-           "EXPERT": str(world["expert"].pk)}
+    ids = _ids(world)
     return {key: ids.get(value, value) if isinstance(value, str) else value for key, value in data.items()}
 
 

@@ -32,6 +32,7 @@ from tests.reliability.authorization import (
     codes,
     same,
     signed_in,
+    url,
 )
 
 # --- the table ------------------------------------------------------------------------------------------------
@@ -39,157 +40,140 @@ from tests.reliability.authorization import (
 # 401 not signed in (API); 403 signed in but not allowed; 404 not there *for this persona*; 405 wrong method;
 # 409 the order's state or holder forbids the action.
 
-def _order(key: str) -> Callable[[dict], str]:
-    return lambda world: str(world[key].pk)
-
-
 ROWS: dict[str, list[Row]] = {
     # Public pages and endpoints.
-    "orders:landing": [Row("GET", lambda w: reverse("orders:landing"), same(200))],
+    "orders:landing": [Row("GET", url("orders:landing"), same(200))],
     # Birth-place suggestions for the public order page: no sign-in, no personal data (a gazetteer).
-    "orders:api_places": [Row("GET", lambda w: reverse("orders:api_places") + "?q=Lyon", same(200))],
-    "health": [Row("GET", lambda w: reverse("health"), same(200))],
+    "orders:api_places": [Row("GET", url("orders:api_places", query="?q=Lyon"), same(200))],
+    "health": [Row("GET", url("health"), same(200))],
     # Prometheus' text format: staff sessions (experts are staff) or the METRICS_TOKEN bearer; others 404.
-    "metrics": [Row("GET", lambda w: reverse("metrics"), codes(404, 404, 404, 200, 200, 404, 200))],
+    "metrics": [Row("GET", url("metrics"), codes(404, 404, 404, 200, 200, 404, 200))],
     # A refused token is a 401 even on a public page (DRF authenticates the header it is given).
-    "api-schema": [Row("GET", lambda w: reverse("api-schema"), codes(200, 200, 200, 200, 200, 401, 200))],
-    "api-docs": [Row("GET", lambda w: reverse("api-docs"), codes(200, 200, 200, 200, 200, 401, 200))],
+    "api-schema": [Row("GET", url("api-schema"), codes(200, 200, 200, 200, 200, 401, 200))],
+    "api-docs": [Row("GET", url("api-docs"), codes(200, 200, 200, 200, 200, 401, 200))],
     "djstripe:djstripe_webhook_by_uuid": [  # no Stripe signature: refused, whoever sends it
-        Row("POST", lambda w: reverse("djstripe:djstripe_webhook_by_uuid", args=[w["endpoint_uuid"]]), same(400),
+        Row("POST", url("djstripe:djstripe_webhook_by_uuid", "ENDPOINT_UUID"), same(400),
             data={"id": "evt_x"}, json=True),
     ],
     # Sanctuaire pages (session): clients only, each their own; experts see an assigned client's photo.
-    "sanctuaire:home": [Row("GET", lambda w: reverse("sanctuaire:home"), CLIENTS_ONLY)],
-    "sanctuaire:login": [Row("GET", lambda w: reverse("sanctuaire:login"), codes(200, 302, 302, 200, 200, 200, 200))],
-    "sanctuaire:link_sent": [Row("GET", lambda w: reverse("sanctuaire:link_sent"), same(200))],
+    "sanctuaire:home": [Row("GET", url("sanctuaire:home"), CLIENTS_ONLY)],
+    "sanctuaire:login": [Row("GET", url("sanctuaire:login"), codes(200, 302, 302, 200, 200, 200, 200))],
+    "sanctuaire:link_sent": [Row("GET", url("sanctuaire:link_sent"), same(200))],
     # The link's URL only redirects to the same page without its token; that page refuses a forged one.
-    "sanctuaire:magic_link": [Row("GET", lambda w: reverse("sanctuaire:magic_link") + "?sesame=forged", same(302)),
-                              Row("GET", lambda w: reverse("sanctuaire:magic_link"), same(400))],
-    "sanctuaire:logout": [Row("POST", lambda w: reverse("sanctuaire:logout"), same(302))],
+    "sanctuaire:magic_link": [Row("GET", url("sanctuaire:magic_link", query="?sesame=forged"), same(302)),
+                              Row("GET", url("sanctuaire:magic_link"), same(400))],
+    "sanctuaire:logout": [Row("POST", url("sanctuaire:logout"), same(302))],
     # Only the browser that paid (order id in its session) enters this way: everyone else goes to the login.
-    "sanctuaire:enter_from_order": [Row("GET", lambda w: reverse("sanctuaire:enter_from_order", args=[w["done_a"].pk]),
-                                        same(302))],
-    "sanctuaire:profile": [Row("GET", lambda w: reverse("sanctuaire:profile"), CLIENTS_ONLY)],
-    "sanctuaire:order_detail": [Row("GET", lambda w: reverse("sanctuaire:order_detail", args=[w["done_a"].pk]),
-                                    CLIENT_A_ONLY)],
-    "sanctuaire:reading_detail": [Row("GET", lambda w: reverse("sanctuaire:reading_detail", args=[w["done_a"].pk]),
-                                      CLIENT_A_ONLY)],
-    "sanctuaire:reading_pdf": [Row("GET", lambda w: reverse("sanctuaire:reading_pdf", args=[w["done_a"].pk]),
-                                   CLIENT_A_ONLY)],
+    "sanctuaire:enter_from_order": [Row("GET", url("sanctuaire:enter_from_order", "DONE_A"), same(302))],
+    "sanctuaire:profile": [Row("GET", url("sanctuaire:profile"), CLIENTS_ONLY)],
+    "sanctuaire:order_detail": [Row("GET", url("sanctuaire:order_detail", "DONE_A"), CLIENT_A_ONLY)],
+    "sanctuaire:reading_detail": [Row("GET", url("sanctuaire:reading_detail", "DONE_A"), CLIENT_A_ONLY)],
+    "sanctuaire:reading_pdf": [Row("GET", url("sanctuaire:reading_pdf", "DONE_A"), CLIENT_A_ONLY)],
     # The reading read aloud: its owner only (a byte range like a player's), everyone else 404 or the login page.
-    "sanctuaire:reading_audio": [Row("GET", lambda w: reverse("sanctuaire:reading_audio", args=[w["done_a"].pk]),
-                                     CLIENT_A_ONLY)],
+    "sanctuaire:reading_audio": [Row("GET", url("sanctuaire:reading_audio", "DONE_A"), CLIENT_A_ONLY)],
     # An expert sees a client's photo only while working on one of that client's orders: `other_expert` holds
     # B's delivered order only, so not B's photo.
-    "sanctuaire:photo": [Row("GET", lambda w: reverse("sanctuaire:photo", args=[w["profile_a"].pk, "face"]),
+    "sanctuaire:photo": [Row("GET", url("sanctuaire:photo", "PROFILE_A", "face"),
                              codes(302, 200, 404, 200, 404, 302, 404)),
-                         Row("GET", lambda w: reverse("sanctuaire:photo", args=[w["profile_b"].pk, "face"]),
+                         Row("GET", url("sanctuaire:photo", "PROFILE_B", "face"),
                              codes(302, 404, 200, 404, 404, 302, 404))],
     # Data rights: each client their own data only (the session says whose); the export is a POST (no personal
     # data in a URL), the erasure needs the account's email (a wrong one is a 400 and erases nothing).
-    "sanctuaire:data": [Row("GET", lambda w: reverse("sanctuaire:data"), CLIENTS_ONLY)],
-    "sanctuaire:data_export": [Row("POST", lambda w: reverse("sanctuaire:data_export"), CLIENTS_ONLY),
-                               Row("GET", lambda w: reverse("sanctuaire:data_export"), codes(302, 405, 405, 403, 403, 302, 403))],
-    "sanctuaire:data_erase": [Row("GET", lambda w: reverse("sanctuaire:data_erase"), CLIENTS_ONLY),
-                              Row("POST", lambda w: reverse("sanctuaire:data_erase"), codes(302, 400, 400, 403, 403, 302, 403),
+    "sanctuaire:data": [Row("GET", url("sanctuaire:data"), CLIENTS_ONLY)],
+    "sanctuaire:data_export": [Row("POST", url("sanctuaire:data_export"), CLIENTS_ONLY),
+                               Row("GET", url("sanctuaire:data_export"), codes(302, 405, 405, 403, 403, 302, 403))],
+    "sanctuaire:data_erase": [Row("GET", url("sanctuaire:data_erase"), CLIENTS_ONLY),
+                              Row("POST", url("sanctuaire:data_erase"), codes(302, 400, 400, 403, 403, 302, 403),
                                   data={"email": "nobody@example.com", "understood": "on"})],
     # Sanctuaire API (JWT).
-    "sanctuaire:api_token": [Row("POST", lambda w: reverse("sanctuaire:api_token"), same(401), data={"token": "forged"},
-                                 json=True)],
-    "sanctuaire:api_token_refresh": [Row("POST", lambda w: reverse("sanctuaire:api_token_refresh"), same(401),
+    "sanctuaire:api_token": [Row("POST", url("sanctuaire:api_token"), same(401), data={"token": "forged"}, json=True)],
+    "sanctuaire:api_token_refresh": [Row("POST", url("sanctuaire:api_token_refresh"), same(401),
                                          data={"refresh": "forged"}, json=True)],
-    "sanctuaire:api_profile": [Row("GET", lambda w: reverse("sanctuaire:api_profile"), API_CLIENTS_ONLY)],
-    "sanctuaire:api_readings": [Row("GET", lambda w: reverse("sanctuaire:api_readings"), API_CLIENTS_ONLY)],
-    "sanctuaire:api_reading": [Row("GET", lambda w: reverse("sanctuaire:api_reading", args=[w["done_a"].pk]),
-                                   API_CLIENT_A_ONLY)],
-    "sanctuaire:api_reading_pdf": [Row("GET", lambda w: reverse("sanctuaire:api_reading_pdf", args=[w["done_a"].pk]),
-                                       API_CLIENT_A_ONLY)],
-    "sanctuaire:api_entitlements": [Row("GET", lambda w: reverse("sanctuaire:api_entitlements"), API_CLIENTS_ONLY)],
+    "sanctuaire:api_profile": [Row("GET", url("sanctuaire:api_profile"), API_CLIENTS_ONLY)],
+    "sanctuaire:api_readings": [Row("GET", url("sanctuaire:api_readings"), API_CLIENTS_ONLY)],
+    "sanctuaire:api_reading": [Row("GET", url("sanctuaire:api_reading", "DONE_A"), API_CLIENT_A_ONLY)],
+    "sanctuaire:api_reading_pdf": [Row("GET", url("sanctuaire:api_reading_pdf", "DONE_A"), API_CLIENT_A_ONLY)],
+    "sanctuaire:api_entitlements": [Row("GET", url("sanctuaire:api_entitlements"), API_CLIENTS_ONLY)],
     # Payments: public by design; an order is reached only by its unguessable id and shows no personal data.
-    "payments:order": [Row("GET", lambda w: reverse("payments:order"), same(200))],
-    "payments:confirmation": [Row("GET", lambda w: reverse("payments:confirmation", args=[w["done_a"].pk]), same(200))],
-    "payments:confirmation_status": [Row("GET", lambda w: reverse("payments:confirmation_status", args=[w["done_a"].pk]),
-                                         same(200))],
-    "payments:api_create_payment_intent": [Row("POST", lambda w: reverse("payments:api_create_payment_intent"), same(400),
+    "payments:order": [Row("GET", url("payments:order"), same(200))],
+    "payments:confirmation": [Row("GET", url("payments:confirmation", "DONE_A"), same(200))],
+    "payments:confirmation_status": [Row("GET", url("payments:confirmation_status", "DONE_A"), same(200))],
+    "payments:api_create_payment_intent": [Row("POST", url("payments:api_create_payment_intent"), same(400),
                                                data={"level": "nope"}, json=True)],
     "payments:api_confirm_payment": [  # a paid order: "succeeded", nothing else
-        Row("POST", lambda w: reverse("payments:api_confirm_payment"), same(200),
+        Row("POST", url("payments:api_confirm_payment"), same(200),
             data={"orderId": "DONE_A", "setupIntentId": "seti_forged"}, json=True),
     ],
-    "payments:api_setup_intent": [Row("POST", lambda w: reverse("payments:api_setup_intent"), same(409),
+    "payments:api_setup_intent": [Row("POST", url("payments:api_setup_intent"), same(409),
                                       data={"orderId": "DONE_A"}, json=True)],
-    "payments:api_order_status": [Row("GET", lambda w: reverse("payments:api_order_status", args=[w["done_a"].pk]),
-                                      same(200))],
+    "payments:api_order_status": [Row("GET", url("payments:api_order_status", "DONE_A"), same(200))],
     # The storefront: legal pages, experts' profiles and the contact form are public (a message: 302).
-    **{f"storefront:{slug}": [Row("GET", (lambda s: lambda w: reverse(f"storefront:{s}"))(slug), same(200))]
+    **{f"storefront:{slug}": [Row("GET", url(f"storefront:{slug}"), same(200))]
        for slug in ("cgv", "mentions-legales", "confidentialite", "droit-de-retractation")},
     # The footer's language switch: anyone may choose French or English (a redirect back to `next`).
-    "set_language": [Row("POST", lambda w: reverse("set_language"), same(302), data={"language": "en", "next": "/"})],
+    "set_language": [Row("POST", url("set_language"), same(302), data={"language": "en", "next": "/"})],
     # The order page's script texts (Django's JavaScript catalogue): public, in the visitor's language.
-    "javascript-catalog": [Row("GET", lambda w: reverse("javascript-catalog"), same(200))],
-    "storefront:experts": [Row("GET", lambda w: reverse("storefront:experts"), same(200))],
+    "javascript-catalog": [Row("GET", url("javascript-catalog"), same(200))],
+    "storefront:experts": [Row("GET", url("storefront:experts"), same(200))],
     "storefront:contact": [
-        Row("GET", lambda w: reverse("storefront:contact"), same(200)),
-        Row("POST", lambda w: reverse("storefront:contact"), same(302),
+        Row("GET", url("storefront:contact"), same(200)),
+        Row("POST", url("storefront:contact"), same(302),
             data={"name": "Alice", "email": "alice@example.com", "subject": "order", "message": "Une question."}),
     ],
     # The desk (session): A's orders are held by `expert`; `other_expert` may not see them (404) or act (409).
-    "experts:queue": [Row("GET", lambda w: reverse("experts:queue"), DESK)],
-    "experts:login": [Row("GET", lambda w: reverse("experts:login"), codes(200, 200, 200, 302, 302, 200, 302))],
-    "experts:logout": [Row("POST", lambda w: reverse("experts:logout"), same(302))],
-    "experts:validation_queue": [Row("GET", lambda w: reverse("experts:validation_queue"), DESK)],
-    "experts:stats": [Row("GET", lambda w: reverse("experts:stats"), DESK)],
-    "experts:order": [Row("GET", lambda w: reverse("experts:order", args=[w["review_a"].pk]),
-                          codes(302, 403, 403, 200, 404, 302, 200))],
-    "experts:take": [Row("POST", lambda w: reverse("experts:take", args=[w["paid_a"].pk]),
-                         codes(302, 403, 403, 409, 409, 302, 409), htmx=True)],
+    "experts:queue": [Row("GET", url("experts:queue"), DESK)],
+    "experts:login": [Row("GET", url("experts:login"), codes(200, 200, 200, 302, 302, 200, 302))],
+    "experts:logout": [Row("POST", url("experts:logout"), same(302))],
+    "experts:validation_queue": [Row("GET", url("experts:validation_queue"), DESK)],
+    "experts:stats": [Row("GET", url("experts:stats"), DESK)],
+    "experts:order": [Row("GET", url("experts:order", "REVIEW_A"), codes(302, 403, 403, 200, 404, 302, 200))],
+    "experts:take": [Row("POST", url("experts:take", "PAID_A"), codes(302, 403, 403, 409, 409, 302, 409), htmx=True)],
     "experts:assign": [  # admins only (400: the service refuses an expert); the admin's no-op is a 200
-        Row("POST", lambda w: reverse("experts:assign", args=[w["paid_a"].pk]), codes(302, 403, 403, 400, 400, 302, 200),
+        Row("POST", url("experts:assign", "PAID_A"), codes(302, 403, 403, 400, 400, 302, 200),
             data={"expert": "EXPERT"}, htmx=True),
     ],
     "experts:generate": [
-        Row("POST", lambda w: reverse("experts:generate", args=[w["paid_a"].pk]), codes(302, 403, 403, 200, 409, 302, 200),
+        Row("POST", url("experts:generate", "PAID_A"), codes(302, 403, 403, 200, 409, 302, 200),
             data={"prompt": "Lis.", "instructions": ""}, htmx=True),
     ],
     "experts:validate": [
-        Row("POST", lambda w: reverse("experts:validate", args=[w["review_a"].pk]), codes(302, 403, 403, 200, 409, 302, 200),
+        Row("POST", url("experts:validate", "REVIEW_A"), codes(302, 403, 403, 200, 409, 302, 200),
             data={"action": "approve", "notes": "", "reason": ""}, htmx=True),
     ],
     # Correcting and approving a reading: its holder (and admins) only; the others do not see the order.
-    "experts:content_edit": [Row("GET", lambda w: reverse("experts:content_edit", args=[w["review_a"].pk]),
+    "experts:content_edit": [Row("GET", url("experts:content_edit", "REVIEW_A"),
                                  codes(302, 403, 403, 200, 404, 302, 200))],
-    "experts:approve_confirm": [Row("GET", lambda w: reverse("experts:approve_confirm", args=[w["review_a"].pk]),
+    "experts:approve_confirm": [Row("GET", url("experts:approve_confirm", "REVIEW_A"),
                                     codes(302, 403, 403, 200, 404, 302, 200))],
     # A dead-lettered order of A's (back in the queue, held by `expert`): its holder or an admin relaunches it.
     "experts:relaunch": [
-        Row("POST", lambda w: reverse("experts:relaunch", args=[w["letter"].order_id]),
+        Row("POST", url("experts:relaunch", "LETTER_ORDER"),
             codes(302, 403, 403, 200, 404, 302, 200), htmx=True),
     ],
     # The expert API (JWT) and the n8n callback (signed).
-    "experts:api_login": [Row("POST", lambda w: reverse("experts:api_login"), same(401),
+    "experts:api_login": [Row("POST", url("experts:api_login"), same(401),
                               data={"email": "oriane@lumira.local", "password": "faux"}, json=True)],
-    "experts:api_token_refresh": [Row("POST", lambda w: reverse("experts:api_token_refresh"), same(401),
+    "experts:api_token_refresh": [Row("POST", url("experts:api_token_refresh"), same(401),
                                       data={"refresh": "forged"}, json=True)],
-    "experts:api_orders": [Row("GET", lambda w: reverse("experts:api_orders"), API_EXPERTS)],
-    "experts:api_validation_queue": [Row("GET", lambda w: reverse("experts:api_validation_queue"), API_EXPERTS)],
-    "experts:api_order": [Row("GET", lambda w: reverse("experts:api_order", args=[w["review_a"].pk]),
-                              codes(401, 403, 403, 200, 404, 401, 200))],
-    "experts:api_assign": [Row("POST", lambda w: reverse("experts:api_assign", args=[w["paid_a"].pk]),
+    "experts:api_orders": [Row("GET", url("experts:api_orders"), API_EXPERTS)],
+    "experts:api_validation_queue": [Row("GET", url("experts:api_validation_queue"), API_EXPERTS)],
+    "experts:api_order": [Row("GET", url("experts:api_order", "REVIEW_A"), codes(401, 403, 403, 200, 404, 401, 200))],
+    "experts:api_assign": [Row("POST", url("experts:api_assign", "PAID_A"),
                                codes(401, 403, 403, 409, 409, 401, 409), json=True)],
     "experts:api_retry_generation": [
-        Row("POST", lambda w: reverse("experts:api_retry_generation", args=[w["letter"].order_id]),
+        Row("POST", url("experts:api_retry_generation", "LETTER_ORDER"),
             codes(401, 403, 403, 202, 404, 401, 202), json=True),
     ],
     "experts:api_process_order": [
-        Row("POST", lambda w: reverse("experts:api_process_order"), codes(401, 403, 403, 202, 409, 401, 202),
+        Row("POST", url("experts:api_process_order"), codes(401, 403, 403, 202, 409, 401, 202),
             data={"orderId": "PAID_A", "expertPrompt": "Lis."}, json=True),
     ],
     "experts:api_validate_content": [
-        Row("POST", lambda w: reverse("experts:api_validate_content"), codes(401, 403, 403, 200, 409, 401, 200),
+        Row("POST", url("experts:api_validate_content"), codes(401, 403, 403, 200, 409, 401, 200),
             data={"orderId": "REVIEW_A", "action": "approve"}, json=True),
     ],
-    "experts:api_stats": [Row("GET", lambda w: reverse("experts:api_stats"), API_EXPERTS)],
-    "experts:api_n8n_callback": [Row("POST", lambda w: reverse("experts:api_n8n_callback"), same(401),
+    "experts:api_stats": [Row("GET", url("experts:api_stats"), API_EXPERTS)],
+    "experts:api_n8n_callback": [Row("POST", url("experts:api_n8n_callback"), same(401),
                                      data={"orderId": "REVIEW_A"}, json=True)],
 }
 
@@ -201,13 +185,13 @@ ROWS: dict[str, list[Row]] = {
 # ModelAdmins allow (history is read-only: nobody adds or deletes orders, dead letters or attempts there).
 
 def _admin(name: str, *args) -> Callable[[dict], str]:
-    return lambda world: reverse(f"admin:{name}", args=[arg(world) if callable(arg) else arg for arg in args])
+    return url(f"admin:{name}", *args)
 
 
-def _order_link(key: str) -> Callable[[dict], str]:
-    """The link to an order's admin page: in a changelist, the order is listed (the search box echoes a
-    searched number, so the number alone would not tell)."""
-    return lambda world: reverse("admin:orders_order_change", args=[world[key].pk])
+def _order_link(order: str) -> Callable[[dict], str]:
+    """The link to an order's admin page (`order` a placeholder, "DONE_A"): in a changelist, the order is
+    listed (the search box echoes a searched number, so the number alone would not tell)."""
+    return url("admin:orders_order_change", order)
 
 
 ADMIN_ROWS: dict[str, list[Row]] = {
@@ -217,43 +201,43 @@ ADMIN_ROWS: dict[str, list[Row]] = {
     "admin:password_change": [Row("GET", _admin("password_change"), STAFF)],
     "admin:password_change_done": [Row("GET", _admin("password_change_done"), STAFF)],
     "admin:jsi18n": [Row("GET", _admin("jsi18n"), STAFF)],
-    "admin:autocomplete": [Row("GET", lambda w: reverse("admin:autocomplete") + "?app_label=orders&model_name=order"
-                               "&field_name=expert&term=a", ADMIN_ONLY)],
-    "admin:view_on_site": [Row("GET", lambda w: reverse("admin:view_on_site", args=[w["order_ct"], w["done_a"].pk]),
+    "admin:autocomplete": [Row("GET", url("admin:autocomplete", query="?app_label=orders&model_name=order"
+                                                       "&field_name=expert&term=a"), ADMIN_ONLY)],
+    "admin:view_on_site": [Row("GET", url("admin:view_on_site", "ORDER_CT", "DONE_A"),
                                codes(302, 302, 302, 404, 404, 302, 404))],
-    "admin:app_list": [Row("GET", lambda w: reverse("admin:app_list", args=["orders"]), STAFF)],
+    "admin:app_list": [Row("GET", url("admin:app_list", "orders"), STAFF)],
     # dj-stripe's admin actions call Stripe: staff is not enough, the model's change permission is needed.
     "admin:djstripe_custom_action": [
-        Row("POST", lambda w: reverse("admin:djstripe_custom_action", args=["_resync_instances", "account"]), ADMIN_ONLY),
+        Row("POST", url("admin:djstripe_custom_action", "_resync_instances", "account"), ADMIN_ONLY),
     ],
     "djstripe-custom-action-guard": [
-        Row("POST", lambda w: reverse("djstripe-custom-action-guard", args=["account", "_resync_instances", "account"]),
+        Row("POST", url("djstripe-custom-action-guard", "account", "_resync_instances", "account"),
             ADMIN_ONLY),
     ],
-    "admin:auth_user_password_change": [Row("GET", _admin("auth_user_password_change", lambda w: w["client_a"].pk),
+    "admin:auth_user_password_change": [Row("GET", _admin("auth_user_password_change", "CLIENT_A"),
                                              ADMIN_ONLY)],
     # Orders in the admin: an expert sees at most what the desk shows them (their own and unassigned ones;
     # another expert's order or a pending one "does not exist": 302 to the index); only admins search by email.
     "admin:orders_order_changelist (lists)": [
-        Row("GET", _admin("orders_order_changelist"), STAFF, marker=_order_link("done_a"),
+        Row("GET", _admin("orders_order_changelist"), STAFF, marker=_order_link("DONE_A"),
             shown=codes(False, False, False, True, False, False, True)),
-        Row("GET", _admin("orders_order_changelist"), STAFF, marker=_order_link("done_b"),
+        Row("GET", _admin("orders_order_changelist"), STAFF, marker=_order_link("DONE_B"),
             shown=codes(False, False, False, False, True, False, True)),
     ],
     "admin:orders_order_changelist (search)": [
-        Row("GET", lambda w: reverse("admin:orders_order_changelist") + "?q=client.b%40example.com", STAFF,
-            marker=_order_link("done_b"), shown=codes(False, False, False, False, False, False, True)),
+        Row("GET", url("admin:orders_order_changelist", query="?q=client.b%40example.com"), STAFF,
+            marker=_order_link("DONE_B"), shown=codes(False, False, False, False, False, False, True)),
         Row("GET", lambda w: reverse("admin:orders_order_changelist") + f"?q={w['done_b'].number}", STAFF,
-            marker=_order_link("done_b"), shown=codes(False, False, False, False, True, False, True)),
+            marker=_order_link("DONE_B"), shown=codes(False, False, False, False, True, False, True)),
     ],
     "admin:orders_order_change (others)": [
-        Row("GET", _admin("orders_order_change", lambda w: w["done_b"].pk), codes(302, 302, 302, 302, 200, 302, 200)),
-        Row("GET", _admin("orders_order_change", lambda w: w["pending_a"].pk), codes(302, 302, 302, 302, 302, 302, 200)),
-        Row("GET", _admin("orders_order_history", lambda w: w["done_b"].pk), codes(302, 302, 302, 302, 200, 302, 200)),
+        Row("GET", _admin("orders_order_change", "DONE_B"), codes(302, 302, 302, 302, 200, 302, 200)),
+        Row("GET", _admin("orders_order_change", "PENDING_A"), codes(302, 302, 302, 302, 302, 302, 200)),
+        Row("GET", _admin("orders_order_history", "DONE_B"), codes(302, 302, 302, 302, 200, 302, 200)),
     ],
     "admin (object shortcut)": [Row("GET", lambda w: reverse("admin:index") + f"orders/order/{w['done_a'].pk}/",
                                     same(302))],
-    "admin (any other path)": [Row("GET", lambda w: reverse("admin:index") + "nulle-part/",
+    "admin (any other path)": [Row("GET", url("admin:index", query="nulle-part/"),
                                    codes(302, 302, 302, 404, 404, 302, 404))],
 }
 
