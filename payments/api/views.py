@@ -43,6 +43,14 @@ PAYMENT_STEP_ERRORS = {
 }
 
 
+def _payment_step_schema(*, request, response, errors: dict, summary: str, ok: int = status.HTTP_200_OK):
+    """The OpenAPI description of a payment step on an existing order: it answers `response` (status `ok`), one of
+    its own `errors`, or one of the PAYMENT_STEP_ERRORS."""
+    return extend_schema(
+        request=request, responses={ok: response, **error_responses({**errors, **PAYMENT_STEP_ERRORS})}, summary=summary,
+    )
+
+
 class PublicAPIView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -105,16 +113,12 @@ class CreatePaymentIntentView(PublicAPIView):
 
 
 class ConfirmPaymentView(PublicAPIView):
-    @extend_schema(
-        request=ConfirmPaymentSerializer,
-        responses={
-            200: ConfirmPaymentResponseSerializer,
-            **error_responses({
-                400: "Invalid request, or the SetupIntent is not this order's, or not confirmed.",
-                402: "Card declined (`error.code` card_declined, French message): the order stays pending, "
-                     "another card may be tried.",
-                **PAYMENT_STEP_ERRORS,
-            }),
+    @_payment_step_schema(
+        request=ConfirmPaymentSerializer, response=ConfirmPaymentResponseSerializer,
+        errors={
+            400: "Invalid request, or the SetupIntent is not this order's, or not confirmed.",
+            402: "Card declined (`error.code` card_declined, French message): the order stays pending, "
+                 "another card may be tried.",
         },
         summary="Pay the order with the card set up in the browser (server-side confirmation).",
     )
@@ -132,12 +136,9 @@ class ConfirmPaymentView(PublicAPIView):
 
 
 class SetupIntentView(PublicAPIView):
-    @extend_schema(
-        request=OrderIdSerializer,
-        responses={
-            201: SetupIntentResponseSerializer,
-            **error_responses({400: None, **PAYMENT_STEP_ERRORS}),
-        },
+    @_payment_step_schema(
+        request=OrderIdSerializer, response=SetupIntentResponseSerializer, ok=status.HTTP_201_CREATED,
+        errors={400: None},
         summary="A fresh SetupIntent for a pending order, to try another card after a refusal.",
     )
     def post(self, request: Request) -> Response:
