@@ -30,8 +30,6 @@ class InvalidTransition(OrderServiceError):
             )
         )
         self.order = order
-        self.from_status = order.status
-        self.to_status = to_status
 
 
 class StaleGenerationAttempt(OrderServiceError):
@@ -43,7 +41,7 @@ class AlreadyAssigned(OrderServiceError):
 
 
 class IntakeIncomplete(OrderServiceError):
-    """Generation needs a birth date and a question (SPEC §5); `missing` lists the API names lacking."""
+    """Generation needs a birth date and a question (SPEC §5); the message names what is missing."""
 
     code = "intake_incomplete"
 
@@ -54,7 +52,6 @@ class IntakeIncomplete(OrderServiceError):
                 missing=labels
             )
         )
-        self.missing = missing
 
 
 class StaleVersion(OrderServiceError):

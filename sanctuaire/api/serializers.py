@@ -7,7 +7,7 @@ from accounts.models import ClientProfile, PhotoKind
 from lumira.api import TextField
 from orders.intake import INTAKE_FIELDS, IntakeForm, birth_date_check, intake_initial
 from orders.levels import SECTIONS
-from orders.models import Order
+from orders.models import Level, Order, Service
 
 from ..access import Entitlements
 
@@ -135,24 +135,19 @@ class ReadingContentSerializer(serializers.Serializer):
     guidance = serializers.JSONField(required=False, help_text='[{"day", "focus", "practice"}] × 30')
 
 
-class ReadingSerializer(serializers.ModelSerializer):
+class ReadingSerializer(serializers.Serializer):
     """A delivered reading with only the parts the client's level unlocks (`context["entitlements"]`)."""
 
     orderId = serializers.UUIDField(source="id")
     orderNumber = serializers.CharField(source="number")
+    level = serializers.ChoiceField(choices=Level.choices)
     levelName = serializers.CharField(source="level_name")
+    service = serializers.ChoiceField(choices=Service.choices, label="Tier")
     deliveredAt = serializers.DateTimeField(source="delivered_at")
     content = serializers.SerializerMethodField()
     lockedSections = serializers.SerializerMethodField()
     pdfUrl = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Order
-        fields = (
-            "orderId", "orderNumber", "level", "levelName", "service", "deliveredAt", "content", "lockedSections",
-            "pdfUrl", "url",
-        )
 
     def get_content(self, order: Order) -> ReadingContentSerializer:
         return self.context["entitlements"].visible_content(order.generated_content)
