@@ -19,6 +19,13 @@ def _keep_xdist_workers_apart() -> None:
 _keep_xdist_workers_apart()
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering, which puts transactional tests last
+def pytest_collection_modifyitems(items):
+    """Files holding a `long` test first: pytest-xdist hands files to workers in this order, and a long file
+    handed out last would keep one worker busy alone at the end while the others wait."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

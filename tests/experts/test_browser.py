@@ -29,6 +29,7 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+@pytest.mark.long
 def test_an_expert_takes_generates_rejects_and_approves_an_order_in_the_desk(live_server, browser, settings):
     settings.GENERATION_BACKEND = "local"
     expert_create(email="oriane@lumira.local", name="Oriane Lune", password="expert-password-123")

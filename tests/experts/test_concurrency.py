@@ -89,6 +89,7 @@ def instant_writer(monkeypatch):
     monkeypatch.setattr(local_writer, "write", lambda **_: Written(content=CONTENT, model="instant"))
 
 
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(ROUNDS_BOUND + 60)
 def test_a_rejection_repeated_200_times_against_its_own_revision_never_counts_two_revisions(expert, instant_writer):

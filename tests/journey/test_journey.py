@@ -140,6 +140,7 @@ def _emails_to(address: str, subject_part: str) -> list:
     return [message for message in mail.outbox if address in message.to and subject_part in message.subject]
 
 
+@pytest.mark.long
 def test_a_client_pays_an_expert_validates_a_revision_and_the_client_reads_and_downloads_the_reading(
     site, worker, browser, tmp_path
 ):

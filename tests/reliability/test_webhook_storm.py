@@ -177,6 +177,7 @@ def _transitions(order_ids) -> dict:
     return moves
 
 
+@pytest.mark.long
 def test_a_storm_of_duplicate_and_out_of_order_webhooks_moves_each_order_once_to_the_right_state(
     live_server, stripe_api
 ):
