@@ -82,7 +82,8 @@ def order_for_expert(*, expert: Expert, order_id) -> Order:
         orders_visible_to(expert)
         .select_related("expert")
         .prefetch_related(
-            Prefetch("versions", queryset=ContentVersion.objects.select_related("reviewed_by", "edited_by").order_by("revision")),
+            Prefetch("versions", queryset=ContentVersion.objects.select_related(
+                "reviewed_by", "edited_by__expert").order_by("revision")),  # the corrector named by their name
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id")),
             Prefetch("ai_runs", queryset=AIRun.objects.order_by("created_at", "id")),
         )

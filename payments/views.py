@@ -67,6 +67,7 @@ def confirmation(request: HttpRequest, order_id) -> HttpResponse:
 
 
 def confirmation_status(request: HttpRequest, order_id) -> HttpResponse:
-    """The status block alone, polled by htmx until the order is settled."""
+    """The status block, polled by htmx until the order is settled, with the summary's promised delivery swapped
+    out of band: once paid, the client sees the delivery date without reloading the page."""
     order = _order_or_404(order_id)
-    return render(request, "payments/_order_status.html", _status_context(order))
+    return render(request, "payments/_order_status.html", {**_status_context(order), "with_promised_delivery": True})

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 # The built-in PDF fonts only know Latin-1: typographic signs get their closest Latin-1 form.
 _LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "…": "...", "œ": "oe",
                          "Œ": "OE", "\u202f": " ", "€": "EUR", "′": "'"})
+_TOOLTIP = re.compile(r"<title\b[^>]*>[^<]*</title>")
 INK = (35, 25, 66)
 ACCENT = (123, 44, 191)
 MUTED = (94, 84, 142)
@@ -215,6 +216,9 @@ def _svg(pdf: _ReadingPDF, svg: str, width_mm: float) -> bool:
     """Lumira's own SVG drawn as vector graphics; False if fpdf2 cannot draw it (the text still prints)."""
     if pdf.get_y() + width_mm > pdf.h - pdf.b_margin:
         pdf.add_page()
+    # fpdf2 draws a <text>'s own text and its <tspan>s only: a glyph written after a <title> tooltip (the wheel's
+    # signs and planets) is that title's tail and would be dropped. Tooltips mean nothing on paper.
+    svg = _TOOLTIP.sub("", svg)
     if pdf.unicode:  # the drawing's text in the embedded DejaVu (its zodiac and planet glyphs too), not Helvetica
         svg = re.sub(r'font-family="[^"]*"', f'font-family="{pdf.family}"', svg)
         if not re.match(r'<svg [^>]*font-family=', svg):

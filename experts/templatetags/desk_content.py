@@ -20,3 +20,11 @@ def version_summary(version) -> str:
     content = version.content if isinstance(version.content, dict) else {}
     archetype = content.get("archetype")
     return str(content.get("title") or (archetype.get("name") if isinstance(archetype, dict) else archetype) or "")
+
+
+@register.filter
+def expert_name(user) -> str:
+    """How the desk names an expert's account to other experts: the expert's name (else the user's full name),
+    never the e-mail address while a name is known. The expert comes with the user (select_related) in the desk."""
+    expert = getattr(user, "expert", None)  # a user without an expert profile raises an AttributeError subclass
+    return expert.name if expert is not None and expert.name else user.display_name

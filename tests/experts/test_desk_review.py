@@ -9,6 +9,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+from experts.templatetags.desk_content import expert_name
 from experts.templatetags.desk_queue import delivery_of
 from orders.models import ContentVersion, Order, OrderStatus, VersionOutcome
 from tests.engine.test_schema import _content
@@ -183,7 +185,7 @@ def test_approving_shows_what_the_client_will_receive_before_delivering(expert, 
 
     assert f'href="{reverse("experts:approve_confirm", args=[order.pk])}"' in panel  # a link: no JavaScript needed
     assert confirm.status_code == 200 and "Aperçu de la lecture livrée" in html and "À bientôt, corrigé." in html
-    assert f"corrigée par {expert.user.email}" in html and "Confirmer : livrer cette lecture" in html
+    assert "corrigée par Oriane Lune" in html and "Confirmer : livrer cette lecture" in html
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_VALIDATION  # looking delivers nothing
 
@@ -192,6 +194,24 @@ def test_approving_shows_what_the_client_will_receive_before_delivering(expert, 
     order.refresh_from_db()
     assert done.status_code == 302 and order.status == OrderStatus.COMPLETED
     assert order.generated_content["reading"]["closing"] == "À bientôt, corrigé."
+
+
+@pytest.mark.django_db
+def test_the_approval_preview_names_the_correcting_expert_by_name_not_by_email(expert, other_expert):
+    order = _engine_order(expert)
+    desk(expert).post(reverse("experts:content_edit", args=[order.pk]),
+                      _edit_data(order, **{"c-reading-closing": "À bientôt, corrigé."}))
+    Order.objects.filter(pk=order.pk).update(expert=other_expert)  # an admin hands the review over
+
+    html = desk(other_expert).get(reverse("experts:approve_confirm", args=[order.pk])).content.decode()
+
+    assert "(version 2, corrigée par Oriane Lune)" in html
+    assert expert.user.email not in html
+
+
+def test_an_account_without_an_expert_profile_is_named_by_its_full_name_and_only_then_its_email():
+    assert expert_name(User(email="staff@lumira.local", first_name="Camille", last_name="Roux")) == "Camille Roux"
+    assert expert_name(User(email="staff@lumira.local")) == "staff@lumira.local"
 
 
 @pytest.mark.django_db

@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from orders import services as order_services
 from orders.models import Order, OrderStatus
 from tests.browser_support import fill_order_form, type_card
+from tests.factories import create_order
 
 pytestmark = pytest.mark.browser
 
@@ -87,6 +91,23 @@ def test_a_client_orders_intuitive_premium_pays_4242_and_sees_the_order_paid(pag
     assert order.paid_at is not None
     assert order.events.filter(action="payment_succeeded").count() == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["camille.lune@example.com"]
+
+
+def test_the_confirmation_page_shows_the_promised_delivery_date_as_soon_as_the_payment_lands_without_reload(
+    page, live_server, transactional_db
+):
+    order = create_order()
+    page.goto(f"{live_server.url}/commande/{order.pk}/")
+    promised = page.locator("#promised-delivery")
+    expect(promised).to_have_text("sous 24 h après le paiement")
+    page.evaluate("window.notReloaded = true")
+
+    order = order_services.order_mark_paid(order_id=order.pk).order  # what the webhook does
+
+    expect(page.get_by_text("Paiement confirmé")).to_be_visible(timeout=10000)
+    expect(promised).to_have_text(f"avant le {date_filter(timezone.localtime(order.delivery_estimate), 'j F Y à H:i')}")
+    assert page.evaluate("window.notReloaded === true")
+    assert page.locator("#promised-delivery").count() == 1
 
 
 def test_a_declined_card_shows_a_french_error_the_order_stays_pending_and_another_card_pays_it(

@@ -4,7 +4,9 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils import timezone
 
 from orders import services as order_services
 from orders.models import Offer, Order
@@ -95,6 +97,22 @@ def test_the_polled_status_block_stops_polling_once_paid(client, django_assert_n
     assert fragment.lstrip().startswith('<section id="order-status"')
     assert "<html" not in fragment and "hx-trigger" not in fragment
     assert "Entrer dans mon Sanctuaire" in fragment
+
+
+def test_the_polled_status_block_carries_the_promised_delivery_date_once_paid(client):
+    order = create_order()
+    url = reverse("payments:confirmation_status", args=[order.pk])
+    pending = client.get(url).content.decode()
+    assert '<dd id="promised-delivery" hx-swap-oob="true">sous 24 h après le paiement</dd>' in pending
+    order = order_services.order_mark_paid(order_id=order.pk).order
+
+    fragment = client.get(url).content.decode()
+
+    # Swapped out of band into the page's summary: the date shows as soon as the payment lands, without reloading.
+    promised = f"avant le {date_filter(timezone.localtime(order.delivery_estimate), 'j F Y à H:i')}"
+    assert f'<dd id="promised-delivery" hx-swap-oob="true">{promised}</dd>' in fragment
+    page = client.get(reverse("payments:confirmation", args=[order.pk])).content.decode()
+    assert f'<dd id="promised-delivery">{promised}</dd>' in page and "hx-swap-oob" not in page
 
 
 def test_a_canceled_order_offers_to_order_again(client):

@@ -14,8 +14,10 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.db.models.signals import pre_save
 from django.urls import reverse
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from engine.chart import BODY_GLYPHS, SIGN_GLYPHS
 from experts.services import content_validate
 from orders.models import Order, OrderEvent
 from orders.services import order_audio_attach
@@ -266,6 +268,28 @@ def test_the_pdf_holds_every_section_of_a_level_4_reading_with_page_numbers_and_
              for font in page["/Resources"].get_object().get("/Font", {}).values()}
     assert fonts and all("DejaVu" in font for font in fonts), fonts  # the wheel's text too: no unembedded Helvetica
     assert not [r for r in caplog.records if "drawing left out" in r.getMessage()]  # the wheel and mandala drawn
+
+
+@pytest.mark.django_db
+def test_the_pdf_wheel_prints_the_zodiac_and_planet_glyphs_in_the_embedded_font(signed_in, client_user, with_chart):
+    order = completed_order(client=client_user, level=3, content=reading_content(3))
+
+    response = signed_in.get(reverse("sanctuaire:reading_pdf", args=[order.pk]))
+
+    [wheel_page] = [page for page in PdfReader(io.BytesIO(response.content)).pages
+                    if "Votre thème astral" in page.extract_text()]
+    text = wheel_page.extract_text()
+    assert [glyph for glyph in SIGN_GLYPHS if glyph not in text] == []  # ♈ … ♓, drawn on the zodiac ring
+    assert [glyph for glyph in BODY_GLYPHS.values() if glyph not in text] == []
+    # The font that draws them is embedded (a subset of DejaVu Sans) and maps each sign to a glyph of its own.
+    embedded = {}
+    for font in wheel_page["/Resources"]["/Font"].values():
+        font = font.get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        embedded[str(font["/BaseFont"])] = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+    regular = next(font for name, font in embedded.items() if name.endswith("DejaVuSansBook"))
+    cmap = regular.getBestCmap()
+    assert all(cmap.get(ord(glyph), ".notdef") != ".notdef" for glyph in SIGN_GLYPHS), cmap
 
 
 @pytest.mark.django_db

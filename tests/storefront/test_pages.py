@@ -255,4 +255,4 @@ def test_the_confirmation_page_promises_the_delivery_before_a_date_once_paid(cli
 
     page = client.get(f"/commande/{order.pk}/").content.decode()
 
-    assert "<dt>Livraison promise</dt><dd>avant le 2 juillet 2026 à 10:00</dd>" in page
+    assert '<dt>Livraison promise</dt><dd id="promised-delivery">avant le 2 juillet 2026 à 10:00</dd>' in page
