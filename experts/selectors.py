@@ -84,7 +84,7 @@ def order_for_expert(*, expert: Expert, order_id) -> Order:
         .prefetch_related(
             Prefetch("versions", queryset=ContentVersion.objects.select_related(
                 "reviewed_by", "edited_by__expert").order_by("revision")),  # the corrector named by their name
-            Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id")),
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor__expert").order_by("created_at", "id")),
             Prefetch("ai_runs", queryset=AIRun.objects.order_by("created_at", "id")),
         )
         .filter(pk=order_id)

@@ -116,7 +116,8 @@ def test_a_correction_becomes_a_new_version_by_the_expert_with_an_event_and_a_di
     ]
     assert event_actions(order)[-1] == "content_edited"
     page = client.get(response["Location"]).content.decode()
-    assert "Correction enregistrée" in page and f"Corrigée par {expert.user.email}" in page
+    assert "Correction enregistrée" in page and f"Corrigée par {expert.name}" in page
+    assert expert.user.email not in page  # experts know each other by name, never by address
     # The diff shows the added words, escaped: no markup from the text reaches the page.
     assert "Une phrase &lt;b&gt;ajoutée&lt;/b&gt; par l&#x27;experte.</ins>" in page
     assert "<b>ajoutée</b>" not in page
