@@ -86,10 +86,11 @@ def synthesis(facts: ChartFacts, first_name: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _aspect_words(aspect: dict) -> dict:
+def _aspect_words(aspect: dict, *, opens_sentence: bool = True) -> dict:
     frame = frames()
+    transiting = ruler_name(aspect["transiting"])
     return {
-        "transiting": capitalize(ruler_name(aspect["transiting"])),
+        "transiting": capitalize(transiting) if opens_sentence else transiting,
         "kind": frame["guidance_kinds"][aspect["type"]],
         "aspect": frame["guidance_aspect_nouns"][aspect["type"]],
         "natal": planet_name(aspect["natal"]),
@@ -201,7 +202,7 @@ def guidance(facts: ChartFacts, delivery_date: date, first_name: str, picker: Pi
             lead = _aspect_lead(aspect, streak)
             second = next((other for other in day.get("aspects") or [] if other != aspect), None)
             if same and second:  # the same slow aspect as yesterday: the day's next one gives it its colour
-                lead += " " + frame["guidance_second"].format(**_aspect_words(second))
+                lead += " " + frame["guidance_second"].format(**_aspect_words(second, opens_sentence=False))
                 options += [(text, second) for text in _practice_options(second)]
             options += [(text, aspect) for text in _practice_options(aspect)]
             previous = (aspect["transiting"], aspect["natal"], aspect["type"])

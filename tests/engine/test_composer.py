@@ -252,6 +252,12 @@ def test_a_sky_without_the_moons_longitude_still_varies_the_focus_from_day_to_da
     assert focuses[0] == f"Lune en Bélier : {first[0].lower()}{first[1:]}"
 
 
+def test_a_second_influence_in_the_guidance_goes_on_in_lower_case():
+    practices = " ".join(entry["practice"] for entry in compose(_request(duration_minutes=90))["guidance"])
+    assert "Autre influence du jour : " in practices
+    assert not re.search(r"Autre influence du jour : (Le|La) ", practices)
+
+
 @pytest.mark.parametrize("service", DURATIONS)
 def test_the_audio_script_speaks_about_a_third_of_the_reading_with_the_ritual(service):
     content = compose(_request(level=3, duration_minutes=DURATIONS[service]))
