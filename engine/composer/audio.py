@@ -21,7 +21,10 @@ def audio_script(content: dict, first_name: str, reading_words: int) -> str:
     opening = [frame["audio_opening"].format(prenom=first_name), *_spoken_intro(reading["intro"], first_name),
                frame["audio_sections"]]
     closing = [*sentences(reading["closing"])[:1], frame["audio_closing"].format(prenom=first_name)]
-    linking = set(texts("phrases")["transitions"])  # spoken headlines go straight to what the section says
+    # Spoken headlines go straight to what the section says: no linking sentence, and no later theme's lead, which
+    # only repeats the headline ("Votre vie amoureuse. Reste votre vie amoureuse, autre fil important…").
+    linking = set(texts("phrases")["transitions"])
+    linking |= {capitalize(lead.format(topic=topic)) for lead in frame["theme_leads_later"] for topic in frame["topics"].values()}
     sections = [(section["title"], [s for s in sentences(section["body"]) if s not in linking])
                 for section in reading["sections"]]
     kept = [1] * len(sections)

@@ -294,6 +294,16 @@ def test_whichever_intro_the_reading_opens_with_the_listener_hears_one_greeting_
         assert 2 <= len(re.findall(r"[.!?](?:\s|$)", spoken)) <= 3, opening  # one or two of the intro's, then the plan
 
 
+def test_a_spoken_theme_headline_is_not_followed_by_a_lead_that_repeats_it():
+    from engine.composer.library import frames
+
+    content = compose(_request(level=3, duration_minutes=90))
+    leads = [lead.format(topic=topic) for lead in frames()["theme_leads_later"] for topic in frames()["topics"].values()]
+    bodies = " ".join(section["body"] for section in content["reading"]["sections"])
+    assert any(lead in bodies for lead in leads)  # the written reading has one…
+    assert not any(lead in content["audioScript"] for lead in leads)  # …the listener goes straight to the theme
+
+
 def test_synthesis_and_mandala_come_from_the_element_balance():
     content = compose(_request(level=3))
     assert texts("synthesis")["dominant"]["terre"][:50] in content["synthesis"]
