@@ -258,6 +258,13 @@ def test_a_second_influence_in_the_guidance_goes_on_in_lower_case():
     assert not re.search(r"Autre influence du jour : (Le|La) ", practices)
 
 
+def test_an_aspect_brings_its_theme_to_the_fore_and_the_next_days_keep_it_there():
+    practices = [entry["practice"] for entry in compose(_request(duration_minutes=90))["guidance"]]
+    assert "Uranus rejoint votre Jupiter de naissance (exact) : votre élan de croissance passe au premier plan." in practices[0]
+    assert "votre élan de croissance reste au premier plan." in practices[1]
+    assert not any("ce jour touche" in practice for practice in practices)  # the practices say « touche » often enough
+
+
 @pytest.mark.parametrize("service", DURATIONS)
 def test_the_audio_script_speaks_about_a_third_of_the_reading_with_the_ritual(service):
     content = compose(_request(level=3, duration_minutes=DURATIONS[service]))
