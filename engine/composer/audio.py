@@ -64,13 +64,13 @@ def _spoken_intro(intro: str, first_name: str) -> list[str]:
     so the intro's address by name goes ("Camille, chaque thème…" → "Chaque thème…"), a sentence that only greets
     is left out, and so is what only makes sense on paper ("Vous tenez entre vos mains…"); once something has been
     said, a sentence about the page ends the opening, since the next one may point back to it ("Prenez-les…")."""
-    written = [plain(cue) for cue in frames()["audio_written_only"]]
+    written = re.compile("|".join(rf"\b{re.escape(plain(cue))}\b" for cue in frames()["audio_written_only"]))
     spoken: list[str] = []
     for sentence in sentences(intro.split("\n\n")[0]):
         unnamed = _without_address(sentence, first_name)
         if unnamed != sentence and words(unnamed) <= _GREETING_WORDS:
             continue
-        if any(cue in plain(unnamed) for cue in written):
+        if written.search(plain(unnamed)):  # whole words: « lisez » is not in « réalisez »
             if spoken:
                 break
             continue

@@ -232,6 +232,17 @@ def test_whichever_intro_the_reading_opens_with_the_listener_hears_one_greeting_
         assert 2 <= len(re.findall(r"[.!?](?:\s|$)", spoken)) <= 3, opening  # one or two of the intro's, then the plan
 
 
+def test_only_whole_words_mark_a_sentence_as_written_only():
+    from engine.composer.audio import audio_script
+
+    content = compose(_request(level=2))
+    content["reading"]["intro"] = ("Camille, réalisez combien votre ciel vous ressemble. Les pages qui suivent le "
+                                   "racontent. Prenez-les comme une conversation.")
+    opening = audio_script(content, "Camille", reading_word_count(content)).split("\n\n")[0]
+    assert opening == ("Bonjour Camille. Voici la version parlée de votre lecture. Réalisez combien votre ciel vous "
+                       "ressemble. Parcourons ensemble les grandes parties de votre thème.")
+
+
 def test_a_spoken_theme_headline_is_not_followed_by_a_lead_that_repeats_it():
     from engine.composer.library import frames
 
