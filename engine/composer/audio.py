@@ -3,18 +3,28 @@ the ritual, a farewell — about a third of the written reading, in plain senten
 
 from __future__ import annotations
 
-from engine.composer.library import frames, sentences, texts, words
+import re
+
+from engine.composer.library import capitalize, frames, plain, sentences, texts, words
 
 _SHARE = 0.34  # of the reading's words; the acceptance range is 25–40 %
 _RITUAL_SHARE = 0.36  # ritual steps are spoken while the script stays under this share
+_INTRO_SENTENCES = 2
+# An intro sentence that addressed the client and, without the first name, has this few words only greets
+# ("Bonjour Camille.", "Camille, bienvenue dans cette lecture.", "Voici votre lecture, Camille.").
+_GREETING_WORDS = 5
 
 
 def audio_script(content: dict, first_name: str, reading_words: int) -> str:
     frame = frames()
     reading = content["reading"]
-    opening = [frame["audio_opening"].format(prenom=first_name), *sentences(reading["intro"])[:2], frame["audio_sections"]]
+    opening = [frame["audio_opening"].format(prenom=first_name), *_spoken_intro(reading["intro"], first_name),
+               frame["audio_sections"]]
     closing = [*sentences(reading["closing"])[:1], frame["audio_closing"].format(prenom=first_name)]
-    linking = set(texts("phrases")["transitions"])  # spoken headlines go straight to what the section says
+    # Spoken headlines go straight to what the section says: no linking sentence, and no later theme's lead, which
+    # only repeats the headline ("Votre vie amoureuse. Reste votre vie amoureuse, autre fil important…").
+    linking = set(texts("phrases")["transitions"])
+    linking |= {capitalize(lead.format(topic=topic)) for lead in frame["theme_leads_later"] for topic in frame["topics"].values()}
     sections = [(section["title"], [s for s in sentences(section["body"]) if s not in linking])
                 for section in reading["sections"]]
     kept = [1] * len(sections)
@@ -47,6 +57,35 @@ def audio_script(content: dict, first_name: str, reading_words: int) -> str:
                 grew = True
     spoken = [f"{_no_period(title)}. {' '.join(parts[: kept[index]])}" for index, (title, parts) in enumerate(sections)]
     return "\n\n".join([" ".join(opening), *spoken, " ".join([*ritual_parts, *closing])])
+
+
+def _spoken_intro(intro: str, first_name: str) -> list[str]:
+    """The intro's first sentences as heard after the script's own "Bonjour {prenom}": the client is greeted once,
+    so the intro's address by name goes ("Camille, chaque thème…" → "Chaque thème…"), a sentence that only greets
+    is left out, and so is what only makes sense on paper ("Vous tenez entre vos mains…"); once something has been
+    said, a sentence about the page ends the opening, since the next one may point back to it ("Prenez-les…")."""
+    written = re.compile("|".join(rf"\b{re.escape(plain(cue))}\b" for cue in frames()["audio_written_only"]))
+    spoken: list[str] = []
+    for sentence in sentences(intro.split("\n\n")[0]):
+        unnamed = _without_address(sentence, first_name)
+        if unnamed != sentence and words(unnamed) <= _GREETING_WORDS:
+            continue
+        if written.search(plain(unnamed)):  # whole words: « lisez » is not in « réalisez »
+            if spoken:
+                break
+            continue
+        spoken.append(unnamed)
+        if len(spoken) == _INTRO_SENTENCES:
+            break
+    return spoken
+
+
+def _without_address(sentence: str, first_name: str) -> str:
+    """"Camille, bienvenue…" → "Bienvenue…"; "Voici votre lecture, Camille." → "Voici votre lecture."."""
+    name = re.escape(first_name)
+    sentence = re.sub(rf"^{name}\s*,\s*", "", sentence)
+    sentence = re.sub(rf",?\s+{name}(?=\s*[.!?,])", "", sentence)
+    return capitalize(sentence)
 
 
 def _no_period(text: str) -> str:

@@ -25,6 +25,9 @@ from engine.composer.plan import Plan
 from engine.composer.reading import planet_function, planet_name, ruler_name
 from engine.schema import GUIDANCE_DAYS, MANDALA_SYMBOLS
 
+# The Moon crosses a sign in about 2.5 days and moves 11.8–15.4° a day, so two noons of one stay never fall in the same
+# third of the sign (0–10°, 10–20°, 20–30°): each third has its own focus text, and consecutive days never share one.
+_MOON_THIRDS = ("early", "middle", "late")
 _ORDINALS = ("", "premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
              "neuvième", "dixième", "onzième", "douzième")
 
@@ -83,10 +86,11 @@ def synthesis(facts: ChartFacts, first_name: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _aspect_words(aspect: dict) -> dict:
+def _aspect_words(aspect: dict, *, opens_sentence: bool = True) -> dict:
     frame = frames()
+    transiting = ruler_name(aspect["transiting"])
     return {
-        "transiting": capitalize(ruler_name(aspect["transiting"])),
+        "transiting": capitalize(transiting) if opens_sentence else transiting,
         "kind": frame["guidance_kinds"][aspect["type"]],
         "aspect": frame["guidance_aspect_nouns"][aspect["type"]],
         "natal": planet_name(aspect["natal"]),
@@ -101,6 +105,15 @@ def _aspect_lead(aspect: dict, streak: int) -> str:
         return frames()["guidance_aspect"].format(**_aspect_words(aspect))
     nth = _ORDINALS[streak] if streak < len(_ORDINALS) else f"{streak}e"
     return frames()["guidance_repeat"].format(**_aspect_words(aspect), nth=nth)
+
+
+def _moon_third(day: dict, stay_day: int) -> str:
+    """The third of its sign the Moon crosses at the day's noon; without its longitude (a stand-in sky), the day's
+    rank in the Moon's stay in the sign, which also changes from one day to the next."""
+    longitude = day.get("moonLongitude")
+    if longitude is None:
+        return _MOON_THIRDS[stay_day % len(_MOON_THIRDS)]
+    return _MOON_THIRDS[min(int(float(longitude) % 30 // 10), len(_MOON_THIRDS) - 1)]
 
 
 def _practice_options(aspect: dict) -> list[str]:
@@ -173,11 +186,14 @@ def guidance(facts: ChartFacts, delivery_date: date, first_name: str, picker: Pi
     days = sky.daily_transits(facts.chart if facts.bodies else {"bodies": []}, delivery_date, GUIDANCE_DAYS)
     quiet = picker.order("quiet", library["quiet"])
     entries, last_used, previous, streak = [], {}, None, 1
+    stay_day, previous_moon = 0, None
     for number, day in enumerate(days[:GUIDANCE_DAYS], start=1):
         moon = sign_slug(day["moonSign"])
+        stay_day = stay_day + 1 if moon == previous_moon else 0
+        previous_moon = moon
         when = capitalize(french_date(day["date"], weekday=True).rsplit(" ", 1)[0])
-        focus = frame["guidance_focus"].format(date=when, sign=texts("signs")[moon]["name"],
-                                               focus=_lower_first(library["moon_signs"][moon]))
+        moon_text = library["moon_signs"][moon][_moon_third(day, stay_day)]
+        focus = frame["guidance_focus"].format(date=when, sign=texts("signs")[moon]["name"], focus=_lower_first(moon_text))
         aspect = day.get("aspect")
         options: list[tuple[str, dict | None]] = []
         if aspect:
@@ -186,7 +202,7 @@ def guidance(facts: ChartFacts, delivery_date: date, first_name: str, picker: Pi
             lead = _aspect_lead(aspect, streak)
             second = next((other for other in day.get("aspects") or [] if other != aspect), None)
             if same and second:  # the same slow aspect as yesterday: the day's next one gives it its colour
-                lead += " " + frame["guidance_second"].format(**_aspect_words(second))
+                lead += " " + frame["guidance_second"].format(**_aspect_words(second, opens_sentence=False))
                 options += [(text, second) for text in _practice_options(second)]
             options += [(text, aspect) for text in _practice_options(aspect)]
             previous = (aspect["transiting"], aspect["natal"], aspect["type"])

@@ -205,6 +205,54 @@ def test_the_audio_script_speaks_about_a_third_of_the_reading_with_the_ritual(se
     assert content["reading"]["sections"][0]["title"] in content["audioScript"]
 
 
+@pytest.mark.parametrize("level", [2, 3, 4])
+def test_the_audio_script_greets_the_client_once(level):
+    script = compose(_request(level=level, duration_minutes=90))["audioScript"]
+    opening = script.split("\n\n")[0]
+    assert opening.startswith("Bonjour Camille. Voici la version parlée de votre lecture. ")
+    assert opening.count("Camille") == 1 and script.count("Bonjour") == 1
+    assert script.count("Camille") == 2 and script.endswith("À bientôt, Camille.")  # one greeting, one farewell
+
+
+@pytest.mark.parametrize("first_name", ["Camille", "Élodie"], ids=["camille", "elodie"])
+def test_whichever_intro_the_reading_opens_with_the_listener_hears_one_greeting_and_nothing_about_paper(first_name):
+    from engine.composer.audio import audio_script
+    from engine.composer.library import fill
+
+    content = compose(_request(level=2, first_name=first_name))
+    place_and_question = content["reading"]["intro"].split("\n\n")[1]
+    for intro in texts("phrases")["intros"]:
+        content["reading"]["intro"] = f"{fill(intro, prenom=first_name)}\n\n{place_and_question}"
+        opening = audio_script(content, first_name, reading_word_count(content)).split("\n\n")[0]
+        assert opening.count(first_name) == 1 and opening.count("Bonjour") == 1, opening
+        assert "Voici votre lecture" not in opening and "bienvenue" not in opening.lower(), opening
+        assert not re.search(r"pages|entre vos mains|ces lignes|lisez", opening, re.IGNORECASE), opening
+        assert opening.count("Nous allons") + opening.count("nous allons") <= 1, opening
+        spoken = opening.removeprefix(f"Bonjour {first_name}. Voici la version parlée de votre lecture. ")
+        assert 2 <= len(re.findall(r"[.!?](?:\s|$)", spoken)) <= 3, opening  # one or two of the intro's, then the plan
+
+
+def test_only_whole_words_mark_a_sentence_as_written_only():
+    from engine.composer.audio import audio_script
+
+    content = compose(_request(level=2))
+    content["reading"]["intro"] = ("Camille, réalisez combien votre ciel vous ressemble. Les pages qui suivent le "
+                                   "racontent. Prenez-les comme une conversation.")
+    opening = audio_script(content, "Camille", reading_word_count(content)).split("\n\n")[0]
+    assert opening == ("Bonjour Camille. Voici la version parlée de votre lecture. Réalisez combien votre ciel vous "
+                       "ressemble. Parcourons ensemble les grandes parties de votre thème.")
+
+
+def test_a_spoken_theme_headline_is_not_followed_by_a_lead_that_repeats_it():
+    from engine.composer.library import frames
+
+    content = compose(_request(level=3, duration_minutes=90))
+    leads = [lead.format(topic=topic) for lead in frames()["theme_leads_later"] for topic in frames()["topics"].values()]
+    bodies = " ".join(section["body"] for section in content["reading"]["sections"])
+    assert any(lead in bodies for lead in leads)  # the written reading has one…
+    assert not any(lead in content["audioScript"] for lead in leads)  # …the listener goes straight to the theme
+
+
 def test_synthesis_and_mandala_come_from_the_element_balance():
     content = compose(_request(level=3))
     assert texts("synthesis")["dominant"]["terre"][:50] in content["synthesis"]

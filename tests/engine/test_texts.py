@@ -31,6 +31,7 @@ PLANETS = ["sun", "moon", "mercury", "venus", "mars", "jupiter", "saturn", "uran
 ELEMENTS = ["feu", "terre", "air", "eau"]
 MODALITIES = ["cardinal", "fixe", "mutable"]
 FLAVOURS = ["fusion", "flow", "tension"]
+MOON_THIRDS = ["early", "middle", "late"]
 THEMES = ["amour", "travail", "argent", "bienetre", "famille", "spiritualite", "changement", "creativite"]
 NUMBERS = [str(n) for n in range(1, 10)] + ["11", "22", "33"]
 ASPECT_TYPES = ["conjunction", "sextile", "square", "trine", "opposition"]
@@ -192,8 +193,13 @@ def _texts_rituals(data):
 def _texts_transits(data):
     _keys(data, ["moon_signs", "practices", "quiet"], "transits")
     _keys(data["moon_signs"], SIGNS, "transits.moon_signs")
-    for slug, text in data["moon_signs"].items():
-        yield f"transits.moon_signs.{slug}", text, 8, 14, ()
+    for slug, thirds in data["moon_signs"].items():
+        _keys(thirds, MOON_THIRDS, f"transits.moon_signs.{slug}")
+        assert len(set(thirds.values())) == 3, f"transits.moon_signs.{slug}: three different texts"
+        for third, text in thirds.items():
+            # The guidance prints it after "Lune en Bélier :", so a colon of its own would make two in a row.
+            assert ":" not in text, f"transits.moon_signs.{slug}.{third}: no colon"
+            yield f"transits.moon_signs.{slug}.{third}", text, 8, 14, ()
     _keys(data["practices"], PLANETS, "transits.practices")
     for planet, entry in data["practices"].items():
         _keys(entry, FLAVOURS, f"transits.practices.{planet}")
