@@ -16,7 +16,9 @@ from tests.experts.helpers import sample_content
 from tests.factories import paid_order
 
 PASSWORD = "n8n-check-password-123"
-# A reported failure is retried like a 5xx (two tries here, 8 s apart), then dead-lettered.
+# A reported failure is retried like a 5xx (two tries here, 8 s apart, GENERATION_MAX_ATTEMPTS in n8n_check.py),
+# then dead-lettered.
+TRIES = 2
 FAILURE_WITHIN_SECONDS = 30
 REASON = "Trop général : parlez davantage de sa question sur le travail, avec douceur."
 
@@ -123,7 +125,7 @@ def _failure(check, api: ExpertAPI, title: str, expected: str, *, prepare) -> No
     detail = api.order(order.pk)
     failed_runs = sum(run["outcome"] == "failed" for run in detail["aiRuns"])
     check.expect(letter is not None and expected in letter.error and seconds < FAILURE_WITHIN_SECONDS
-                 and letter.tries == 2 and failed_runs == 2,
+                 and letter.tries == TRIES and failed_runs == TRIES,
                  f"{title}: success:false called back, retried, dead letter after {seconds:.1f}s — "
                  f"{letter.reason if letter else None!r} after {letter.tries if letter else 0} tries "
                  f"({failed_runs} failed AI runs): {letter.error if letter else None!r}")
@@ -158,13 +160,13 @@ def run(check, stub) -> None:
     _generation_and_revision(check, stub, api)
 
     def model_fails(order):
-        stub.script = [500]
+        stub.script = [500] * TRIES  # the model fails every try
 
     def not_json(order):
-        stub.script = ["bad_json"]
+        stub.script = ["bad_json"] * TRIES  # the model fails every try
 
     def no_sections(order):
-        stub.script = ["invalid_schema"]
+        stub.script = ["invalid_schema"] * TRIES  # the model fails every try
 
     _failure(check, api, "model answering 500", "Modèle lumira-standin", prepare=model_fails)
     # The chain itself parses a json_schema answer: text that is not JSON fails there, with the parser's message.
