@@ -14,6 +14,9 @@ _INTRO_SENTENCES = 2
 # An intro sentence that addressed the client and, without the first name, has this few words only greets
 # ("Bonjour Camille.", "Camille, bienvenue dans cette lecture.", "Voici votre lecture, Camille.").
 _GREETING_WORDS = 5
+# A sentence-initial subject pronoun; after a greeting left out ("Voici votre lecture, Camille. Elle a été composée…"),
+# it would point at the script's own "Voici la version parlée de votre lecture.".
+_PRONOUN = re.compile(r"^(?:Elle|Il)s?\b\s*")
 
 
 def audio_script(content: dict, first_name: str, reading_words: int) -> str:
@@ -64,12 +67,19 @@ def _spoken_intro(intro: str, first_name: str) -> list[str]:
     """The intro's first sentences as heard after the script's own "Bonjour {prenom}": the client is greeted once,
     so the intro's address by name goes ("Camille, chaque thème…" → "Chaque thème…"), a sentence that only greets
     is left out, and so is what only makes sense on paper ("Vous tenez entre vos mains…"); once something has been
-    said, a sentence about the page ends the opening, since the next one may point back to it ("Prenez-les…")."""
+    said, a sentence about the page ends the opening, since the next one may point back to it ("Prenez-les…").
+    A pronoun opening the sentence after a greeting left out names what that greeting presented ("Voici votre
+    lecture, Camille. Elle a été composée…" → "Votre lecture a été composée…")."""
     spoken: list[str] = []
+    presented = ""  # what the greeting just left out presented: "Voici votre lecture." → "votre lecture"
     for sentence in sentences(intro.split("\n\n")[0]):
         unnamed = _without_address(sentence, first_name)
         if unnamed != sentence and words(unnamed) <= _GREETING_WORDS:
+            presented = _presented(unnamed)
             continue
+        if presented:  # "Elle a été composée…" → "Votre lecture a été composée…"
+            unnamed = _PRONOUN.sub(f"{capitalize(presented)} ", unnamed, count=1)
+            presented = ""
         if _is_written_only(unnamed):
             if spoken:
                 break
@@ -99,6 +109,12 @@ def _is_written_only(sentence: str) -> bool:
 @cache
 def _written_only_cues() -> re.Pattern:
     return re.compile("|".join(rf"\b{re.escape(plain(cue))}\b" for cue in frames()["audio_written_only"]))
+
+
+def _presented(greeting: str) -> str:
+    """What a greeting presents: "Voici votre lecture." → "votre lecture"; "" for "Bonjour." or "Bienvenue."."""
+    match = re.fullmatch(r"Voici (.+?)[.!]", greeting)
+    return match.group(1) if match else ""
 
 
 def _without_address(sentence: str, first_name: str) -> str:

@@ -1,4 +1,5 @@
-"""The spoken version (`audioScript`, level ≥ 2) as a listener hears it: nothing that only makes sense on paper."""
+"""The spoken version (`audioScript`, level ≥ 2) as a listener hears it: nothing that only makes sense on paper, and
+no pronoun pointing back to a sentence the script left out."""
 
 import re
 
@@ -39,3 +40,23 @@ def test_the_objective_about_these_pages_is_heard_about_this_reading():
     assert content["reading"]["closing"].startswith("Quant à l'objectif que vous vous êtes donné, ces pages")
     assert ("Quant à l'objectif que vous vous êtes donné, cette lecture ne le fixe pas à votre place : elle vous "
             "rappelle sur quelles forces vous appuyer pour l'atteindre. Prenez le temps") in content["audioScript"]
+
+
+@pytest.mark.parametrize("first_name", ["Camille", "Élodie"], ids=["camille", "elodie"])
+def test_a_pronoun_after_a_greeting_left_out_is_heard_as_what_the_greeting_presented(first_name):
+    content = compose(_request(level=2, first_name=first_name))
+    intro = next(text for text in texts("phrases")["intros"] if text.startswith("Voici votre lecture, {prenom}. Elle "))
+    place_and_question = content["reading"]["intro"].split("\n\n")[1]
+    content["reading"]["intro"] = f"{fill(intro, prenom=first_name)}\n\n{place_and_question}"
+    opening = audio_script(content, first_name, reading_word_count(content)).split("\n\n")[0]
+    assert opening.startswith(f"Bonjour {first_name}. Voici la version parlée de votre lecture. Votre lecture a été "
+                              "composée à partir de votre thème natal,"), opening
+    assert not re.search(r"\bElles?\b", opening), opening
+
+
+def test_a_pronoun_is_kept_when_its_sentence_is_heard():
+    content = compose(_request(level=2))
+    content["reading"]["intro"] = ("Camille, votre ciel a une voix singulière. Elle parle de vos élans. Prenez-la "
+                                   "comme une conversation.")
+    opening = audio_script(content, "Camille", reading_word_count(content)).split("\n\n")[0]
+    assert "Votre ciel a une voix singulière. Elle parle de vos élans." in opening
