@@ -4,6 +4,7 @@ the ritual, a farewell — about a third of the written reading, in plain senten
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from engine.composer.library import capitalize, frames, plain, sentences, texts, words
 
@@ -13,6 +14,9 @@ _INTRO_SENTENCES = 2
 # An intro sentence that addressed the client and, without the first name, has this few words only greets
 # ("Bonjour Camille.", "Camille, bienvenue dans cette lecture.", "Voici votre lecture, Camille.").
 _GREETING_WORDS = 5
+# A sentence-initial subject pronoun; after a greeting left out ("Voici votre lecture, Camille. Elle a été composée…"),
+# it would point at the script's own "Voici la version parlée de votre lecture.".
+_PRONOUN = re.compile(r"^(?:Elle|Il)s?\b\s*")
 
 
 def audio_script(content: dict, first_name: str, reading_words: int) -> str:
@@ -20,7 +24,7 @@ def audio_script(content: dict, first_name: str, reading_words: int) -> str:
     reading = content["reading"]
     opening = [frame["audio_opening"].format(prenom=first_name), *_spoken_intro(reading["intro"], first_name),
                frame["audio_sections"]]
-    closing = [*sentences(reading["closing"])[:1], frame["audio_closing"].format(prenom=first_name)]
+    closing = [*_spoken_closing(reading["closing"]), frame["audio_closing"].format(prenom=first_name)]
     # Spoken headlines go straight to what the section says: no linking sentence, and no later theme's lead, which
     # only repeats the headline ("Votre vie amoureuse. Reste votre vie amoureuse, autre fil important…").
     linking = set(texts("phrases")["transitions"])
@@ -63,14 +67,20 @@ def _spoken_intro(intro: str, first_name: str) -> list[str]:
     """The intro's first sentences as heard after the script's own "Bonjour {prenom}": the client is greeted once,
     so the intro's address by name goes ("Camille, chaque thème…" → "Chaque thème…"), a sentence that only greets
     is left out, and so is what only makes sense on paper ("Vous tenez entre vos mains…"); once something has been
-    said, a sentence about the page ends the opening, since the next one may point back to it ("Prenez-les…")."""
-    written = re.compile("|".join(rf"\b{re.escape(plain(cue))}\b" for cue in frames()["audio_written_only"]))
+    said, a sentence about the page ends the opening, since the next one may point back to it ("Prenez-les…").
+    A pronoun opening the sentence after a greeting left out names what that greeting presented ("Voici votre
+    lecture, Camille. Elle a été composée…" → "Votre lecture a été composée…")."""
     spoken: list[str] = []
+    presented = ""  # what the greeting just left out presented: "Voici votre lecture." → "votre lecture"
     for sentence in sentences(intro.split("\n\n")[0]):
         unnamed = _without_address(sentence, first_name)
         if unnamed != sentence and words(unnamed) <= _GREETING_WORDS:
+            presented = _presented(unnamed)
             continue
-        if written.search(plain(unnamed)):  # whole words: « lisez » is not in « réalisez »
+        if presented:  # "Elle a été composée…" → "Votre lecture a été composée…"
+            unnamed = _PRONOUN.sub(f"{capitalize(presented)} ", unnamed, count=1)
+            presented = ""
+        if _is_written_only(unnamed):
             if spoken:
                 break
             continue
@@ -78,6 +88,33 @@ def _spoken_intro(intro: str, first_name: str) -> list[str]:
         if len(spoken) == _INTRO_SENTENCES:
             break
     return spoken
+
+
+def _spoken_closing(closing: str) -> list[str]:
+    """The closing's first sentence, its word on the client's objective, said for the ear: what it says of "ces
+    pages" is said of the reading (frames.json `audio_spoken_forms`), and a sentence still about paper is left out
+    (the script's own farewell follows)."""
+    sentence = next(iter(sentences(closing)), "")
+    for written, said in frames()["audio_spoken_forms"].items():
+        sentence = sentence.replace(written, said)
+    return [sentence] if sentence and not _is_written_only(sentence) else []
+
+
+def _is_written_only(sentence: str) -> bool:
+    """Whether a sentence only makes sense on paper (frames.json `audio_written_only`), matching whole words:
+    « lisez » is not in « réalisez »."""
+    return bool(_written_only_cues().search(plain(sentence)))
+
+
+@cache
+def _written_only_cues() -> re.Pattern:
+    return re.compile("|".join(rf"\b{re.escape(plain(cue))}\b" for cue in frames()["audio_written_only"]))
+
+
+def _presented(greeting: str) -> str:
+    """What a greeting presents: "Voici votre lecture." → "votre lecture"; "" for "Bonjour." or "Bienvenue."."""
+    match = re.fullmatch(r"Voici (.+?)[.!]", greeting)
+    return match.group(1) if match else ""
 
 
 def _without_address(sentence: str, first_name: str) -> str:

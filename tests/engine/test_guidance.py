@@ -11,6 +11,7 @@ from engine import transits
 from engine.composer import compose
 from engine.composer.library import sign_slug, texts
 from tests.engine.test_composer import CHART, DELIVERY, _request
+from tests.engine.test_texts import QUIET_RESTATEMENT
 
 
 def _birth_chart(day: date, hour: time | None, place: str, name: str) -> dict:
@@ -79,3 +80,14 @@ def test_an_aspect_brings_its_theme_to_the_fore_and_the_next_days_keep_it_there(
     assert "Uranus rejoint votre Jupiter de naissance (exact) : votre élan de croissance passe au premier plan." in practices[0]
     assert "votre élan de croissance reste au premier plan." in practices[1]
     assert not any("ce jour touche" in practice for practice in practices)  # the practices say « touche » often enough
+
+
+def test_a_quiet_day_says_once_that_no_aspect_touches_the_chart_then_gives_its_practice():
+    from engine.composer.library import frames
+
+    lead = frames()["guidance_quiet"]
+    practices = [entry["practice"] for entry in compose(_request(chart=None))["guidance"]]  # no chart: every day quiet
+    for practice in practices:
+        assert practice.startswith(f"{lead} "), practice
+        assert not QUIET_RESTATEMENT.search(practice.removeprefix(lead)), practice
+    assert len(set(practices)) == len(texts("transits")["quiet"])  # every quiet practice was heard

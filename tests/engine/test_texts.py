@@ -53,6 +53,12 @@ PAIRS = [
     "sun-pluto",
 ]
 PLACEHOLDERS = {"prenom": "Camille", "astre": "votre Soleil", "a": "votre façon d'aimer", "b": "votre élan"}
+# A quiet day's guidance opens with the composer's « Aucun aspect serré ne touche votre thème ce jour-là. »: a quiet
+# practice that also spoke of the day or the sky would say the same thing twice.
+QUIET_RESTATEMENT = re.compile(
+    r"\b(?:calme|tranquille|neutre|pause|répit|sans tension|aucune?|aspects?|configurations?|ciel|céleste|journée)\b",
+    re.IGNORECASE,
+)
 
 
 def words(text: str) -> int:
@@ -207,6 +213,7 @@ def _texts_transits(data):
             yield f"transits.practices.{planet}.{flavour}", text, 20, 35, ()
     assert len(data["quiet"]) == 8
     for i, text in enumerate(data["quiet"]):
+        assert not QUIET_RESTATEMENT.search(text), f"transits.quiet.{i}: the guidance's lead already says the day is quiet"
         yield f"transits.quiet.{i}", text, 20, 35, ()
 
 
