@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Expert, ExpertRole
+from lumira.view_cache import retire
+from orders.caching import CATALOGUE_GENERATION
 from orders.models import Order, OrderStatus
 from orders.services import (
     AlreadyAssigned,
@@ -111,6 +113,7 @@ def expert_set_active(*, expert: Expert, is_active: bool) -> Expert:
     with transaction.atomic():
         Expert.objects.filter(pk=expert.pk).update(is_active=is_active)
         get_user_model().objects.filter(pk=expert.user_id).update(is_active=is_active)
+        retire(CATALOGUE_GENERATION)  # the landing page lists the active experts
     expert.is_active = is_active
     expert.user.is_active = is_active
     return expert

@@ -5,4 +5,5 @@ class OrdersConfig(LumiraAppConfig):
     name = "orders"
     verbose_name = "Commandes"
     default = True  # apps.py also holds LumiraAppConfig: this is the app's config
+    connect_modules = ("caching",)
     gauges = "metrics.order_gauges"

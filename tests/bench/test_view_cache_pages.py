@@ -1,5 +1,6 @@
-"""Cached pages served until a committed write changes what they show: the desk queue and the expert API, the
-client dashboard, the payment status API; each session gets its own CSRF token and messages (lumira/view_cache.py).
+"""Cached pages served until a committed write changes what they show: the landing page, the desk queue and the
+expert API, the client dashboard, the payment status API; each session gets its own CSRF token and messages
+(lumira/view_cache.py).
 The cache itself, and real commits and rollbacks: test_view_cache.py."""
 
 import re
@@ -12,13 +13,14 @@ from django.urls import reverse
 
 from accounts.models import ClientProfile, Expert
 from experts.generation import generation_retry_scheduled
+from experts.services import expert_set_active
 from lumira import view_cache
 from orders import services as order_services
 from orders.models import Order
 from orders.signals import order_changed
 from tests.bench.view_cache_support import HOME, QUEUE, QUEUE_API, Builds, signed_in_client
 from tests.experts.helpers import api_for, processing
-from tests.factories import ExpertFactory, UserFactory, create_order, paid_order
+from tests.factories import ExpertFactory, UserFactory, create_order, offer, paid_order
 
 
 @pytest.mark.django_db
@@ -243,3 +245,52 @@ def test_a_desk_session_stops_working_as_soon_as_the_expert_is_deactivated(exper
 
     response = client.get(QUEUE)
     assert response.status_code == 302 and response.url == reverse("experts:login")
+
+
+@pytest.mark.django_db
+def test_the_landing_page_is_served_from_the_cache_until_an_offer_or_an_expert_changes(
+    expert, django_assert_num_queries, commit
+):
+    vip = offer(4, "vip")
+    landing = reverse("orders:landing")
+    Client().get(landing)
+
+    with django_assert_num_queries(0):  # an anonymous visitor: offers and experts come from the cache
+        cached = Client().get(landing).content.decode()
+    with commit():
+        vip.price_cents = 18900
+        vip.save()
+    repriced = Client().get(landing).content.decode()
+    with commit():
+        expert_set_active(expert=expert, is_active=False)  # an update, not a save: the service retires the page
+    without_expert = Client().get(landing).content.decode()
+
+    assert "179\u00a0€" in cached and expert.name in cached
+    assert "189\u00a0€" in repriced and "179\u00a0€" not in repriced
+    assert expert.name not in without_expert
+
+
+@pytest.mark.django_db
+def test_a_landing_page_with_a_query_string_is_built_for_itself_and_never_stored(django_assert_num_queries):
+    offer(2, "premium")
+    Client().get("/?utm_source=newsletter")
+
+    with django_assert_num_queries(2):  # the active offers; the experts shown
+        page = Client().get("/?utm_source=newsletter").content.decode()
+
+    assert "utm_source=newsletter" in page  # the language form comes back to the same address
+    assert not [key for key in cache._cache if ":lumira:view:landing:" in key]
+
+
+@pytest.mark.django_db
+def test_the_cached_landing_page_carries_each_visitors_own_csrf_token_in_its_language_form():
+    offer(2, "premium")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get("/")
+
+    html = second.get("/").content.decode()  # the page the first visit cached
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = second.post(reverse("set_language"), {"csrfmiddlewaretoken": token, "language": "en", "next": "/"})
+
+    assert "csrf-slot-" not in html
+    assert response.status_code == 302
