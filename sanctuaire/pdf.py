@@ -36,6 +36,7 @@ class _ReadingPDF(FPDF):
     def __init__(self, first_name: str) -> None:
         super().__init__(format="A4")
         self.first_name = first_name
+        self._word_widths: dict[tuple, float] = {}  # (font, size, word) → width: a reading reuses its words
         self.set_margins(20, 22, 20)
         self.set_auto_page_break(auto=True, margin=20)
         font_dir = Path(settings.SANCTUAIRE_PDF_FONT_DIR)
@@ -46,6 +47,12 @@ class _ReadingPDF(FPDF):
             self.family, self.unicode = "Lumira", True
         else:
             self.family, self.unicode = "Helvetica", False
+
+    def word_width(self, word: str) -> float:
+        key = (self.font_family, self.font_style, self.font_size_pt, word)
+        if key not in self._word_widths:
+            self._word_widths[key] = self.get_string_width(word)
+        return self._word_widths[key]
 
     def text_safe(self, text: str) -> str:
         text = str(text or "").replace("\r\n", "\n")
@@ -111,20 +118,11 @@ def _write(pdf: _ReadingPDF, line_height: float, text: str) -> None:
 
 
 def _wrapped(pdf: _ReadingPDF, text: str, width: float) -> list[str] | None:
-    measured = pdf.__dict__.setdefault("_word_widths", {})
-    font = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
-
-    def measure(word: str) -> float:
-        key = (font, word)
-        if key not in measured:
-            measured[key] = pdf.get_string_width(word)
-        return measured[key]
-
-    space, lines = measure(" "), []
+    space, lines = pdf.word_width(" "), []
     for paragraph in text.split("\n"):
         line, line_width = [], 0.0
         for word in paragraph.split(" "):
-            word_width = measure(word)
+            word_width = pdf.word_width(word)
             if word_width > width:
                 return None
             if line and line_width + space + word_width > width:
